@@ -1,0 +1,40 @@
+# Two entry points for a newcomer: `make demo` and `make test`. Both create .venv if it is missing,
+# install the package with its dev extras once (a stamp file remembers), and are safe to rerun.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.reclf-installed
+export HF_HUB_OFFLINE = 1
+export TRANSFORMERS_OFFLINE = 1
+export MPLBACKEND = Agg
+
+.PHONY: setup demo test test-fast slow export clean-nbs sync-readme lab bench
+
+setup: $(STAMP)
+
+$(STAMP): setup.py settings.ini
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+demo: setup  ## the main job: a CPU demo on the built-in synthetic world
+	$(BIN)/reclf demo
+
+test: setup  ## every test: notebooks (one pytest test each), tests/, export/clean/readme consistency
+	$(BIN)/python -m pytest
+
+slow: setup  ## the heavy notebook cells marked #| slow
+	$(BIN)/nbdev_test --flags slow
+
+export: setup  ## notebooks -> reclf/, clean notebooks, README from index.ipynb
+	$(BIN)/nbdev_export && $(BIN)/nbdev_clean && $(BIN)/python scripts/sync_readme.py
+
+sync-readme: setup
+	$(BIN)/python scripts/sync_readme.py
+
+lab: setup  ## open the course in JupyterLab
+	$(BIN)/jupyter lab nbs
+
+bench: setup
+	$(BIN)/python benchmarks/world_speed.py

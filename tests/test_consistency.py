@@ -1,0 +1,40 @@
+"""The tree is consistent: notebooks exported and clean, README in sync with index.ipynb, every module
+imports in a fresh interpreter."""
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import ROOT
+
+BIN = Path(sys.executable).parent
+
+
+def _snapshot(root):
+    return {p.relative_to(root): p.read_bytes() for d in ('nbs', 'reclf') for p in sorted((root / d).rglob('*'))
+            if p.is_file() and '__pycache__' not in p.parts and '.ipynb_checkpoints' not in p.parts}
+
+
+def test_export_and_clean_change_nothing(tmp_path):
+    for name in ('nbs', 'reclf'): shutil.copytree(ROOT / name, tmp_path / name)
+    for name in ('settings.ini', 'setup.py'): shutil.copy(ROOT / name, tmp_path / name)
+    before = _snapshot(tmp_path)
+    for cmd in ('nbdev_export', 'nbdev_clean'):
+        res = subprocess.run([str(BIN / cmd)], cwd=tmp_path, capture_output=True, text=True)
+        assert res.returncode == 0, f'{cmd} failed:\n{res.stderr}'
+    after = _snapshot(tmp_path)
+    changed = sorted(str(p) for p in set(before) | set(after) if before.get(p) != after.get(p))
+    assert not changed, f'run `make export` and commit: these files change under nbdev_export/nbdev_clean: {changed}'
+
+
+def test_readme_matches_index():
+    res = subprocess.run([sys.executable, str(ROOT / 'scripts' / 'sync_readme.py'), '--check'], cwd=ROOT,
+                         capture_output=True, text=True)
+    assert res.returncode == 0, res.stdout + res.stderr
+
+
+def test_every_module_imports_in_a_fresh_interpreter():
+    modules = ['reclf'] + [f'reclf.{p.stem}' for p in sorted((ROOT / 'reclf').glob('*.py')) if p.stem not in ('__init__', '__main__')]
+    code = 'import importlib\nfor m in %r: importlib.import_module(m)' % modules
+    res = subprocess.run([sys.executable, '-c', code], cwd=ROOT / 'tests', capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr[-3000:]
