@@ -5,4 +5,12 @@ d = { 'settings': { 'branch': 'main',
                 'doc_host': 'https://reclf.invalid',
                 'git_url': 'https://github.com/reclf/reclf',
                 'lib_path': 'reclf'},
-  'syms': {}}
+  'syms': { 'reclf.config': { 'reclf.config.TrainConfig': ('config.html#trainconfig', 'reclf/config.py'),
+                              'reclf.config.TrainConfig.__post_init__': ('config.html#trainconfig.__post_init__', 'reclf/config.py'),
+                              'reclf.config._validate': ('config.html#_validate', 'reclf/config.py'),
+                              'reclf.config.check_keys': ('config.html#check_keys', 'reclf/config.py'),
+                              'reclf.config.config_from_dict': ('config.html#config_from_dict', 'reclf/config.py'),
+                              'reclf.config.load_config': ('config.html#load_config', 'reclf/config.py'),
+                              'reclf.config.parse_overrides': ('config.html#parse_overrides', 'reclf/config.py'),
+                              'reclf.config.preset': ('config.html#preset', 'reclf/config.py'),
+                              'reclf.config.save_config': ('config.html#save_config', 'reclf/config.py')}}}
