@@ -12,9 +12,9 @@ import numpy as np
 import torch
 
 # %% auto #0
-__all__ = ['SECTION_ALIASES', 'SPECIAL_TOKENS', 'normalise_header', 'Section', 'parse_sections', 'Caption', 'caption',
+__all__ = ['SECTION_ALIASES', 'SPECIAL_TOKENS', 'ROLES', 'normalise_header', 'Section', 'parse_sections', 'Caption', 'caption',
            'CleanedReports', 'clean_reports', 'train_tokenizer', 'course_tokenizer_path', 'load_course_tokenizer',
-           'tokenize_reports']
+           'tokenize_reports', 'align_word_roles', 'gt_to_tokenized', 'flip_report']
 
 # %% ../nbs/01_reports.ipynb #898d8971
 SECTION_ALIASES = {'FINDINGS': 'findings', 'IMPRESSION': 'impression', 'CONCLUSION': 'impression',
@@ -252,3 +252,76 @@ def tokenize_reports(tokenizer, # a fast Hugging Face tokenizer (`load_course_to
         if s: word_spans[b, :len(s)] = torch.tensor(s)
     return dict(input_ids=enc['input_ids'], attention_mask=enc['attention_mask'], word_ids=word_ids, n_words=n_words,
                 word_mask=torch.arange(N)[None] < n_words[:, None], word_spans=word_spans, token_offsets=offsets)
+
+# %% ../nbs/01_reports.ipynb #a6e5a4e3
+ROLES = ('disease', 'location', 'severity', 'negation', 'uncertainty', 'anatomy', 'temporal', 'filler')  # role ids
+
+def align_word_roles(word_spans, # (B, N, 2) character spans of the tokenized words (`tokenize_reports`), -1 padding
+                     gt_words, # B lists of ground-truth words (.start, .end in the report, .role, .finding_id, .negated, .uncertain)
+                     offsets=None, # B arrays mapping tokenized-text characters to report characters (Caption.offsets); None: identity
+                     roles=ROLES, # role names; a role's id is its index here
+                    ) -> dict: # role, finding_id, gt_index (B, N) long, -1 where none; negated, uncertain (B, N) bool
+    "Carry word-level ground truth onto tokenized words by character overlap."
+    B, N = word_spans.shape[:2]
+    out = {k: torch.full((B, N), -1, dtype=torch.long) for k in ('role', 'finding_id', 'gt_index')}
+    out.update(negated=torch.zeros(B, N, dtype=torch.bool), uncertain=torch.zeros(B, N, dtype=torch.bool))
+    for b, words in enumerate(gt_words):
+        if not words: continue
+        owner = np.full(max(w.end for w in words), -1)          # report character -> ground-truth word index
+        for i, w in enumerate(words): owner[w.start:w.end] = i
+        for n, (start, end) in enumerate(word_spans[b].tolist()):
+            if start < 0: continue
+            chars = np.arange(start, end)
+            if offsets is not None: chars = np.asarray(offsets[b])[chars]
+            hits = owner[chars[(chars >= 0) & (chars < len(owner))]]
+            hits = hits[hits >= 0]
+            if not len(hits): continue
+            i = int(np.bincount(hits).argmax()); w = words[i]
+            if w.role not in roles: raise ValueError(f'unknown role {w.role!r} (word {w.text!r}); known: {roles}')
+            out['gt_index'][b, n], out['role'][b, n], out['finding_id'][b, n] = i, roles.index(w.role), w.finding_id
+            out['negated'][b, n], out['uncertain'][b, n] = bool(w.negated), bool(w.uncertain)
+    return out
+
+# %% ../nbs/01_reports.ipynb #e5b54fe3
+def gt_to_tokenized(gt_index, # (N,) ground-truth word index of each tokenized word of one report (-1 none)
+                    pairs, # tuples whose first two entries are ground-truth word indices (relations, negation edges)
+                   ) -> list: # the same tuples with tokenized word numbers
+    "Re-index ground-truth word pairs (relations, negation edges) by tokenized word numbers."
+    first = {}
+    for n, i in enumerate(gt_index.tolist()):
+        if i >= 0: first.setdefault(i, n)
+    return [(first[p[0]], first[p[1]], *p[2:]) for p in pairs if p[0] in first and p[1] in first]
+
+# %% ../nbs/01_reports.ipynb #41ade9e3
+_SIDE_RE = re.compile(r'(?<![A-Za-z])(left|right)(?=wards?\b|\b|-|_|sided)', re.I)
+_LETTER_RE = re.compile(r'\b[LR]\b')
+
+def _swap_side(word):
+    "right <-> left (and R <-> L) keeping the case pattern."
+    other = {'left': 'right', 'right': 'left', 'l': 'r', 'r': 'l'}[word.lower()]
+    if word.isupper(): return other.upper()
+    return other.capitalize() if word[0].isupper() else other
+
+def flip_report(text:str, # report or caption
+                words=None, # optional ground-truth words (dataclasses or dicts with start, end, text, region)
+                letters=False, # also swap the standalone capitals "L" and "R"
+                flip_regions=True, # mirror each word's region mask left-right, to go with the flipped image
+               ): # (flipped text, flipped words or None)
+    "Swap left and right in a report (and its word ground truth) to go with a horizontal image flip."
+    hits = [(m.start(), m.end()) for m in _SIDE_RE.finditer(text)]
+    if letters: hits = sorted(hits + [(m.start(), m.end()) for m in _LETTER_RE.finditer(text)])
+    pieces, shifts, pos = [], [], 0                    # shifts: (end of a swapped word in `text`, length change)
+    for start, end in hits:
+        new = _swap_side(text[start:end])
+        pieces += [text[pos:start], new]; shifts.append((end, len(new) - (end - start))); pos = end
+    flipped = ''.join(pieces) + text[pos:]
+    if words is None: return flipped, None
+    def move(i): return i + sum(d for e, d in shifts if e <= i)   # a report position after the swaps
+    def flip_word(w):
+        get = w.get if isinstance(w, dict) else lambda k: getattr(w, k)
+        start, end = move(get('start')), move(get('end'))
+        region = get('region')
+        changes = dict(start=start, end=end, text=flipped[start:end],
+                       region=np.ascontiguousarray(region[..., ::-1]) if flip_regions and region is not None else region)
+        return {**w, **changes} if isinstance(w, dict) else dataclasses.replace(w, **changes)
+    return flipped, [flip_word(w) for w in words]
