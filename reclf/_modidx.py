@@ -26,4 +26,5 @@ d = { 'settings': { 'branch': 'main',
                                'reclf.reports.normalise_header': ('reports.html#normalise_header', 'reclf/reports.py'),
                                'reclf.reports.parse_sections': ('reports.html#parse_sections', 'reclf/reports.py'),
                                'reclf.reports.tokenize_reports': ('reports.html#tokenize_reports', 'reclf/reports.py'),
-                               'reclf.reports.train_tokenizer': ('reports.html#train_tokenizer', 'reclf/reports.py')}}}
+                               'reclf.reports.train_tokenizer': ('reports.html#train_tokenizer', 'reclf/reports.py')},
+            'reclf.synthetic_world': {}}}

@@ -172,7 +172,7 @@ def clean_reports(texts, # reports
     if warn and out.skipped: warnings.warn(out.summary())
     return out
 
-# %% ../nbs/01_reports.ipynb #944e2e47
+# %% ../nbs/01_reports.ipynb #23a554a4
 SPECIAL_TOKENS = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]']
 
 def train_tokenizer(texts, # training corpus (an iterable of strings)
@@ -181,6 +181,7 @@ def train_tokenizer(texts, # training corpus (an iterable of strings)
                     min_frequency=2, # a merge must occur at least this often
                     lowercase=True, # BERT normaliser lower-cases (and strips accents)
                     model_max_length=512, # recorded in the tokenizer config
+                    reproducible=True, # drop the intermediate pieces whose choice depends on tie order (same corpus -> same file)
                    ):
     "Train a BERT-style WordPiece tokenizer and return it as a `transformers` fast tokenizer (saved to `path`)."
     from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, processors, decoders, trainers
@@ -190,7 +191,14 @@ def train_tokenizer(texts, # training corpus (an iterable of strings)
     tok.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
     trainer = trainers.WordPieceTrainer(vocab_size=vocab_size, min_frequency=min_frequency,
                                         special_tokens=SPECIAL_TOKENS, show_progress=False)
-    tok.train_from_iterator(list(texts), trainer)
+    texts = list(texts)
+    tok.train_from_iterator(texts, trainer)
+    learnt = [t for t in tok.get_vocab() if t not in SPECIAL_TOKENS]
+    if reproducible:   # merge order breaks ties at random: keep characters and whole words only, sorted
+        words = {w for t in texts for w, _ in tok.pre_tokenizer.pre_tokenize_str(tok.normalizer.normalize_str(t))}
+        learnt = [t for t in learnt if len(t.removeprefix('##')) == 1 or t in words]
+    order = SPECIAL_TOKENS + sorted(learnt, key=lambda t: (t.startswith('##'), t))
+    tok.model = models.WordPiece(vocab={t: i for i, t in enumerate(order)}, unk_token='[UNK]')
     cls, sep = tok.token_to_id('[CLS]'), tok.token_to_id('[SEP]')
     tok.post_processor = processors.TemplateProcessing(single='[CLS] $A [SEP]', pair='[CLS] $A [SEP] $B:1 [SEP]:1',
                                                        special_tokens=[('[CLS]', cls), ('[SEP]', sep)])
@@ -219,7 +227,7 @@ def load_course_tokenizer(path=None, # a tokenizer folder or Hub name; default: 
         raise FileNotFoundError(f'no tokenizer at {path}: rebuild it with `build_course_tokenizer()` (lesson 01)')
     return AutoTokenizer.from_pretrained(str(path))
 
-# %% ../nbs/01_reports.ipynb #f094e8bd
+# %% ../nbs/01_reports.ipynb #6b28196f
 def tokenize_reports(tokenizer, # a fast Hugging Face tokenizer (`load_course_tokenizer()`, `AutoTokenizer...`)
                      texts, # a string or a list of B strings (captions or whole reports)
                      max_length=64, # truncate to this many tokens, special tokens included
@@ -253,7 +261,7 @@ def tokenize_reports(tokenizer, # a fast Hugging Face tokenizer (`load_course_to
     return dict(input_ids=enc['input_ids'], attention_mask=enc['attention_mask'], word_ids=word_ids, n_words=n_words,
                 word_mask=torch.arange(N)[None] < n_words[:, None], word_spans=word_spans, token_offsets=offsets)
 
-# %% ../nbs/01_reports.ipynb #a6e5a4e3
+# %% ../nbs/01_reports.ipynb #167562ca
 ROLES = ('disease', 'location', 'severity', 'negation', 'uncertainty', 'anatomy', 'temporal', 'filler')  # role ids
 
 def align_word_roles(word_spans, # (B, N, 2) character spans of the tokenized words (`tokenize_reports`), -1 padding
@@ -282,7 +290,7 @@ def align_word_roles(word_spans, # (B, N, 2) character spans of the tokenized wo
             out['negated'][b, n], out['uncertain'][b, n] = bool(w.negated), bool(w.uncertain)
     return out
 
-# %% ../nbs/01_reports.ipynb #e5b54fe3
+# %% ../nbs/01_reports.ipynb #22e4fee1
 def gt_to_tokenized(gt_index, # (N,) ground-truth word index of each tokenized word of one report (-1 none)
                     pairs, # tuples whose first two entries are ground-truth word indices (relations, negation edges)
                    ) -> list: # the same tuples with tokenized word numbers
@@ -292,7 +300,7 @@ def gt_to_tokenized(gt_index, # (N,) ground-truth word index of each tokenized w
         if i >= 0: first.setdefault(i, n)
     return [(first[p[0]], first[p[1]], *p[2:]) for p in pairs if p[0] in first and p[1] in first]
 
-# %% ../nbs/01_reports.ipynb #41ade9e3
+# %% ../nbs/01_reports.ipynb #c28469bc
 _SIDE_RE = re.compile(r'(?<![A-Za-z])(left|right)(?=wards?\b|\b|-|_|sided)', re.I)
 _LETTER_RE = re.compile(r'\b[LR]\b')
 
