@@ -14,7 +14,8 @@ import torch
 # %% auto #0
 __all__ = ['SECTION_ALIASES', 'SPECIAL_TOKENS', 'ROLES', 'normalise_header', 'Section', 'parse_sections', 'Caption', 'caption',
            'CleanedReports', 'clean_reports', 'train_tokenizer', 'course_tokenizer_path', 'load_course_tokenizer',
-           'tokenize_reports', 'align_word_roles', 'gt_to_tokenized', 'flip_report']
+           'tokenize_reports', 'align_word_roles', 'gt_to_tokenized', 'flip_report', 'course_corpus',
+           'build_course_tokenizer']
 
 # %% ../nbs/01_reports.ipynb #898d8971
 SECTION_ALIASES = {'FINDINGS': 'findings', 'IMPRESSION': 'impression', 'CONCLUSION': 'impression',
@@ -333,3 +334,22 @@ def flip_report(text:str, # report or caption
                        region=np.ascontiguousarray(region[..., ::-1]) if flip_regions and region is not None else region)
         return {**w, **changes} if isinstance(w, dict) else dataclasses.replace(w, **changes)
     return flipped, [flip_word(w) for w in words]
+
+# %% ../nbs/01_reports.ipynb #48c79724
+def course_corpus(n_reports=3000, # how many train-split reports
+                  seed=0, # world seed
+                  config=None, # a WorldConfig; default WorldConfig()
+                 ) -> list: # report texts
+    "Reports of the synthetic world's train split: the corpus the course tokenizer is trained on."
+    from reclf.synthetic_world import SyntheticWorld, WorldConfig
+    world = SyntheticWorld(config if config is not None else WorldConfig(), seed=seed)
+    return [world.sample('train', i).report for i in range(n_reports)]
+
+def build_course_tokenizer(path=None, # where to save; default `data_samples/tokenizer/`
+                           n_reports=3000, # corpus size
+                           vocab_size=1500, # WordPiece vocabulary size (an upper bound: a small corpus may stop short)
+                           seed=0, # world seed
+                          ):
+    "Train the course tokenizer on the synthetic world's reports and save it (the command behind data_samples/tokenizer)."
+    return train_tokenizer(course_corpus(n_reports, seed), vocab_size=vocab_size,
+                           path=course_tokenizer_path() if path is None else path)
