@@ -12,10 +12,10 @@ import numpy as np
 import torch
 
 # %% auto #0
-__all__ = ['SECTION_ALIASES', 'SPECIAL_TOKENS', 'ROLES', 'normalise_header', 'Section', 'parse_sections', 'Caption', 'caption',
-           'CleanedReports', 'clean_reports', 'train_tokenizer', 'course_tokenizer_path', 'load_course_tokenizer',
-           'tokenize_reports', 'align_word_roles', 'gt_to_tokenized', 'flip_report', 'course_corpus',
-           'build_course_tokenizer']
+__all__ = ['SECTION_ALIASES', 'SPECIAL_TOKENS', 'ROLE_COLOURS', 'normalise_header', 'Section', 'parse_sections', 'Caption',
+           'caption', 'CleanedReports', 'clean_reports', 'train_tokenizer', 'course_tokenizer_path',
+           'load_course_tokenizer', 'tokenize_reports', 'align_word_roles', 'gt_to_tokenized', 'flip_report',
+           'course_corpus', 'build_course_tokenizer', 'show_word_roles']
 
 # %% ../nbs/01_reports.ipynb #898d8971
 SECTION_ALIASES = {'FINDINGS': 'findings', 'IMPRESSION': 'impression', 'CONCLUSION': 'impression',
@@ -262,8 +262,8 @@ def tokenize_reports(tokenizer, # a fast Hugging Face tokenizer (`load_course_to
     return dict(input_ids=enc['input_ids'], attention_mask=enc['attention_mask'], word_ids=word_ids, n_words=n_words,
                 word_mask=torch.arange(N)[None] < n_words[:, None], word_spans=word_spans, token_offsets=offsets)
 
-# %% ../nbs/01_reports.ipynb #167562ca
-ROLES = ('disease', 'location', 'severity', 'negation', 'uncertainty', 'anatomy', 'temporal', 'filler')  # role ids
+# %% ../nbs/01_reports.ipynb #49b2c007
+from .synthetic_world import ROLES   # a role's id is its index in ROLES
 
 def align_word_roles(word_spans, # (B, N, 2) character spans of the tokenized words (`tokenize_reports`), -1 padding
                      gt_words, # B lists of ground-truth words (.start, .end in the report, .role, .finding_id, .negated, .uncertain)
@@ -353,3 +353,35 @@ def build_course_tokenizer(path=None, # where to save; default `data_samples/tok
     "Train the course tokenizer on the synthetic world's reports and save it (the command behind data_samples/tokenizer)."
     return train_tokenizer(course_corpus(n_reports, seed), vocab_size=vocab_size,
                            path=course_tokenizer_path() if path is None else path)
+
+# %% ../nbs/01_reports.ipynb #d0592ca1
+ROLE_COLOURS = dict(disease='tab:red', location='tab:blue', severity='tab:orange', negation='tab:purple',
+                    uncertainty='tab:pink', anatomy='tab:green', temporal='tab:brown', filler='tab:gray')
+
+def show_word_roles(text, # the tokenized text
+                    word_spans, # (N, 2) character spans of its words (-1 padding)
+                    role, # (N,) role ids (-1 none)
+                    roles=ROLES, # role names
+                    width=80, # characters per line
+                    ax=None):
+    "Draw the words of one text coloured by role (black: no role), wrapped, with a legend."
+    import matplotlib.pyplot as plt
+    words = [(text[s:e], int(r)) for (s, e), r in zip(word_spans.tolist(), role.tolist()) if s >= 0]
+    lines, line, used = [], [], 0
+    for w, r in words:
+        if used + len(w) > width and line: lines.append(line); line, used = [], 0
+        line.append((w, r)); used += len(w) + 1
+    lines.append(line)
+    if ax is None:   # a 10 pt monospace character is about 0.6 * 10 / 72 inches wide
+        fig = plt.figure(figsize=(width * 0.6 * 10 / 72 / 0.96, 0.3 * len(lines) + 0.5), dpi=80)
+        ax = fig.add_axes([0.02, 0.3, 0.96, 0.7])
+    for y, line in enumerate(lines):
+        x = 0
+        for w, r in line:
+            ax.text(x / width, 1 - (y + 0.5) / len(lines), w, va='center', family='monospace', fontsize=10,
+                    color=ROLE_COLOURS.get(roles[r], 'black') if r >= 0 else 'black')
+            x += len(w) + 1
+    ax.axis('off')
+    ax.legend(handles=[plt.Line2D([], [], color=c, lw=4, label=k) for k, c in ROLE_COLOURS.items()],
+              loc='upper center', ncol=8, fontsize=7, frameon=False, bbox_to_anchor=(0.5, 0.02))
+    return ax
