@@ -141,7 +141,7 @@ def export_rsna(samples:list, root) -> list:
     (root/'stage_2_detailed_class_info.csv').write_text('\n'.join(classes) + '\n')
     return ids
 
-# %% ../nbs/02c_exporters.ipynb #79b6ad6a
+# %% ../nbs/02c_exporters.ipynb #6da5cb72
 def export_siim(samples:list, root) -> list:
     "Write samples as SIIM-ACR stage-1 training data under `root`; returns each sample's ImageId."
     root, ids, rows = Path(root), [], ['ImageId, EncodedPixels']
@@ -151,6 +151,9 @@ def export_siim(samples:list, root) -> list:
         write_dicom(root/'dicom-images-train'/uids[0]/uids[1]/f'{uids[2]}.dcm', s.image, s.patient_id, key,
                     monochrome1=bool(k % 2), StudyInstanceUID=uids[0], SeriesInstanceUID=uids[1], SOPInstanceUID=uids[2])
         masks = [f.mask for f in s.findings if f.cls == 'pneumothorax' and f.mask.any()]
+        if k % 2 == 0 and masks:                       # several rows for one image: its mask in two pieces
+            rows_of = np.flatnonzero(masks[0].any(1)); top = np.zeros_like(masks[0]); top[:rows_of[len(rows_of) // 2]] = True
+            masks = [m for m in (masks[0] & top, masks[0] & ~top) if m.any()] + masks[1:]
         rows += [f'{uids[2]}, {rle_encode(m)}' for m in masks] or [f'{uids[2]},{" -1" if k % 7 else "-1"}']
         ids.append(uids[2])
     (root/'train-rle.csv').write_text('\n'.join(rows) + '\n')
