@@ -44,6 +44,17 @@ def measure(workers, batches, batch_size, tok):
     return pairs / (time.perf_counter() - start)
 
 
+def breakdown(tok, n=64, batch_size=32):
+    "Milliseconds per pair, one process: rendering a world sample, the whole dataset item (render included), the collate."
+    world = SyntheticWorld(WorldConfig(), seed=0)
+    data = PretrainingDataset(WorldSource(world, 'train', n=n), train=True, load_size=144, crop_size=128)
+    collate = PretrainingCollate(tok)
+    start = time.perf_counter(); [world.sample('train', i) for i in range(n)]; render = time.perf_counter() - start
+    start = time.perf_counter(); items = [data[i] for i in range(n)]; item = time.perf_counter() - start
+    start = time.perf_counter(); [collate(items[k:k + batch_size]) for k in range(0, n, batch_size)]; batch = time.perf_counter() - start
+    return {name: 1e3 * t / n for name, t in (('world.sample', render), ('dataset item', item), ('collate', batch))}
+
+
 if __name__ == '__main__':
     parser = argparse.ArgumentParser()
     parser.add_argument('--batches', type=int, default=30)
@@ -63,6 +74,9 @@ if __name__ == '__main__':
                   f'jobs may have been running), batch {args.batch_size}, {args.batches} timed batches after 2 warm-up batches, '
                   f'world 128 px, load 144 -> random crop 128, flip {"on (p 0.5)" if flip_report else "off (flip_report not available)"}, '
                   f'caption + tokenize + word roles in the collate, {tok_note}.')
+    parts = breakdown(tok, batch_size=args.batch_size)
+    lines += ['', 'Per pair, one process (ms): ' + ', '.join(f'{k} {v:.1f}' for k, v in parts.items()) +
+              ' (the dataset item includes the rendering).']
     table = '\n'.join(lines)
     print(table + '\n\n' + conditions)
     out = ROOT / 'benchmarks' / 'results' / 'dataloader.md'

@@ -44,16 +44,17 @@ class ItemSource:
                  item.labels.get(self.mask_class) == 0) else {}
         return dict(image=image, report=item.report or '', labels=labels, masks=masks, words=None, id=item.id)
 
-# %% ../nbs/02d_pretraining_data.ipynb #a8a709c4
+# %% ../nbs/02d_pretraining_data.ipynb #f9aed79f
 def resize_pad_crop(image:torch.Tensor, masks:torch.Tensor, load_size:int, crop_size:int, random:bool) -> tuple:
     "image (1, H, W) float, masks (C, H, W) bool -> (1, S, S), (C, S, S): longest side -> pad to square -> crop."
     h, w = image.shape[-2:]
     scale = load_size / max(h, w)
     size = (max(1, round(h * scale)), max(1, round(w * scale)))
     if size != (h, w):
-        image = F.interpolate(image[None], size=size, mode='bilinear', antialias=True, align_corners=False)[0]
-        masks = (F.interpolate(masks[None].float(), size=size, mode='nearest-exact')[0].bool() if len(masks)
-                 else masks.new_zeros((0,) + size))
+        image = F.interpolate(image[None], size=size, mode='bilinear', antialias=scale < 1, align_corners=False)[0]
+        rows = np.minimum(((np.arange(size[0]) + 0.5) * h / size[0]).astype(np.int64), h - 1)   # nearest source row
+        cols = np.minimum(((np.arange(size[1]) + 0.5) * w / size[1]).astype(np.int64), w - 1)
+        masks = torch.from_numpy(masks.numpy()[:, rows][:, :, cols])                 # (C, h', w')
     top, left = (load_size - size[0]) // 2, (load_size - size[1]) // 2
     pad = (left, load_size - size[1] - left, top, load_size - size[0] - top)    # (left, right, top, bottom)
     image, masks = F.pad(image, pad), F.pad(masks, pad)                          # (1, L, L), (C, L, L)
