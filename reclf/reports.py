@@ -12,9 +12,10 @@ import numpy as np
 import torch
 
 # %% auto #0
-__all__ = ['SECTION_ALIASES', 'SPECIAL_TOKENS', 'normalise_header', 'Section', 'parse_sections', 'Caption', 'caption',
-           'CleanedReports', 'clean_reports', 'train_tokenizer', 'course_tokenizer_path', 'load_course_tokenizer',
-           'tokenize_reports']
+__all__ = ['SECTION_ALIASES', 'SPECIAL_TOKENS', 'ROLE_COLOURS', 'normalise_header', 'Section', 'parse_sections', 'Caption',
+           'caption', 'CleanedReports', 'clean_reports', 'train_tokenizer', 'course_tokenizer_path',
+           'load_course_tokenizer', 'tokenize_reports', 'align_word_roles', 'gt_to_tokenized', 'flip_report',
+           'course_corpus', 'build_course_tokenizer', 'show_word_roles']
 
 # %% ../nbs/01_reports.ipynb #898d8971
 SECTION_ALIASES = {'FINDINGS': 'findings', 'IMPRESSION': 'impression', 'CONCLUSION': 'impression',
@@ -172,7 +173,7 @@ def clean_reports(texts, # reports
     if warn and out.skipped: warnings.warn(out.summary())
     return out
 
-# %% ../nbs/01_reports.ipynb #944e2e47
+# %% ../nbs/01_reports.ipynb #23a554a4
 SPECIAL_TOKENS = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]']
 
 def train_tokenizer(texts, # training corpus (an iterable of strings)
@@ -181,6 +182,7 @@ def train_tokenizer(texts, # training corpus (an iterable of strings)
                     min_frequency=2, # a merge must occur at least this often
                     lowercase=True, # BERT normaliser lower-cases (and strips accents)
                     model_max_length=512, # recorded in the tokenizer config
+                    reproducible=True, # drop the intermediate pieces whose choice depends on tie order (same corpus -> same file)
                    ):
     "Train a BERT-style WordPiece tokenizer and return it as a `transformers` fast tokenizer (saved to `path`)."
     from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, processors, decoders, trainers
@@ -190,7 +192,14 @@ def train_tokenizer(texts, # training corpus (an iterable of strings)
     tok.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
     trainer = trainers.WordPieceTrainer(vocab_size=vocab_size, min_frequency=min_frequency,
                                         special_tokens=SPECIAL_TOKENS, show_progress=False)
-    tok.train_from_iterator(list(texts), trainer)
+    texts = list(texts)
+    tok.train_from_iterator(texts, trainer)
+    learnt = [t for t in tok.get_vocab() if t not in SPECIAL_TOKENS]
+    if reproducible:   # merge order breaks ties at random: keep characters and whole words only, sorted
+        words = {w for t in texts for w, _ in tok.pre_tokenizer.pre_tokenize_str(tok.normalizer.normalize_str(t))}
+        learnt = [t for t in learnt if len(t.removeprefix('##')) == 1 or t in words]
+    order = SPECIAL_TOKENS + sorted(learnt, key=lambda t: (t.startswith('##'), t))
+    tok.model = models.WordPiece(vocab={t: i for i, t in enumerate(order)}, unk_token='[UNK]')
     cls, sep = tok.token_to_id('[CLS]'), tok.token_to_id('[SEP]')
     tok.post_processor = processors.TemplateProcessing(single='[CLS] $A [SEP]', pair='[CLS] $A [SEP] $B:1 [SEP]:1',
                                                        special_tokens=[('[CLS]', cls), ('[SEP]', sep)])
@@ -219,7 +228,7 @@ def load_course_tokenizer(path=None, # a tokenizer folder or Hub name; default: 
         raise FileNotFoundError(f'no tokenizer at {path}: rebuild it with `build_course_tokenizer()` (lesson 01)')
     return AutoTokenizer.from_pretrained(str(path))
 
-# %% ../nbs/01_reports.ipynb #f094e8bd
+# %% ../nbs/01_reports.ipynb #6b28196f
 def tokenize_reports(tokenizer, # a fast Hugging Face tokenizer (`load_course_tokenizer()`, `AutoTokenizer...`)
                      texts, # a string or a list of B strings (captions or whole reports)
                      max_length=64, # truncate to this many tokens, special tokens included
@@ -252,3 +261,127 @@ def tokenize_reports(tokenizer, # a fast Hugging Face tokenizer (`load_course_to
         if s: word_spans[b, :len(s)] = torch.tensor(s)
     return dict(input_ids=enc['input_ids'], attention_mask=enc['attention_mask'], word_ids=word_ids, n_words=n_words,
                 word_mask=torch.arange(N)[None] < n_words[:, None], word_spans=word_spans, token_offsets=offsets)
+
+# %% ../nbs/01_reports.ipynb #49b2c007
+from .synthetic_world import ROLES   # a role's id is its index in ROLES
+
+def align_word_roles(word_spans, # (B, N, 2) character spans of the tokenized words (`tokenize_reports`), -1 padding
+                     gt_words, # B lists of ground-truth words (.start, .end in the report, .role, .finding_id, .negated, .uncertain)
+                     offsets=None, # B arrays mapping tokenized-text characters to report characters (Caption.offsets); None: identity
+                     roles=ROLES, # role names; a role's id is its index here
+                    ) -> dict: # role, finding_id, gt_index (B, N) long, -1 where none; negated, uncertain (B, N) bool
+    "Carry word-level ground truth onto tokenized words by character overlap."
+    B, N = word_spans.shape[:2]
+    out = {k: torch.full((B, N), -1, dtype=torch.long) for k in ('role', 'finding_id', 'gt_index')}
+    out.update(negated=torch.zeros(B, N, dtype=torch.bool), uncertain=torch.zeros(B, N, dtype=torch.bool))
+    for b, words in enumerate(gt_words):
+        if not words: continue
+        owner = np.full(max(w.end for w in words), -1)          # report character -> ground-truth word index
+        for i, w in enumerate(words): owner[w.start:w.end] = i
+        for n, (start, end) in enumerate(word_spans[b].tolist()):
+            if start < 0: continue
+            chars = np.arange(start, end)
+            if offsets is not None: chars = np.asarray(offsets[b])[chars]
+            hits = owner[chars[(chars >= 0) & (chars < len(owner))]]
+            hits = hits[hits >= 0]
+            if not len(hits): continue
+            i = int(np.bincount(hits).argmax()); w = words[i]
+            if w.role not in roles: raise ValueError(f'unknown role {w.role!r} (word {w.text!r}); known: {roles}')
+            out['gt_index'][b, n], out['role'][b, n], out['finding_id'][b, n] = i, roles.index(w.role), w.finding_id
+            out['negated'][b, n], out['uncertain'][b, n] = bool(w.negated), bool(w.uncertain)
+    return out
+
+# %% ../nbs/01_reports.ipynb #22e4fee1
+def gt_to_tokenized(gt_index, # (N,) ground-truth word index of each tokenized word of one report (-1 none)
+                    pairs, # tuples whose first two entries are ground-truth word indices (relations, negation edges)
+                   ) -> list: # the same tuples with tokenized word numbers
+    "Re-index ground-truth word pairs (relations, negation edges) by tokenized word numbers."
+    first = {}
+    for n, i in enumerate(gt_index.tolist()):
+        if i >= 0: first.setdefault(i, n)
+    return [(first[p[0]], first[p[1]], *p[2:]) for p in pairs if p[0] in first and p[1] in first]
+
+# %% ../nbs/01_reports.ipynb #c28469bc
+_SIDE_RE = re.compile(r'(?<![A-Za-z])(left|right)(?=wards?\b|\b|-|_|sided)', re.I)
+_LETTER_RE = re.compile(r'\b[LR]\b')
+
+def _swap_side(word):
+    "right <-> left (and R <-> L) keeping the case pattern."
+    other = {'left': 'right', 'right': 'left', 'l': 'r', 'r': 'l'}[word.lower()]
+    if word.isupper(): return other.upper()
+    return other.capitalize() if word[0].isupper() else other
+
+def flip_report(text:str, # report or caption
+                words=None, # optional ground-truth words (dataclasses or dicts with start, end, text, region)
+                letters=False, # also swap the standalone capitals "L" and "R"
+                flip_regions=True, # mirror each word's region mask left-right, to go with the flipped image
+               ): # (flipped text, flipped words or None)
+    "Swap left and right in a report (and its word ground truth) to go with a horizontal image flip."
+    hits = [(m.start(), m.end()) for m in _SIDE_RE.finditer(text)]
+    if letters: hits = sorted(hits + [(m.start(), m.end()) for m in _LETTER_RE.finditer(text)])
+    pieces, shifts, pos = [], [], 0                    # shifts: (end of a swapped word in `text`, length change)
+    for start, end in hits:
+        new = _swap_side(text[start:end])
+        pieces += [text[pos:start], new]; shifts.append((end, len(new) - (end - start))); pos = end
+    flipped = ''.join(pieces) + text[pos:]
+    if words is None: return flipped, None
+    def move(i): return i + sum(d for e, d in shifts if e <= i)   # a report position after the swaps
+    def flip_word(w):
+        get = w.get if isinstance(w, dict) else lambda k: getattr(w, k)
+        start, end = move(get('start')), move(get('end'))
+        region = get('region')
+        changes = dict(start=start, end=end, text=flipped[start:end],
+                       region=np.ascontiguousarray(region[..., ::-1]) if flip_regions and region is not None else region)
+        return {**w, **changes} if isinstance(w, dict) else dataclasses.replace(w, **changes)
+    return flipped, [flip_word(w) for w in words]
+
+# %% ../nbs/01_reports.ipynb #48c79724
+def course_corpus(n_reports=3000, # how many train-split reports
+                  seed=0, # world seed
+                  config=None, # a WorldConfig; default WorldConfig()
+                 ) -> list: # report texts
+    "Reports of the synthetic world's train split: the corpus the course tokenizer is trained on."
+    from reclf.synthetic_world import SyntheticWorld, WorldConfig
+    world = SyntheticWorld(config if config is not None else WorldConfig(), seed=seed)
+    return [world.sample('train', i).report for i in range(n_reports)]
+
+def build_course_tokenizer(path=None, # where to save; default `data_samples/tokenizer/`
+                           n_reports=3000, # corpus size
+                           vocab_size=1500, # WordPiece vocabulary size (an upper bound: a small corpus may stop short)
+                           seed=0, # world seed
+                          ):
+    "Train the course tokenizer on the synthetic world's reports and save it (the command behind data_samples/tokenizer)."
+    return train_tokenizer(course_corpus(n_reports, seed), vocab_size=vocab_size,
+                           path=course_tokenizer_path() if path is None else path)
+
+# %% ../nbs/01_reports.ipynb #d0592ca1
+ROLE_COLOURS = dict(disease='tab:red', location='tab:blue', severity='tab:orange', negation='tab:purple',
+                    uncertainty='tab:pink', anatomy='tab:green', temporal='tab:brown', filler='tab:gray')
+
+def show_word_roles(text, # the tokenized text
+                    word_spans, # (N, 2) character spans of its words (-1 padding)
+                    role, # (N,) role ids (-1 none)
+                    roles=ROLES, # role names
+                    width=80, # characters per line
+                    ax=None):
+    "Draw the words of one text coloured by role (black: no role), wrapped, with a legend."
+    import matplotlib.pyplot as plt
+    words = [(text[s:e], int(r)) for (s, e), r in zip(word_spans.tolist(), role.tolist()) if s >= 0]
+    lines, line, used = [], [], 0
+    for w, r in words:
+        if used + len(w) > width and line: lines.append(line); line, used = [], 0
+        line.append((w, r)); used += len(w) + 1
+    lines.append(line)
+    if ax is None:   # a 10 pt monospace character is about 0.6 * 10 / 72 inches wide
+        fig = plt.figure(figsize=(width * 0.6 * 10 / 72 / 0.96, 0.3 * len(lines) + 0.5), dpi=80)
+        ax = fig.add_axes([0.02, 0.3, 0.96, 0.7])
+    for y, line in enumerate(lines):
+        x = 0
+        for w, r in line:
+            ax.text(x / width, 1 - (y + 0.5) / len(lines), w, va='center', family='monospace', fontsize=10,
+                    color=ROLE_COLOURS.get(roles[r], 'black') if r >= 0 else 'black')
+            x += len(w) + 1
+    ax.axis('off')
+    ax.legend(handles=[plt.Line2D([], [], color=c, lw=4, label=k) for k, c in ROLE_COLOURS.items()],
+              loc='upper center', ncol=8, fontsize=7, frameon=False, bbox_to_anchor=(0.5, 0.02))
+    return ax
