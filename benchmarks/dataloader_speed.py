@@ -2,7 +2,7 @@
 
     python benchmarks/dataloader_speed.py [--batches 30] [--batch-size 32] [--workers 0 2]
 
-Renders pairs on the fly from the synthetic world (128 px, load 144 -> random crop 128, flips when available), tokenizes
+Renders pairs on the fly from the synthetic world (128 px, load 144 -> random crop 128, flip p 0.5), tokenizes
 captions with the course tokenizer (or a freshly trained one), aligns word roles; prints a markdown table and writes
 benchmarks/results/dataloader.md. Consumption rates come from environment.md (contrastive step at batch 32: ~0.18 s
 small CNN 64 px, ~0.86 s ResNet-18 128 px, 2 CPU threads).
@@ -19,7 +19,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault('HF_HUB_OFFLINE', '1')
 import torch
 from reclf.synthetic_world import SyntheticWorld, WorldConfig
-from reclf.pretraining_data import WorldSource, PretrainingDataset, PretrainingCollate, flip_report
+from reclf.pretraining_data import WorldSource, PretrainingDataset, PretrainingCollate
 from reclf import reports
 
 STEP_SECONDS = {'small CNN, 64 px': 0.18, 'ResNet-18, 128 px': 0.86}   # environment.md, batch 32, 2 threads
@@ -34,7 +34,7 @@ def tokenizer():
 
 def measure(workers, batches, batch_size, tok):
     data = PretrainingDataset(WorldSource(SyntheticWorld(WorldConfig(), seed=0), 'train', n=batches * batch_size + 4 * batch_size),
-                              train=True, load_size=144, crop_size=128, flip_p=0.5 if flip_report else 0.0)
+                              train=True, load_size=144, crop_size=128, flip_p=0.5)
     loader = torch.utils.data.DataLoader(data, batch_size=batch_size, shuffle=True, num_workers=workers,
                                          collate_fn=PretrainingCollate(tok), persistent_workers=False)
     it = iter(loader)
@@ -72,7 +72,7 @@ if __name__ == '__main__':
     conditions = (f'Conditions: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, torch threads 1 per process, '
                   f'load average before the run {load[0]:.2f} / {load[1]:.2f} / {load[2]:.2f} (the cores are shared: other '
                   f'jobs may have been running), batch {args.batch_size}, {args.batches} timed batches after 2 warm-up batches, '
-                  f'world 128 px, load 144 -> random crop 128, flip {"on (p 0.5)" if flip_report else "off (flip_report not available)"}, '
+                  f'world 128 px, load 144 -> random crop 128, flip p 0.5, '
                   f'caption + tokenize + word roles in the collate, {tok_note}.')
     parts = breakdown(tok, batch_size=args.batch_size)
     lines += ['', 'Per pair, one process (ms): ' + ', '.join(f'{k} {v:.1f}' for k, v in parts.items()) +
