@@ -17,7 +17,7 @@ __all__ = ['MIMIC_LABELS', 'FRONTAL', 'CHEXPERT_LABELS', 'COMPETITION', 'FIVE_X_
            'NIH_LABELS', 'mimic_study_dir', 'read_mimic', 'read_chexpert', 'five_x_200_class', 'build_5x200',
            'read_rsna', 'read_siim', 'read_covidx', 'read_nih', 'patient_split', 'label_fractions', 'load_subset']
 
-# %% ../nbs/02b_layouts.ipynb #8b7633e0
+# %% ../nbs/02b_layouts.ipynb #1f0238c0
 MIMIC_LABELS = ('Atelectasis', 'Cardiomegaly', 'Consolidation', 'Edema', 'Enlarged Cardiomediastinum', 'Fracture',
                 'Lung Lesion', 'Lung Opacity', 'No Finding', 'Pleural Effusion', 'Pleural Other', 'Pneumonia',
                 'Pneumothorax', 'Support Devices')
@@ -30,9 +30,10 @@ def mimic_study_dir(subject_id:str, study_id:str) -> Path:
 def _default_clean(text): return caption(text).text   # the anchors' caption (lesson 01); '' when nothing is left
 
 def read_mimic(root, labeller:str='chexpert', policy=None, frontal_only:bool=True, clean=_default_clean,
-               strict:bool=True, check:str|None='exists') -> Items:
-    "Frontal MIMIC-CXR-JPG images joined with study labels, reports and the official split."
+               strict:bool=True, check:str|None='exists', reports_root=None) -> Items:
+    "Frontal MIMIC-CXR-JPG images joined with study labels, reports (under `reports_root`, default `root`) and the split."
     root, log = Path(root), ReadLog(strict)
+    reports_root = Path(reports_root or root)
     split = {r['dicom_id']: r['split'] for _, r in read_csv(root/'mimic-cxr-2.0.0-split.csv', ('dicom_id', 'split'), log)}
     labels_file = root/f'mimic-cxr-2.0.0-{labeller}.csv'
     labels = {}
@@ -46,7 +47,7 @@ def read_mimic(root, labeller:str='chexpert', policy=None, frontal_only:bool=Tru
         image = root/study/f"{row['dicom_id']}.jpg"
         if not check_image(image, check, log, meta_file, line): continue
         if study not in reports:
-            path = root/f'{study}.txt'
+            path = reports_root/f'{study}.txt'
             reports[study] = path.read_text() if path.exists() else None
         if reports[study] is None: log.bad(meta_file, line, 'missing report', f'{study}.txt'); continue
         caption = clean(reports[study]) if clean else reports[study]
