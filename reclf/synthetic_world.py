@@ -167,7 +167,7 @@ def evolve_findings(specs, cfg, rng):
         kept.append(replace(new, change='new'))
     return kept, resolved
 
-# %% ../nbs/00_synthetic_world.ipynb #4f50dd7d
+# %% ../nbs/00_synthetic_world.ipynb #8e6af524
 SWAPPABLE = ('consolidation', 'nodule', 'atelectasis', 'effusion')
 
 def swap_specs(cfg, rng, member):
@@ -182,9 +182,10 @@ def swap_specs(cfg, rng, member):
     sev = rng.uniform(0.5, 1.0, n)
     return [Finding(j, classes[j], *places[(j + member) % n], round(float(sev[j]), 3)) for j in range(n)]
 
-def _rng(*key):
-    "A generator seeded by a fixed-length integer key (seed, split, index, visit, stream)."
-    return np.random.default_rng([int(k) for k in key])
+def _rng(seed, split, index, visit, stream):
+    "A Philox generator keyed by (seed, split, index, visit, stream) packed into 104 bits (cheap, no hashing)."
+    key = ((((seed * 256 + split) << 40 | index) << 16 | visit) << 8) | stream
+    return np.random.Generator(np.random.Philox(key=key))
 
 def _words(report, spans, tokens, anatomy, findings):
     "Word objects with regions: finding mask for disease words, place mask for location and anatomy words."
@@ -198,7 +199,7 @@ def _words(report, spans, tokens, anatomy, findings):
         words.append(Word(report[start:end], start, end, role, fid, neg, unc, region, cls))
     return words
 
-# %% ../nbs/00_synthetic_world.ipynb #c0508031
+# %% ../nbs/00_synthetic_world.ipynb #8105c828
 def make_sample(config:WorldConfig, # the world's configuration
                 split:str='train',  # 'train', 'valid', 'test', 'test_decorrelated' or 'swap'
                 index:int=0,        # sample index within the split (in 'swap': group * swap_findings + member)
@@ -208,24 +209,26 @@ def make_sample(config:WorldConfig, # the world's configuration
     "One study: a pure function of its arguments."
     cfg = config.validate()
     if split not in SPLITS: raise ValueError(f'split must be one of {tuple(SPLITS)}, got {split!r}')
-    if min(index, seed, visit) < 0: raise ValueError(f'index, seed and visit must be >= 0, got {index}, {seed}, {visit}')
+    for name, value, bits in (('index', index, 40), ('seed', seed, 32), ('visit', visit, 16)):
+        if not 0 <= value < 2 ** bits: raise ValueError(f'{name} must be in [0, 2**{bits}), got {value!r}')
     code, resolved, group, text_cfg = SPLITS[split], [], -1, cfg
     if split == 'swap':
         group, member = divmod(index, cfg.swap_findings)
         key, study = (seed, code, group), member
-        specs = swap_specs(cfg, _rng(*key, 0, 0), member)
+        rng = _rng(*key, 0, 0)                   # the group's patient first, then its findings
+        patient, specs = draw_patient(rng), swap_specs(cfg, rng, member)
         text_cfg = replace(cfg, p_omit=0.0, p_uncertain=0.0)
         patient_id, study_id = f'swap-{seed}-{group}', f'swap-{seed}-{group}-m{member}'
     else:
         key, study = (seed, code, index), visit
-        specs = draw_findings(cfg, _rng(*key, 0, 0), decorrelated=split == 'test_decorrelated')
+        rng = _rng(*key, 0, 0)                   # the patient first, then the first study's findings
+        patient, specs = draw_patient(rng), draw_findings(cfg, rng, decorrelated=split == 'test_decorrelated')
         for v in range(1, visit + 1): specs, resolved = evolve_findings(specs, cfg, _rng(*key, v, 0))
         patient_id = f'{split}-{seed}-{index}'
         study_id = f'{patient_id}-v{visit}'
-    patient = draw_patient(_rng(*key, 0, 9))
-    image, anatomy, findings, devices = render_study(cfg, patient, specs, _rng(*key, study, 1))
-    report, spans, tokens, (relations, negations) = write_report(findings, _rng(*key, study, 2), text_cfg, resolved,
-                                                                  devices, visit)
+    rng = _rng(*key, study, 1)   # one stream for the study: image first, then report
+    image, anatomy, findings, devices = render_study(cfg, patient, specs, rng)
+    report, spans, tokens, (relations, negations) = write_report(findings, rng, text_cfg, resolved, devices, visit)
     present = {f.cls for f in findings}
     return Sample(image, anatomy, findings, report, _words(report, spans, tokens, anatomy, findings), relations,
                   negations, {c: int(c in present) for c in FINDINGS}, label_report(report), patient_id, study_id,

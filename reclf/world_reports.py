@@ -331,16 +331,16 @@ def _edges(tokens):
             negations += [(i, j) for j in by_mention.get(m, ()) if tokens[j][1] in ('disease', 'location')]
     return relations, negations
 
-# %% ../nbs/00b_world_reports.ipynb #98e8e24d
+# %% ../nbs/00b_world_reports.ipynb #094bb911
 LABELLER_PATTERNS = {
-    'consolidation': r'\b(consolidations?|opacit(?:y|ies)|opacification|airspace disease|infiltrates?)\b',
-    'effusion': r'\beffusions?\b', 'pneumothorax': r'\bpneumothora(?:x|ces)\b', 'nodule': r'\b(nodules?|mass(?:es)?)\b',
+    'consolidation': r'\b(?:consolidations?|opacit(?:y|ies)|opacification|airspace disease|infiltrates?)\b',
+    'effusion': r'\beffusions?\b', 'pneumothorax': r'\bpneumothora(?:x|ces)\b', 'nodule': r'\b(?:nodules?|mass(?:es)?)\b',
     'cardiomegaly': r'\bcardiomegaly\b|\b(?:heart|cardiac silhouette) is (?:\w+ )?enlarged\b',
     'atelectasis': r'\batelecta(?:sis|tic)\b', 'edema': r'\bedema\b|\bvascular congestion\b'}
-_PATTERNS = {c: re.compile(p) for c, p in LABELLER_PATTERNS.items()}
-_NEG_BEFORE = re.compile(r'\b(no|without|negative for|free of|resolved|resolution of)\b')
-_NEG_AFTER = re.compile(r'^\s*(?:is|are) not\b|^\s*(?:has|have) resolved\b')
-_UNCERTAIN = re.compile(r'\b(possible|possibly|probable|cannot exclude|cannot be excluded|may represent|concerning for|likely|questionable|suspected)\b')
+_MENTION = re.compile('|'.join(f'(?P<{c}>{p})' for c, p in LABELLER_PATTERNS.items()))
+_NEG_BEFORE = re.compile(r'\b(?:no|without|negative for|free of|resolved|resolution of)\b')
+_NEG_AFTER = re.compile(r'\s*(?:is|are) not\b|\s*(?:has|have) resolved\b')
+_UNCERTAIN = re.compile(r'\b(?:possible|possibly|probable|cannot exclude|cannot be excluded|may represent|concerning for|likely|questionable|suspected)\b')
 _NORMAL_HEART = re.compile(r'heart size is normal|normal heart size|cardiomediastinal silhouette is (?:normal|within normal limits)')
 
 def label_report(report:str # report text (MIMIC layout or plain)
@@ -349,18 +349,17 @@ def label_report(report:str # report text (MIMIC layout or plain)
     low = report.lower()
     start = low.find('findings:')
     if start < 0: start = low.find('impression:')
-    text = re.sub(r'\s+', ' ', low[max(start, 0):])
     votes = {c: [] for c in FINDINGS}
-    for sentence in re.split(r'[.;]', text):
+    for sentence in re.split(r'[.;]', ' '.join(low[max(start, 0):].split())):
         if _NORMAL_HEART.search(sentence): votes['cardiomegaly'].append(0.0)
-        unsure = _UNCERTAIN.search(sentence) is not None
-        for c, pattern in _PATTERNS.items():
-            for m in pattern.finditer(sentence):
-                negated = _NEG_BEFORE.search(sentence, 0, m.start()) is not None or _NEG_AFTER.search(sentence[m.end():]) is not None
-                votes[c].append(0.0 if negated else -1.0 if unsure else 1.0)
+        unsure = None
+        for m in _MENTION.finditer(sentence):
+            if unsure is None: unsure = _UNCERTAIN.search(sentence) is not None
+            negated = _NEG_BEFORE.search(sentence, 0, m.start()) is not None or _NEG_AFTER.match(sentence, m.end()) is not None
+            votes[m.lastgroup].append(0.0 if negated else -1.0 if unsure else 1.0)
     return {c: 1.0 if 1.0 in v else -1.0 if -1.0 in v else 0.0 if v else float('nan') for c, v in votes.items()}
 
-# %% ../nbs/00b_world_reports.ipynb #9808cfbb
+# %% ../nbs/00b_world_reports.ipynb #2d6c7592
 ROLE_COLORS = dict(disease='tab:red', location='tab:blue', severity='tab:orange', negation='black',
                    uncertainty='tab:purple', anatomy='tab:green', temporal='tab:brown', filler='silver')
 
@@ -380,9 +379,10 @@ def plot_roles(sample, ax, first='FINDINGS:'):
         ax.text(col, -row, w.text, color=ROLE_COLORS[w.role], family='monospace', fontsize=size, va='top',
                 fontweight='bold' if w.role in ('disease', 'location') else 'normal')
         if w.negated: ax.plot([col, col + len(w.text)], [-row - 0.45] * 2, color='k', lw=0.6)
-    ax.set_xlim(0, n_cols); ax.set_ylim(-len(lines), 0.3); ax.axis('off')
-    for k, (role, c) in enumerate(ROLE_COLORS.items()):
-        ax.text(k * n_cols / len(ROLE_COLORS), 0.8, role, color=c, fontsize=size, family='monospace')
+    ax.set_xlim(0, n_cols); ax.set_ylim(-len(lines), 1.2); ax.axis('off')
+    col = 0
+    for role, c in ROLE_COLORS.items():                     # legend on the first row
+        ax.text(col, 1.0, role, color=c, fontsize=size, family='monospace', va='top'); col += len(role) + 2
 
 def relation_graph(sample):
     "A networkx DiGraph of the report's ground-truth edges: disease -> location and negation cue -> target."
@@ -397,15 +397,14 @@ def draw_relations(sample, ax):
     "Draw `relation_graph(sample)`: words in report order, rows by role; relation edges solid, negation dashed."
     import networkx as nx
     g = relation_graph(sample)
-    rows = dict(negation=1.0, uncertainty=1.0, temporal=1.0, disease=0.0, severity=0.0, location=-1.0)
-    order = {n: k for k, n in enumerate(sorted(g.nodes))}
-    pos = {n: (order[n], rows.get(g.nodes[n]['role'], 0.5)) for n in g.nodes}
-    colors = [ROLE_COLORS[g.nodes[n]['role']] for n in g.nodes]
-    nx.draw_networkx_nodes(g, pos, ax=ax, node_color=colors, node_size=60)
-    nx.draw_networkx_labels(g, {n: (x, y + 0.22) for n, (x, y) in pos.items()},
-                            {n: g.nodes[n]['text'] for n in g.nodes}, ax=ax, font_size=7)
+    rows = dict(negation=1.0, disease=0.0, location=-1.0)
+    pos = {n: (k, rows.get(g.nodes[n]['role'], 0.5)) for k, n in enumerate(sorted(g.nodes))}
+    nx.draw_networkx_nodes(g, pos, ax=ax, node_color=[ROLE_COLORS[g.nodes[n]['role']] for n in g.nodes], node_size=50)
+    for n, (x, y) in pos.items():
+        ax.text(x, y + 0.12, g.nodes[n]['text'], rotation=35, fontsize=7, ha='left', va='bottom')
     for kind, style in (('relation', 'solid'), ('negation', 'dashed')):
         edges = [(a, b) for a, b, k in g.edges(data='kind') if k == kind]
-        nx.draw_networkx_edges(g, pos, edgelist=edges, ax=ax, style=style, arrows=True, arrowsize=8, width=0.8)
-    ax.axis('off')
+        nx.draw_networkx_edges(g, pos, edgelist=edges, ax=ax, style=style, arrows=True, arrowsize=8, width=0.7,
+                               edge_color='tab:gray' if kind == 'relation' else 'black')
+    ax.set_ylim(-1.4, 2.0); ax.axis('off')
     return g
