@@ -6,10 +6,8 @@
 __all__ = ['SPLITS', 'SWAPPABLE', 'WorldConfig', 'Finding', 'Word', 'Sample', 'place_weights', 'draw_findings', 'evolve_findings',
            'swap_specs', 'make_sample', 'SyntheticWorld']
 
-# %% ../nbs/00_synthetic_world.ipynb #7710bfdf
-import math, json
-from types import SimpleNamespace
-from dataclasses import dataclass, field, fields, replace, asdict
+# %% ../nbs/00_synthetic_world.ipynb #a5684af8
+from dataclasses import dataclass, field, replace
 import numpy as np
 from .world_reports import FINDINGS, ROLES, PLACES, LOCATION_PHRASES, write_report
 from .world_views import label_report, save_gallery, samples_to_records, gallery_figure, plot_sample
@@ -120,7 +118,7 @@ class Sample:
     group: int = -1                          # binding-swap group, -1 outside the 'swap' split
     devices: tuple = ()
 
-# %% ../nbs/00_synthetic_world.ipynb #557d6ac2
+# %% ../nbs/00_synthetic_world.ipynb #c23e5eee
 _TRIO = ('effusion', 'cardiomegaly', 'edema')
 _ZONE_PRIOR, _SIDE_PRIOR = {'upper': 0.2, 'middle': 0.3, 'lower': 0.5}, {'right': 0.6, 'left': 0.4, 'bilateral': 0.5}
 
@@ -133,7 +131,8 @@ def _new_finding(cls, cfg, rng, used, uniform, id):
     "One finding spec of class `cls` at a place not in `used`."
     places, w = PLACES[cls], place_weights(cls, uniform)
     free = [i for i, p in enumerate(places) if p not in used] or list(range(len(places)))
-    side, zone = places[rng.choice(free, p=w[free] / w[free].sum())]
+    cum = np.cumsum(w[free])
+    side, zone = places[free[min(int(np.searchsorted(cum, rng.random() * cum[-1], side='right')), len(free) - 1)]]
     used.add((side, zone))
     subtype = 'mass' if cls == 'nodule' and rng.random() < cfg.p_mass else ''
     return Finding(id, cls, side, zone, round(float(rng.uniform(0.15, 1.0)), 3), subtype=subtype)
