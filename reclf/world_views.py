@@ -40,7 +40,7 @@ def label_report(report:str # report text (MIMIC layout or plain)
             votes[m.lastgroup].append(0.0 if negated else -1.0 if unsure else 1.0)
     return {c: 1.0 if 1.0 in v else -1.0 if -1.0 in v else 0.0 if v else float('nan') for c, v in votes.items()}
 
-# %% ../nbs/00c_world_views.ipynb #5bdc08e2
+# %% ../nbs/00c_world_views.ipynb #143b83f4
 CLASS_COLORS = dict(consolidation='tab:orange', effusion='tab:blue', pneumothorax='tab:pink', nodule='tab:red',
                     cardiomegaly='tab:purple', atelectasis='tab:green', edema='tab:cyan')
 
@@ -96,7 +96,7 @@ def samples_to_records(samples):
                  relations=[list(map(int, r)) for r in s.relations],
                  negation_edges=[list(map(int, e)) for e in s.negation_edges]) for s in samples]
 
-# %% ../nbs/00c_world_views.ipynb #09059f24
+# %% ../nbs/00c_world_views.ipynb #fc1f0c81
 ROLE_COLORS = dict(disease='tab:red', location='tab:blue', severity='tab:orange', negation='black',
                    uncertainty='tab:purple', anatomy='tab:green', temporal='tab:brown', filler='silver')
 
