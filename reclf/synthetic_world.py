@@ -233,23 +233,26 @@ def make_sample(config:WorldConfig, # the world's configuration
                   negations, {c: int(c in present) for c in FINDINGS}, label_report(report), patient_id, study_id,
                   split, index, visit, group, devices)
 
-# %% ../nbs/00_synthetic_world.ipynb #ca0cd45d
+# %% ../nbs/00_synthetic_world.ipynb #38f120ec
 class SyntheticWorld:
     "A seeded world: samples by split and index, binding-swap groups and follow-up studies."
     def __init__(self, config:WorldConfig=None, seed:int=0):
         self.config, self.seed = (config or WorldConfig()).validate(), seed
 
-    def sample(self, split='train', index=0, visit=0): return make_sample(self.config, split, index, self.seed, visit)
-    def samples(self, split='train', n=16, start=0):
-        "A list of `n` consecutive samples of a split."
+    def sample(self, split:str='train', index:int=0, visit:int=0) -> Sample:
+        "Sample `index` of `split` (visit > 0: a follow-up study of the same patient)."
+        return make_sample(self.config, split, index, self.seed, visit)
+
+    def samples(self, split:str='train', n:int=16, start:int=0) -> list:
+        "A list of `n` consecutive samples of a split, from index `start`."
         return [self.sample(split, i) for i in range(start, start + n)]
 
-    def swap_group(self, group_index):
+    def swap_group(self, group_index:int) -> list:
         "The members of one binding-swap group: same findings and places, pairing rotated."
         n = self.config.swap_findings
         return [self.sample('swap', group_index * n + m) for m in range(n)]
 
-    def follow_up(self, sample, k=1):
+    def follow_up(self, sample:Sample, k:int=1) -> Sample:
         "The study `k` visits after `sample`, of the same synthetic patient."
         if sample.split == 'swap': raise ValueError('split: swap-group samples have no follow-up studies')
         return self.sample(sample.split, sample.index, sample.visit + k)

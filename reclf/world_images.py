@@ -267,7 +267,7 @@ def _cardiomegaly(f, c):
 RENDERERS = dict(consolidation=_consolidation, effusion=_effusion, pneumothorax=_pneumothorax, nodule=_nodule,
                  cardiomegaly=_cardiomegaly, atelectasis=_atelectasis, edema=_edema)
 
-# %% ../nbs/00a_world_images.ipynb #1775370a
+# %% ../nbs/00a_world_images.ipynb #f4109ec4
 def _bbox(mask):
     "(x0, y0, x1, y1) of a mask, exclusive ends; zeros when empty."
     rows, cols = np.flatnonzero(mask.any(1)), np.flatnonzero(mask.any(0))
@@ -287,7 +287,10 @@ def _devices(density, pose, p, rng, cfg):
             density[win] += 0.4 * (((u[win] - x) ** 2 + (v[win] - y) ** 2) < 0.015 ** 2)
     return tuple(names)
 
-def render_study(cfg, patient, specs, rng):
+def render_study(cfg,      # a WorldConfig
+                 patient,  # anatomy parameters from `draw_patient`
+                 specs,    # findings to draw (class, side, zone, severity, subtype)
+                 rng):     # the study's random generator
     "Image (H, W), anatomy masks, findings with masks and CNR, and device names for one study."
     S, pose = cfg.size, Pose(cfg.size, rng)
     cardio = [f for f in specs if f.cls == 'cardiomegaly']

@@ -318,7 +318,7 @@ def impression(self, told, hedged, extra):
     if extra is not None and len(out) < 2: out.append(self.hedge(extra, -1))
     return out
 
-# %% ../nbs/00b_world_reports.ipynb #63178639
+# %% ../nbs/00b_world_reports.ipynb #5e55c860
 def _paragraph(sentences):
     "Sentences (token lists) -> (wrapped text, tokens in order)."
     texts, tokens = [], []
@@ -327,7 +327,12 @@ def _paragraph(sentences):
         texts.append(_sentence_text(s)); tokens += s
     return _wrap(' '.join(texts)), tokens
 
-def write_report(findings, rng, cfg, resolved=(), devices=(), visit=0):
+def write_report(findings,      # the study's findings (id, cls, side, zone, severity, subtype, change)
+                 rng,           # the study's random generator
+                 cfg,           # a WorldConfig (or anything with its report fields)
+                 resolved=(),   # findings of the prior study that are gone (follow-ups)
+                 devices=(),    # support devices drawn in the image
+                 visit=0):      # follow-up number (0 = first study)
     "Report text in MIMIC layout, one ground-truth token per `\\w+` run, relation edges and negation edges."
     w = ReportWriter(rng)
     body, impression = w.findings_section(findings, cfg, resolved, devices, visit)

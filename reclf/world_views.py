@@ -40,7 +40,7 @@ def label_report(report:str # report text (MIMIC layout or plain)
             votes[m.lastgroup].append(0.0 if negated else -1.0 if unsure else 1.0)
     return {c: 1.0 if 1.0 in v else -1.0 if -1.0 in v else 0.0 if v else float('nan') for c, v in votes.items()}
 
-# %% ../nbs/00c_world_views.ipynb #143b83f4
+# %% ../nbs/00c_world_views.ipynb #6990d32b
 CLASS_COLORS = dict(consolidation='tab:orange', effusion='tab:blue', pneumothorax='tab:pink', nodule='tab:red',
                     cardiomegaly='tab:purple', atelectasis='tab:green', edema='tab:cyan')
 
@@ -75,15 +75,19 @@ def gallery_figure(samples, n_cols=2, fig=None):
         else: ax[0].axis('off'); ax[1].axis('off')
     return fig
 
-def save_gallery(samples, path, n_cols=2, dpi=80):
+def save_gallery(samples:list, # `Sample`s to draw
+                 path,          # PNG file to write (folders are created)
+                 n_cols:int=2,  # (image, report) panels per row
+                 dpi:int=80):   # resolution of the PNG
     "Render `samples` (masks outlined, reports beside) to a PNG at `path`; returns the path."
 
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
     gallery_figure(samples, n_cols).savefig(path, dpi=dpi)
     return path
 
-def samples_to_records(samples):
-    "JSON- and CSV-ready dicts (no image or mask arrays): ids, report, labels, findings, devices, edges."
+def samples_to_records(samples:list # `Sample`s to describe
+                      ) -> list:       # one dict per sample, plain Python types only
+    "JSON- and CSV-ready dicts (no image or mask arrays): ids, report, labels, findings, words, devices, edges."
     def label(x): return None if x != x else float(x)
     return [dict(patient_id=s.patient_id, study_id=s.study_id, split=s.split, index=s.index, visit=s.visit,
                  group=s.group, report=s.report, labels_true=dict(s.labels_true),
