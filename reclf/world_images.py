@@ -235,7 +235,7 @@ def _nodule(f, c):
     d = np.sqrt((c.pose.u[win] - x) ** 2 + (c.pose.v[win] - y) ** 2)
     return [(win, 0.35 * np.clip((r - d) * c.size + 0.5, 0, 1), (d <= r) & c.masks[f'{f.side}_lung'][win])]
 
-# %% ../nbs/00a_world_images.ipynb #fbe75f1a
+# %% ../nbs/00a_world_images.ipynb #cf7a70f0
 def _atelectasis(f, c):
     "A thin tilted plate-like band."
     x, y = _point_in(f, c.p, c.rng)
@@ -248,7 +248,7 @@ def _atelectasis(f, c):
     return [(win, 0.3 * band, band > 0.3)]
 
 def _edema(f, c):
-    "Symmetric perihilar haze."
+    "Symmetric perihilar haze; with severity above 0.5, short peripheral lines at the bases (not in the mask)."
     s, parts = 0.05 + 0.035 * f.severity, []
     texture = 1 + 0.4 * smooth_noise(c.rng, c.size, 10)
     for side in ('right', 'left'):
@@ -257,7 +257,12 @@ def _edema(f, c):
         win, _, lung = c.soft[side]
         haze = np.exp(((c.pose.u[win] - hx) ** 2 + (c.pose.v[win] - hy) ** 2) * (-0.5 / (s * s)))
         dens = haze * texture[win] * lung
-        parts.append((win, 0.2 * dens, dens > 0.45))
+        delta = 0.2 * dens
+        if f.severity > 0.5:                              # short horizontal septal lines at the lateral base
+            u, v = c.pose.u[win], c.pose.v[win]
+            for y in top + (bottom - top) * (0.78 + 0.05 * np.arange(3)):
+                delta += 0.15 * ((np.abs(v - y) < 0.008) & ((u - lcx) * lateral > 0.55 * ax) & lung)
+        parts.append((win, delta, dens > 0.45))
     return parts
 
 def _cardiomegaly(f, c):
