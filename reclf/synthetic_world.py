@@ -4,7 +4,9 @@
 
 # %% auto #0
 __all__ = ['SPLITS', 'SWAPPABLE', 'WorldConfig', 'Finding', 'Word', 'Sample', 'place_weights', 'draw_findings', 'evolve_findings',
-           'swap_specs', 'make_sample', 'SyntheticWorld']
+           'swap_specs', 'make_sample', 'SyntheticWorld', 'FINDINGS', 'ROLES', 'PLACES', 'LOCATION_PHRASES',
+           'label_report', 'save_gallery', 'samples_to_records', 'gallery_figure', 'plot_sample', 'location_mask',
+           'draw_patient']
 
 # %% ../nbs/00_synthetic_world.ipynb #a5684af8
 from dataclasses import dataclass, field, replace
@@ -13,7 +15,9 @@ from .world_reports import FINDINGS, ROLES, PLACES, LOCATION_PHRASES, write_repo
 from .world_views import label_report, save_gallery, samples_to_records, gallery_figure, plot_sample
 from .world_images import render_study, location_mask, draw_patient
 
-# %% ../nbs/00_synthetic_world.ipynb #0d29d96b
+# %% ../nbs/00_synthetic_world.ipynb #e0ce7ac2
+_all_ = ['FINDINGS', 'ROLES', 'PLACES', 'LOCATION_PHRASES', 'label_report', 'save_gallery', 'samples_to_records',
+         'gallery_figure', 'plot_sample', 'location_mask', 'draw_patient']   # re-exported: one import for the world
 SPLITS = {'train': 0, 'valid': 1, 'test': 2, 'test_decorrelated': 3, 'swap': 4}
 _PROBS = ('p_normal', 'p_correlated', 'p_invisible', 'p_omit', 'p_uncertain', 'uncertain_present', 'p_negation',
           'p_temporal', 'p_device', 'p_mass')
