@@ -1,11 +1,13 @@
 """How fast the pretraining DataLoader delivers synthetic pairs, against how fast a training step consumes them.
 
-    python benchmarks/dataloader_speed.py [--batches 30] [--batch-size 32] [--workers 0 2]
+    python benchmarks/dataloader_speed.py [--batches 30] [--batch-size 32] [--workers 0 2] [--sources fly cached]
 
-Renders pairs on the fly from the synthetic world (128 px, load 144 -> random crop 128, flip p 0.5), tokenizes
-captions with the course tokenizer (or a freshly trained one), aligns word roles; prints a markdown table and writes
-benchmarks/results/dataloader.md. Consumption rates come from environment.md (contrastive step at batch 32: ~0.18 s
-small CNN 64 px, ~0.86 s ResNet-18 128 px, 2 CPU threads).
+Pairs from the synthetic world (128 px, load 144 -> random crop 128, flip p 0.5, seeded augmentation), rendered on
+the fly (`WorldSource`) or rendered once beforehand (`CachedWorldSource`, uint8); the collate tokenizes captions with
+the course tokenizer (or a freshly trained one) and aligns word roles. Prints a markdown table and writes
+benchmarks/results/dataloader.md. Consumption rates come from environment.md (contrastive step at batch 32:
+~0.18 s small CNN 64 px, ~0.86 s ResNet-18 128 px, 2 CPU threads). The machine's load average is recorded before
+and after every row: the cores may be shared with other jobs.
 """
 import argparse
 import os
@@ -19,10 +21,11 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault('HF_HUB_OFFLINE', '1')
 import torch
 from reclf.synthetic_world import SyntheticWorld, WorldConfig
-from reclf.pretraining_data import WorldSource, PretrainingDataset, PretrainingCollate
+from reclf.pretraining_data import WorldSource, CachedWorldSource, PretrainingDataset, PretrainingCollate
 from reclf import reports
 
 STEP_SECONDS = {'small CNN, 64 px': 0.18, 'ResNet-18, 128 px': 0.86}   # environment.md, batch 32, 2 threads
+WARMUP = 2
 
 
 def tokenizer():
@@ -32,27 +35,38 @@ def tokenizer():
         return reports.train_tokenizer([s.report for s in world.samples('train', 300)], vocab_size=1000), 'trained here'
 
 
-def measure(workers, batches, batch_size, tok):
-    data = PretrainingDataset(WorldSource(SyntheticWorld(WorldConfig(), seed=0), 'train', n=batches * batch_size + 4 * batch_size),
-                              train=True, load_size=144, crop_size=128, flip_p=0.5)
-    loader = torch.utils.data.DataLoader(data, batch_size=batch_size, shuffle=True, num_workers=workers,
-                                         collate_fn=PretrainingCollate(tok), persistent_workers=False)
+def dataset(source):
+    return PretrainingDataset(source, train=True, load_size=144, crop_size=128, flip_p=0.5, seed=0)
+
+
+def measure(source, workers, batches, batch_size, tok):
+    "Pairs per second after WARMUP batches (workers started, first batches out); CPU pairs/s of this process too."
+    loader = torch.utils.data.DataLoader(dataset(source), batch_size=batch_size, shuffle=True, num_workers=workers,
+                                         collate_fn=PretrainingCollate(tok), persistent_workers=workers > 0,
+                                         generator=torch.Generator().manual_seed(0))
     it = iter(loader)
-    for _ in range(2): next(it)                                    # warm-up: worker start, first batches
-    start, pairs = time.perf_counter(), 0
+    for _ in range(WARMUP): next(it)
+    load_before = os.getloadavg()[0]
+    wall, cpu, pairs = time.perf_counter(), time.process_time(), 0
     for _ in range(batches): pairs += len(next(it)['ids'])
-    return pairs / (time.perf_counter() - start)
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    del it, loader
+    return dict(rate=pairs / wall, cpu_rate=pairs / cpu if workers == 0 else None,
+                load=(load_before, os.getloadavg()[0]))
 
 
-def breakdown(tok, n=64, batch_size=32):
-    "Milliseconds per pair, one process: rendering a world sample, the whole dataset item (render included), the collate."
-    world = SyntheticWorld(WorldConfig(), seed=0)
-    data = PretrainingDataset(WorldSource(world, 'train', n=n), train=True, load_size=144, crop_size=128)
-    collate = PretrainingCollate(tok)
+def breakdown(tok, fly, cached, n=64, batch_size=32):
+    "Milliseconds per pair in one process: world rendering, a cached pair, the dataset transforms, the collate."
+    world = fly.world
     start = time.perf_counter(); [world.sample('train', i) for i in range(n)]; render = time.perf_counter() - start
+    start = time.perf_counter(); pairs = [cached[i] for i in range(n)]; read = time.perf_counter() - start
+    data = dataset(pairs)                                          # a list of ready pairs: transforms only
     start = time.perf_counter(); items = [data[i] for i in range(n)]; item = time.perf_counter() - start
+    collate = PretrainingCollate(tok)
     start = time.perf_counter(); [collate(items[k:k + batch_size]) for k in range(0, n, batch_size)]; batch = time.perf_counter() - start
-    return {name: 1e3 * t / n for name, t in (('world.sample', render), ('dataset item', item), ('collate', batch))}
+    return {name: 1e3 * t / n for name, t in (('world.sample (render)', render), ('cached pair (unpack)', read),
+                                               ('dataset transforms (flip, caption, resize/pad/crop)', item),
+                                               ('collate (tokenize, word roles, stack)', batch))}
 
 
 if __name__ == '__main__':
@@ -60,30 +74,42 @@ if __name__ == '__main__':
     parser.add_argument('--batches', type=int, default=30)
     parser.add_argument('--batch-size', type=int, default=32)
     parser.add_argument('--workers', type=int, nargs='+', default=[0, 2])
+    parser.add_argument('--sources', nargs='+', default=['fly', 'cached'], choices=['fly', 'cached'])
+    parser.add_argument('--out', default=str(ROOT / 'benchmarks' / 'results' / 'dataloader.md'))
     args = parser.parse_args()
     torch.set_num_threads(1)
     tok, tok_note = tokenizer()
-    load = os.getloadavg()
-    rows = [(w, measure(w, args.batches, args.batch_size, tok)) for w in args.workers]
-    lines = ['| num_workers | pairs/s | ' + ' | '.join(f'x {name} step ({args.batch_size / s:.0f} pairs/s)' for name, s in STEP_SECONDS.items()) + ' |',
-             '| --- | --- | ' + ' | '.join('---' for _ in STEP_SECONDS) + ' |']
-    lines += [f'| {w} | {rate:.0f} | ' + ' | '.join(f'{rate / (args.batch_size / s):.1f}' for s in STEP_SECONDS.values()) + ' |'
-              for w, rate in rows]
-    conditions = (f'Conditions: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, torch threads 1 per process, '
-                  f'load average before the run {load[0]:.2f} / {load[1]:.2f} / {load[2]:.2f} (the cores are shared: other '
-                  f'jobs may have been running), batch {args.batch_size}, {args.batches} timed batches after 2 warm-up batches, '
-                  f'world 128 px, load 144 -> random crop 128, flip p 0.5, '
-                  f'caption + tokenize + word roles in the collate, {tok_note}.')
-    parts = breakdown(tok, batch_size=args.batch_size)
-    lines += ['', 'Per pair, one process (ms): ' + ', '.join(f'{k} {v:.1f}' for k, v in parts.items()) +
-              ' (the dataset item includes the rendering).']
+    n = (args.batches + WARMUP + 2) * args.batch_size
+    load_start = os.getloadavg()
+    fly = WorldSource(SyntheticWorld(WorldConfig(), seed=0), 'train', n=n)
+    start = time.perf_counter(); cached = CachedWorldSource(fly, progress=False); cache_s = time.perf_counter() - start
+    sources = {'fly': ('on the fly', fly), 'cached': ('cached (rendered once)', cached)}
+    rows = [(sources[s][0], w, measure(sources[s][1], w, args.batches, args.batch_size, tok))
+            for s in args.sources for w in args.workers]
+    consumed = {name: args.batch_size / s for name, s in STEP_SECONDS.items()}
+    lines = ['| source | num_workers | pairs/s | pairs per CPU-second (main process) | '
+             + ' | '.join(f'x {name} step ({rate:.0f} pairs/s)' for name, rate in consumed.items()) + ' | load average (1 min) before / after |',
+             '| --- | --- | --- | --- | ' + ' | '.join('---' for _ in consumed) + ' | --- |']
+    cpu = lambda r: '' if r['cpu_rate'] is None else f"{r['cpu_rate']:.0f}"
+    lines += [f"| {src} | {w} | {r['rate']:.0f} | {cpu(r)} | "
+              + ' | '.join(f"{r['rate'] / rate:.1f}" for rate in consumed.values())
+              + f" | {r['load'][0]:.2f} / {r['load'][1]:.2f} |" for src, w, r in rows]
     table = '\n'.join(lines)
-    best = max(rate for _, rate in rows)
-    verdict = ('Target: at least 10x the pairs/s a training step consumes. ' + '; '.join(
-        f"{name}: {best / (args.batch_size / s):.1f}x ({'met' if best / (args.batch_size / s) >= 10 else 'NOT met'})"
-        for name, s in STEP_SECONDS.items()) + ' (best row).')
-    print(table + '\n\n' + conditions + '\n\n' + verdict)
-    out = ROOT / 'benchmarks' / 'results' / 'dataloader.md'
+    parts = breakdown(tok, fly, cached, batch_size=args.batch_size)
+    per_pair = ('Per pair, one process (ms): ' + ', '.join(f'{k} {v:.2f}' for k, v in parts.items()) +
+                f'. Rendering the cache once: {1e3 * cache_s / n:.1f} ms per pair ({n} pairs in {cache_s:.1f} s).')
+    conditions = (f'Conditions: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, torch threads 1 per '
+                  f'process, load average at the start {load_start[0]:.2f} / {load_start[1]:.2f} / {load_start[2]:.2f} '
+                  f'(1 / 5 / 15 min; the cores are shared: other jobs may have been running), batch {args.batch_size}, '
+                  f'{args.batches} timed batches after {WARMUP} warm-up batches, persistent workers, world 128 px, '
+                  f'load 144 -> random crop 128, flip p 0.5 (seeded per draw), caption + tokenize + word roles in the '
+                  f'collate, {tok_note}.')
+    verdict = 'Target: at least 10x the pairs/s a training step consumes. ' + ' '.join(
+        f"{src}, best of num_workers: " + '; '.join(
+            f"{name} {best / rate:.1f}x ({'met' if best / rate >= 10 else 'NOT met'})" for name, rate in consumed.items()) + '.'
+        for src in dict.fromkeys(s for s, _, _ in rows) for best in [max(r['rate'] for s2, _, r in rows if s2 == src)])
+    print(table + '\n\n' + per_pair + '\n\n' + conditions + '\n\n' + verdict)
+    out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text('# DataLoader speed (synthetic world, 128 px)\n\nCommand: `python benchmarks/dataloader_speed.py`\n\n'
-                   + table + '\n\n' + conditions + '\n\n' + verdict + '\n')
+                   + table + '\n\n' + per_pair + '\n\n' + conditions + '\n\n' + verdict + '\n')

@@ -4,7 +4,7 @@
 
 # %% ../nbs/01_reports.ipynb #ed9e42ff
 from __future__ import annotations
-import re, warnings, difflib, dataclasses
+import re, bisect, warnings, difflib, dataclasses
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -104,6 +104,20 @@ def _split_at(body, pieces, pattern, keep):
     return out
 
 # %% ../nbs/01_reports.ipynb #7c70101c
+def _piece_chars(body, p, q, base, lowercase, ascii_only):
+    "Caption characters of body[p:q] and the report position of each (`base` + body index)."
+    piece = body[p:q]
+    if piece.isascii():                                   # one character in, one out: positions form a range
+        return (piece.lower() if lowercase else piece), np.arange(base + p, base + q)
+    chars, where = [], []
+    for i in range(p, q):
+        c = body[i].lower() if lowercase else body[i]
+        if ascii_only: c = c.encode('ascii', 'ignore').decode()
+        chars.append(c); where += [base + i] * len(c)     # str.lower may lengthen a character
+    return ''.join(chars), np.array(where, dtype=np.int64)
+
+_SPACE = np.array([-1], dtype=np.int64)                   # the offset of an inserted space
+
 def caption(text:str, # the report
             sections=('impression', 'findings'), # sections to keep, in this order
             split_numbered=True, # split sentences at numbered-list markers `[0-9]+\.`
@@ -120,29 +134,28 @@ def caption(text:str, # the report
     parts = parse_sections(text)
     chosen = [parts[s] for s in sections if parts.get(s)]
     reason = None if chosen else f"no {' or '.join(sections)} section"
-    chars, sentences, n_tokens = [], [], 0       # chars: (character, report index)
+    texts, offsets, sentences, n_tokens, used = [], [], [], 0, 0   # caption pieces, their report positions
     for sec in chosen:
         body = re.sub(r'\s', ' ', str(sec))      # newlines -> spaces, same length
         for a, b in _sentence_spans(body, split_numbered, split_stops, keep_stop=not words_only):
             if words_only: pieces = [(m.start(), m.end()) for m in _WORD_RE.finditer(body, a, b)]
             else: pieces = [(m.start(), m.end()) for m in _TOKEN_RE.finditer(body, a, b)]
-            n = sum(len(_WORD_RE.findall(body[p:q])) for p, q in pieces)
+            n = len(pieces) if words_only else sum(len(_WORD_RE.findall(body, p, q)) for p, q in pieces)
             if n < min_sentence_tokens: continue
-            sent = []
+            sent, sent_offsets, sent_used = [], [], 0
             for p, q in pieces:
-                if sent: sent.append((' ', -1))
-                for i in range(p, q):
-                    c = body[i].lower() if lowercase else body[i]
-                    if ascii_only: c = c.encode('ascii', 'ignore').decode()
-                    sent += [(ch, sec.start + i) for ch in c]   # str.lower may lengthen a character
-            if chars: chars.append((' ', -1))
-            chars += sent; sentences.append(''.join(c for c, _ in sent)); n_tokens += n
+                chars, where = _piece_chars(body, p, q, sec.start, lowercase, ascii_only)
+                if sent_used: sent.append(' '); sent_offsets.append(_SPACE)   # a space between non-empty pieces
+                sent.append(chars); sent_offsets.append(where); sent_used += len(chars)
+            if used: texts.append(' '); offsets.append(_SPACE)
+            sentences.append(''.join(sent)); texts.append(sentences[-1]); offsets += sent_offsets
+            used += sent_used; n_tokens += n
     if reason is None and n_tokens < min_report_tokens:
         reason = f'{n_tokens} tokens after cleaning (< {min_report_tokens})'
     if reason is not None:
         if strict: raise ValueError(f'report {name if name is not None else "<unnamed>"}: {reason}')
         return Caption('', np.zeros(0, dtype=np.int64), [], n_tokens, reason)
-    return Caption(''.join(c for c, _ in chars), np.array([i for _, i in chars], dtype=np.int64), sentences, n_tokens)
+    return Caption(''.join(texts), np.concatenate([np.zeros(0, np.int64)] + offsets), sentences, n_tokens)
 
 # %% ../nbs/01_reports.ipynb #dd5c824e
 @dataclass
@@ -228,7 +241,9 @@ def load_course_tokenizer(path=None, # a tokenizer folder or Hub name; default: 
         raise FileNotFoundError(f'no tokenizer at {path}: rebuild it with `build_course_tokenizer()` (lesson 01)')
     return AutoTokenizer.from_pretrained(str(path))
 
-# %% ../nbs/01_reports.ipynb #6b28196f
+# %% ../nbs/01_reports.ipynb #a7fdf819
+_ALNUM_RE = re.compile(r'[^\W_]')   # \w is str.isalnum() plus '_' (Python's re docs): this is exactly isalnum
+
 def tokenize_reports(tokenizer, # a fast Hugging Face tokenizer (`load_course_tokenizer()`, `AutoTokenizer...`)
                      texts, # a string or a list of B strings (captions or whole reports)
                      max_length=64, # truncate to this many tokens, special tokens included
@@ -239,31 +254,40 @@ def tokenize_reports(tokenizer, # a fast Hugging Face tokenizer (`load_course_to
     if isinstance(texts, str): texts = [texts]
     if not getattr(tokenizer, 'is_fast', False): raise TypeError('tokenize_reports needs a fast tokenizer (word_ids)')
     enc = tokenizer(list(texts), max_length=max_length, truncation=True, padding=padding,
-                    return_offsets_mapping=True, return_tensors='pt')
-    offsets = enc['offset_mapping']                                # (B, T, 2)
-    B, T = enc['input_ids'].shape
-    word_ids = torch.full((B, T), -1, dtype=torch.long)            # (B, T)
-    spans = []
-    for b, text in enumerate(texts):
-        groups = {}                                                # tokenizer word -> token positions
-        for t, w in enumerate(enc.word_ids(b)):
-            if w is not None: groups.setdefault(w, []).append(t)
-        report_spans = []
-        for w, toks in groups.items():
-            start, end = int(offsets[b, toks[0], 0]), int(offsets[b, toks[-1], 1])
-            if drop_punctuation and not any(c.isalnum() for c in text[start:end]): continue
-            word_ids[b, toks] = len(report_spans); report_spans.append((start, end))
-        spans.append(report_spans)
-    n_words = torch.tensor([len(s) for s in spans], dtype=torch.long)   # (B,)
+                    return_offsets_mapping=True, return_tensors='np')
+    ids, attention, offsets = (torch.from_numpy(enc[k]) for k in ('input_ids', 'attention_mask', 'offset_mapping'))
+    B, T = ids.shape                                               # offsets (B, T, 2)
+    token_word = np.array([[-1 if w is None else w for w in enc.word_ids(b)] for b in range(B)], np.int64).reshape(B, T)
+    row, pos = np.nonzero(token_word >= 0)                         # the word tokens of all texts, text by text
+    key = row * (token_word.max() + 1) + token_word[row, pos]      # (text, tokenizer word): one key per word
+    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    last = np.zeros(len(first), np.int64); np.maximum.at(last, inverse, np.arange(len(key)))
+    starts, ends = offsets[..., 0].numpy(), offsets[..., 1].numpy()   # (B, T) each
+    span = np.stack([starts[row[first], pos[first]], ends[row[last], pos[last]]], 1).astype(np.int64)   # (W, 2)
+    order = np.argsort(first, kind='stable')                       # by text, then by first token
+    if drop_punctuation:
+        order = order[np.array([_ALNUM_RE.search(texts[row[first[w]]], *span[w]) is not None for w in order], bool)]
+    word_row = row[first[order]]                                   # the text of each kept word
+    n_words = np.bincount(word_row, minlength=B)                   # (B,)
+    number = np.full(len(first), -1, np.int64)                     # each word's number in its text, -1 dropped
+    number[order] = np.arange(len(order)) - (np.cumsum(n_words) - n_words)[word_row]
+    word_ids = np.full((B, T), -1, np.int64); word_ids[row, pos] = number[inverse]   # (B, T)
     N = int(n_words.max()) if B else 0
-    word_spans = torch.full((B, N, 2), -1, dtype=torch.long)           # (B, N, 2)
-    for b, s in enumerate(spans):
-        if s: word_spans[b, :len(s)] = torch.tensor(s)
-    return dict(input_ids=enc['input_ids'], attention_mask=enc['attention_mask'], word_ids=word_ids, n_words=n_words,
-                word_mask=torch.arange(N)[None] < n_words[:, None], word_spans=word_spans, token_offsets=offsets)
+    word_spans = np.full((B, N, 2), -1, np.int64); word_spans[word_row, number[order]] = span[order]   # (B, N, 2)
+    n_words = torch.from_numpy(n_words).long()
+    return dict(input_ids=ids, attention_mask=attention, word_ids=torch.from_numpy(word_ids),
+                n_words=n_words, word_mask=torch.arange(N)[None] < n_words[:, None], word_spans=torch.from_numpy(word_spans),
+                token_offsets=offsets)
 
-# %% ../nbs/01_reports.ipynb #49b2c007
+# %% ../nbs/01_reports.ipynb #2f60b58a
 from .synthetic_world import ROLES   # a role's id is its index in ROLES
+
+def _char_index(starts, ends):
+    "Every character of the spans [start, end): (span number, character position), flat."
+    lengths = np.maximum(ends - starts, 0)
+    which = np.repeat(np.arange(len(starts)), lengths)                  # the span of each character
+    first = np.repeat(np.cumsum(lengths) - lengths, lengths)            # where its span begins in the flat list
+    return which, np.repeat(starts, lengths) + np.arange(len(which)) - first
 
 def align_word_roles(word_spans, # (B, N, 2) character spans of the tokenized words (`tokenize_reports`), -1 padding
                      gt_words, # B lists of ground-truth words (.start, .end in the report, .role, .finding_id, .negated, .uncertain)
@@ -272,24 +296,46 @@ def align_word_roles(word_spans, # (B, N, 2) character spans of the tokenized wo
                     ) -> dict: # role, finding_id, gt_index (B, N) long, -1 where none; negated, uncertain (B, N) bool
     "Carry word-level ground truth onto tokenized words by character overlap."
     B, N = word_spans.shape[:2]
-    out = {k: torch.full((B, N), -1, dtype=torch.long) for k in ('role', 'finding_id', 'gt_index')}
-    out.update(negated=torch.zeros(B, N, dtype=torch.bool), uncertain=torch.zeros(B, N, dtype=torch.bool))
-    for b, words in enumerate(gt_words):
-        if not words: continue
-        owner = np.full(max(w.end for w in words), -1)          # report character -> ground-truth word index
-        for i, w in enumerate(words): owner[w.start:w.end] = i
-        for n, (start, end) in enumerate(word_spans[b].tolist()):
-            if start < 0: continue
-            chars = np.arange(start, end)
-            if offsets is not None: chars = np.asarray(offsets[b])[chars]
-            hits = owner[chars[(chars >= 0) & (chars < len(owner))]]
-            hits = hits[hits >= 0]
-            if not len(hits): continue
-            i = int(np.bincount(hits).argmax()); w = words[i]
-            if w.role not in roles: raise ValueError(f'unknown role {w.role!r} (word {w.text!r}); known: {roles}')
-            out['gt_index'][b, n], out['role'][b, n], out['finding_id'][b, n] = i, roles.index(w.role), w.finding_id
-            out['negated'][b, n], out['uncertain'][b, n] = bool(w.negated), bool(w.uncertain)
-    return out
+    out = dict(role=np.full((B, N), -1, np.int64), finding_id=np.full((B, N), -1, np.int64),
+               gt_index=np.full((B, N), -1, np.int64), negated=np.zeros((B, N), bool), uncertain=np.zeros((B, N), bool))
+    gt = [w for words in gt_words if words for w in words]                  # all ground-truth words, text by text
+    if not gt: return {k: torch.from_numpy(v) for k, v in out.items()}
+    counts = np.array([len(words) if words else 0 for words in gt_words])   # (B,)
+    g_row = np.repeat(np.arange(B), counts)                                  # the text of each gt word
+    g_first = np.cumsum(counts) - counts                                     # its first gt word
+    g_span = np.array([(w.start, w.end) for w in gt], np.int64)              # (G, 2)
+    size = np.zeros(B, np.int64); np.maximum.at(size, g_row, g_span[:, 1])   # each text's owner length (last end)
+    base = np.cumsum(size) - size                                            # where its characters start, flat
+    owner = np.full(int(size.sum()), -1)                                     # flat character -> gt word (global)
+    which, chars = _char_index(g_span[:, 0], g_span[:, 1])
+    np.maximum.at(owner, base[g_row[which]] + chars, which)                  # a later word wins, as in a loop
+    spans = np.asarray(word_spans)                                           # (B, N, 2)
+    b, n = np.nonzero((spans[..., 0] >= 0) & (counts > 0)[:, None])          # tokenized words of texts with gt
+    which, chars = _char_index(spans[b, n, 0], spans[b, n, 1])
+    if offsets is not None:                                                  # text -> report characters
+        rows = np.unique(b)
+        lengths = np.array([len(offsets[r]) for r in rows]); at = np.zeros(B, np.int64)
+        at[rows] = np.cumsum(lengths) - lengths
+        chars = np.concatenate([np.asarray(offsets[r], np.int64) for r in rows])[at[b[which]] + chars]
+    inside = (chars >= 0) & (chars < size[b[which]])
+    which, hits = which[inside], owner[base[b[which[inside]]] + chars[inside]]   # each character's vote
+    which, hits = which[hits >= 0], hits[hits >= 0]
+    G = len(gt)
+    pair, votes = np.unique(which * G + hits, return_counts=True)           # (tokenized word, gt word) vote counts
+    word, hit = pair // G, pair % G
+    best = np.lexsort((hit, -votes, word))                                   # per word: most votes, then lowest index
+    win = best[np.concatenate([[True], word[best][1:] != word[best][:-1]])] if len(best) else best
+    word, hit = word[win], hit[win]
+    role_id = {r: k for k, r in enumerate(roles)}
+    for k in hit:
+        if gt[k].role not in role_id: raise ValueError(f'unknown role {gt[k].role!r} (word {gt[k].text!r}); known: {roles}')
+    rb, rn = b[word], n[word]
+    out['gt_index'][rb, rn] = hit - g_first[g_row[hit]]
+    out['role'][rb, rn] = [role_id[gt[k].role] for k in hit]
+    out['finding_id'][rb, rn] = [gt[k].finding_id for k in hit]
+    out['negated'][rb, rn] = [bool(gt[k].negated) for k in hit]
+    out['uncertain'][rb, rn] = [bool(gt[k].uncertain) for k in hit]
+    return {k: torch.from_numpy(v) for k, v in out.items()}
 
 # %% ../nbs/01_reports.ipynb #22e4fee1
 def gt_to_tokenized(gt_index, # (N,) ground-truth word index of each tokenized word of one report (-1 none)
@@ -311,6 +357,14 @@ def _swap_side(word):
     if word.isupper(): return other.upper()
     return other.capitalize() if word[0].isupper() else other
 
+def _replaced(w, changes):
+    "`dataclasses.replace(w, **changes)`; for a plain dataclass (no __post_init__, not frozen) a faster __dict__ copy."
+    kind = type(w)
+    if hasattr(kind, '__post_init__') or kind.__dataclass_params__.frozen or not hasattr(w, '__dict__'):
+        return dataclasses.replace(w, **changes)
+    new = object.__new__(kind); new.__dict__.update(w.__dict__); new.__dict__.update(changes)
+    return new
+
 def flip_report(text:str, # report or caption
                 words=None, # optional ground-truth words (dataclasses or dicts with start, end, text, region)
                 letters=False, # also swap the standalone capitals "L" and "R"
@@ -319,20 +373,23 @@ def flip_report(text:str, # report or caption
     "Swap left and right in a report (and its word ground truth) to go with a horizontal image flip."
     hits = [(m.start(), m.end()) for m in _SIDE_RE.finditer(text)]
     if letters: hits = sorted(hits + [(m.start(), m.end()) for m in _LETTER_RE.finditer(text)])
-    pieces, shifts, pos = [], [], 0                    # shifts: (end of a swapped word in `text`, length change)
+    pieces, ends, shift, pos = [], [], [0], 0         # ends of swapped words in `text`; length change up to each
     for start, end in hits:
         new = _swap_side(text[start:end])
-        pieces += [text[pos:start], new]; shifts.append((end, len(new) - (end - start))); pos = end
+        pieces += [text[pos:start], new]; ends.append(end); shift.append(shift[-1] + len(new) - (end - start)); pos = end
     flipped = ''.join(pieces) + text[pos:]
     if words is None: return flipped, None
-    def move(i): return i + sum(d for e, d in shifts if e <= i)   # a report position after the swaps
+    def move(i): return i + shift[bisect.bisect_right(ends, i)]   # a report position after the swaps
+    mirrored = {}                                                 # id(region) -> (region, mirror): shared stays shared
+    def mirror(region):
+        if region is None or not flip_regions: return region
+        if id(region) not in mirrored: mirrored[id(region)] = (region, np.ascontiguousarray(region[..., ::-1]))
+        return mirrored[id(region)][1]
     def flip_word(w):
         get = w.get if isinstance(w, dict) else lambda k: getattr(w, k)
         start, end = move(get('start')), move(get('end'))
-        region = get('region')
-        changes = dict(start=start, end=end, text=flipped[start:end],
-                       region=np.ascontiguousarray(region[..., ::-1]) if flip_regions and region is not None else region)
-        return {**w, **changes} if isinstance(w, dict) else dataclasses.replace(w, **changes)
+        changes = dict(start=start, end=end, text=flipped[start:end], region=mirror(get('region')))
+        return {**w, **changes} if isinstance(w, dict) else _replaced(w, changes)
     return flipped, [flip_word(w) for w in words]
 
 # %% ../nbs/01_reports.ipynb #48c79724
