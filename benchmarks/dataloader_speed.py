@@ -39,31 +39,41 @@ def dataset(source):
     return PretrainingDataset(source, train=True, load_size=144, crop_size=128, flip_p=0.5, seed=0)
 
 
+def cpu_seconds(pids):
+    "User + system CPU seconds of processes (Linux /proc), 0 for those that are gone."
+    total = 0.0
+    for pid in pids:
+        try: fields = Path(f'/proc/{pid}/stat').read_text().rsplit(')', 1)[1].split()
+        except OSError: continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf('SC_CLK_TCK')   # utime, stime
+    return total
+
+
 def measure(source, workers, batches, batch_size, tok):
-    "Pairs per second after WARMUP batches (workers started, first batches out); CPU pairs/s of this process too."
+    "Pairs per second after WARMUP batches (workers started, first batches out), and per CPU-second of all processes."
     loader = torch.utils.data.DataLoader(dataset(source), batch_size=batch_size, shuffle=True, num_workers=workers,
                                          collate_fn=PretrainingCollate(tok), persistent_workers=workers > 0,
                                          generator=torch.Generator().manual_seed(0))
     it = iter(loader)
     for _ in range(WARMUP): next(it)
+    pids = [os.getpid()] + [w.pid for w in getattr(it, '_workers', [])]
     load_before = os.getloadavg()[0]
-    wall, cpu, pairs = time.perf_counter(), time.process_time(), 0
+    wall, cpu, pairs = time.perf_counter(), cpu_seconds(pids), 0
     for _ in range(batches): pairs += len(next(it)['ids'])
-    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    wall, cpu = time.perf_counter() - wall, cpu_seconds(pids) - cpu
     del it, loader
-    return dict(rate=pairs / wall, cpu_rate=pairs / cpu if workers == 0 else None,
-                load=(load_before, os.getloadavg()[0]))
+    return dict(rate=pairs / wall, cpu_rate=pairs / cpu, load=(load_before, os.getloadavg()[0]))
 
 
 def breakdown(tok, fly, cached, n=64, batch_size=32):
-    "Milliseconds per pair in one process: world rendering, a cached pair, the dataset transforms, the collate."
+    "CPU milliseconds per pair in one process: world rendering, a cached pair, the dataset transforms, the collate."
     world = fly.world
-    start = time.perf_counter(); [world.sample('train', i) for i in range(n)]; render = time.perf_counter() - start
-    start = time.perf_counter(); pairs = [cached[i] for i in range(n)]; read = time.perf_counter() - start
+    start = time.process_time(); [world.sample('train', i) for i in range(n)]; render = time.process_time() - start
+    start = time.process_time(); pairs = [cached[i] for i in range(n)]; read = time.process_time() - start
     data = dataset(pairs)                                          # a list of ready pairs: transforms only
-    start = time.perf_counter(); items = [data[i] for i in range(n)]; item = time.perf_counter() - start
+    start = time.process_time(); items = [data[i] for i in range(n)]; item = time.process_time() - start
     collate = PretrainingCollate(tok)
-    start = time.perf_counter(); [collate(items[k:k + batch_size]) for k in range(0, n, batch_size)]; batch = time.perf_counter() - start
+    start = time.process_time(); [collate(items[k:k + batch_size]) for k in range(0, n, batch_size)]; batch = time.process_time() - start
     return {name: 1e3 * t / n for name, t in (('world.sample (render)', render), ('cached pair (unpack)', read),
                                                ('dataset transforms (flip, caption, resize/pad/crop)', item),
                                                ('collate (tokenize, word roles, stack)', batch))}
@@ -76,6 +86,8 @@ if __name__ == '__main__':
     parser.add_argument('--workers', type=int, nargs='+', default=[0, 2])
     parser.add_argument('--sources', nargs='+', default=['fly', 'cached'], choices=['fly', 'cached'])
     parser.add_argument('--out', default=str(ROOT / 'benchmarks' / 'results' / 'dataloader.md'))
+    parser.add_argument('--before', default=None, help='a results file of an earlier version, appended for comparison')
+    parser.add_argument('--before-label', default='an earlier version')
     args = parser.parse_args()
     torch.set_num_threads(1)
     tok, tok_note = tokenizer()
@@ -87,17 +99,23 @@ if __name__ == '__main__':
     rows = [(sources[s][0], w, measure(sources[s][1], w, args.batches, args.batch_size, tok))
             for s in args.sources for w in args.workers]
     consumed = {name: args.batch_size / s for name, s in STEP_SECONDS.items()}
-    lines = ['| source | num_workers | pairs/s | pairs per CPU-second (main process) | '
+    lines = ['| source | num_workers | pairs/s | pairs per CPU-second (all processes) | '
              + ' | '.join(f'x {name} step ({rate:.0f} pairs/s)' for name, rate in consumed.items()) + ' | load average (1 min) before / after |',
              '| --- | --- | --- | --- | ' + ' | '.join('---' for _ in consumed) + ' | --- |']
-    cpu = lambda r: '' if r['cpu_rate'] is None else f"{r['cpu_rate']:.0f}"
-    lines += [f"| {src} | {w} | {r['rate']:.0f} | {cpu(r)} | "
+    lines += [f"| {src} | {w} | {r['rate']:.0f} | {r['cpu_rate']:.0f} | "
               + ' | '.join(f"{r['rate'] / rate:.1f}" for rate in consumed.values())
               + f" | {r['load'][0]:.2f} / {r['load'][1]:.2f} |" for src, w, r in rows]
     table = '\n'.join(lines)
     parts = breakdown(tok, fly, cached, batch_size=args.batch_size)
-    per_pair = ('Per pair, one process (ms): ' + ', '.join(f'{k} {v:.2f}' for k, v in parts.items()) +
-                f'. Rendering the cache once: {1e3 * cache_s / n:.1f} ms per pair ({n} pairs in {cache_s:.1f} s).')
+    per_pair = ('CPU time per pair, one process (ms): ' + ', '.join(f'{k} {v:.2f}' for k, v in parts.items()) +
+                f'. Rendering the cache once (wall clock): {1e3 * cache_s / n:.1f} ms per pair ({n} pairs in {cache_s:.1f} s).')
+    reading = ('Reading the table: pairs/s is wall clock and depends on what else runs on the 2 cores (the load average '
+               'columns); pairs per CPU-second counts the CPU the loader uses (main process + workers) and barely depends '
+               'on the load. With num_workers=0 a training step waits for its batch: the data costs batch / (pairs per '
+               'CPU-second) seconds per step. With workers the batch is made beside the step, but on 2 cores the workers '
+               'take CPU from the training step (torch uses both cores), so the honest figure of what data costs the '
+               'training is again the CPU-second column; pairs/s with 2 workers only shows what an otherwise idle machine '
+               'could deliver.')
     conditions = (f'Conditions: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, torch threads 1 per '
                   f'process, load average at the start {load_start[0]:.2f} / {load_start[1]:.2f} / {load_start[2]:.2f} '
                   f'(1 / 5 / 15 min; the cores are shared: other jobs may have been running), batch {args.batch_size}, '
@@ -108,8 +126,13 @@ if __name__ == '__main__':
         f"{src}, best of num_workers: " + '; '.join(
             f"{name} {best / rate:.1f}x ({'met' if best / rate >= 10 else 'NOT met'})" for name, rate in consumed.items()) + '.'
         for src in dict.fromkeys(s for s, _, _ in rows) for best in [max(r['rate'] for s2, _, r in rows if s2 == src)])
-    print(table + '\n\n' + per_pair + '\n\n' + conditions + '\n\n' + verdict)
+    verdict += ' By CPU cost (pairs per CPU-second, best row): ' + '; '.join(
+        f"{name} {best / rate:.1f}x" for name, rate in consumed.items()
+        for best in [max(r['cpu_rate'] for _, _, r in rows)]) + '.'
+    print(table + '\n\n' + per_pair + '\n\n' + reading + '\n\n' + conditions + '\n\n' + verdict)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text('# DataLoader speed (synthetic world, 128 px)\n\nCommand: `python benchmarks/dataloader_speed.py`\n\n'
-                   + table + '\n\n' + per_pair + '\n\n' + conditions + '\n\n' + verdict + '\n')
+                   + table + '\n\n' + per_pair + '\n\n' + reading + '\n\n' + conditions + '\n\n' + verdict + '\n'
+                   + (f'\n## Before: {args.before_label}\n\n' + Path(args.before).read_text().split('\n', 1)[1].strip() + '\n'
+                      if args.before else ''))
