@@ -8,7 +8,7 @@ export HF_HUB_OFFLINE = 1
 export TRANSFORMERS_OFFLINE = 1
 export MPLBACKEND = Agg
 
-.PHONY: setup demo test test-fast slow export clean-nbs sync-readme lab bench
+.PHONY: setup demo test slow export sync-readme lab bench
 
 setup: $(STAMP)
 
@@ -36,5 +36,8 @@ sync-readme: setup
 lab: setup  ## open the course in JupyterLab
 	$(BIN)/jupyter lab nbs
 
-bench: setup
+bench: setup  ## every benchmark; results land in benchmarks/results/
 	$(BIN)/python benchmarks/world_speed.py
+	$(BIN)/python benchmarks/dataloader_speed.py
+	$(BIN)/python benchmarks/local_matching_speed.py
+	$(BIN)/python benchmarks/model_cost.py

@@ -13,7 +13,8 @@ import time
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['write_world_samples', 'cmd_world', 'cmd_demo', 'make_parser', 'main']
+__all__ = ['write_world_samples', 'cmd_world', 'config_from_args', 'cmd_train', 'load_trained', 'evaluation_table',
+           'cmd_evaluate', 'cmd_demo', 'make_parser', 'main']
 
 # %% ../nbs/99_cli.ipynb #6faf7e25
 def _world_config(name: str, size: int):
@@ -51,20 +52,83 @@ def cmd_world(args) -> int:
     for p in paths: print(f'wrote {p}')
     return 0
 
-# %% ../nbs/99_cli.ipynb #2382cd90
-def cmd_demo(args) -> int:
-    "The CPU demo on the built-in synthetic world."
-    start = time.perf_counter()
-    out = Path(args.out)
-    print(f'reclf demo: writing to {out}/')
-    from reclf.synthetic_world import SyntheticWorld
-    world = SyntheticWorld(_world_config('hard', 128), seed=args.seed)
-    paths = write_world_samples(world.samples('train', 8), out / 'world')
-    for p in paths: print(f'  wrote {p}')
-    print(f'demo finished in {time.perf_counter() - start:.1f} s')
+# %% ../nbs/99_cli.ipynb #f96b1583
+def config_from_args(args):
+    "A `TrainConfig` from --preset, --config and --set (later ones win), with --out as out_dir."
+    from reclf.config import TrainConfig, config_from_dict, load_config, parse_overrides, preset
+    overrides = parse_overrides(args.set)
+    if args.out: overrides['out_dir'] = args.out
+    if args.config:
+        base = load_config(args.config)
+        return TrainConfig(**{**vars(base), **overrides})
+    return preset(args.preset, **overrides) if args.preset else config_from_dict(overrides, where='--set')
+
+def cmd_train(args) -> int:
+    "Pretrain a model."
+    from reclf.training import NonFiniteLoss, Trainer
+    config = config_from_args(args)
+    trainer = Trainer(config, progress=not args.no_progress)
+    if trainer.info.is_main:
+        print(f'training {config.method} for {config.steps} steps on {trainer.device} '
+              f'({trainer.info.world_size} process(es)); writing to {config.out_dir}/')
+    try: summary = trainer.fit(resume=args.resume)
+    except NonFiniteLoss as e:
+        print(f'reclf train: stopped: {e}', file=sys.stderr)
+        return 1
+    finally:
+        from reclf.distributed import cleanup_distributed
+        cleanup_distributed()
+    if trainer.info.is_main:
+        print(json.dumps({k: (round(v, 4) if isinstance(v, float) else v) for k, v in summary.items()}, indent=1))
     return 0
 
-# %% ../nbs/99_cli.ipynb #fbbde3a0
+def load_trained(checkpoint, device='cpu'):
+    "(model, config, tokenizer) from a checkpoint written by `reclf train`."
+    from reclf.checkpoints import load_checkpoint
+    from reclf.config import TrainConfig
+    from reclf.model import build_model
+    from reclf.reports import load_course_tokenizer
+    ckpt = load_checkpoint(checkpoint, map_location=device)
+    config = TrainConfig(**ckpt['config'])
+    tokenizer = load_course_tokenizer(config.tokenizer)
+    model = build_model(config, tokenizer)
+    model.load_state_dict(ckpt['model'])
+    return model.to(device).eval(), config, tokenizer
+
+def evaluation_table(results: dict) -> str:
+    "A markdown table of an `evaluate` result: metric, value, chance."
+    rows = [('in-batch Recall@1, global score', results['recall_global'], results['recall_chance']),
+            ('in-batch Recall@1, local score', results['recall_local'], results['recall_chance'])]
+    for role in ('disease', 'location'):
+        if f'pointing_{role}' in results:
+            rows.append((f"pointing game, {role} words (n={results[f'n_{role}']})", results[f'pointing_{role}'],
+                         results[f'pointing_chance_{role}']))
+            rows.append((f'attention AUROC, {role} words', results[f'auroc_{role}'], 0.5))
+    lines = ['| metric | value | chance |', '| --- | --- | --- |']
+    lines += [f'| {name} | {value:.3f} | {chance:.3f} |' for name, value, chance in rows]
+    return '\n'.join(lines)
+
+def cmd_evaluate(args) -> int:
+    "Evaluate a checkpoint on held-out synthetic pairs."
+    from reclf.evaluation import evaluate
+    from reclf.training import make_world, pick_device
+    device = pick_device(args.device)
+    model, config, tokenizer = load_trained(args.checkpoint, device)
+    results = evaluate(model, make_world(config), tokenizer, args.split, args.n, args.batch_size, config.max_length, device)
+    print(f'{args.checkpoint}: method {config.method}, {args.n} {args.split} pairs of the {config.world} world\n')
+    print(evaluation_table(results))
+    if args.json: Path(args.json).write_text(json.dumps(results, indent=1) + '\n')
+    return 0
+
+# %% ../nbs/99_cli.ipynb #b0ed403a
+def cmd_demo(args) -> int:
+    "The CPU demo on the built-in synthetic world."
+    from reclf.config import parse_overrides
+    from reclf.demo import run_demo
+    run_demo(args.out, args.preset, parse_overrides(args.set), seed=args.seed)
+    return 0
+
+# %% ../nbs/99_cli.ipynb #ffd3cd43
 def make_parser() -> argparse.ArgumentParser:
     "The `reclf` argument parser with one sub-parser per subcommand."
     parser = argparse.ArgumentParser(prog='reclf', description='RECLF course tools: the synthetic world, training, evaluation.',
@@ -79,9 +143,32 @@ def make_parser() -> argparse.ArgumentParser:
     world.add_argument('--seed', type=int, default=0, help='world seed (default: 0)')
     world.add_argument('--out', default='outputs/world', help='output folder (default: outputs/world)')
     world.set_defaults(func=cmd_world)
-    demo = sub.add_parser('demo', help='the CPU demo on the synthetic world (the README main command)',
-                          description='Run the course demo on CPU and write its outputs.')
+    train = sub.add_parser('train', help='pretrain a model (any method); works under torchrun',
+                           description='Pretrain a RECLF-family model. Start from --preset or --config, then --set overrides.',
+                           epilog='Example: reclf train --preset demo --set method=gloria --out runs/gloria. '
+                                  'Multi-GPU: torchrun --nproc_per_node=4 -m reclf train --preset paper --set data_root=/data/mimic')
+    train.add_argument('--preset', choices=('tiny', 'demo', 'paper'), help='starting configuration (tiny: tests, demo: CPU ~10 min, paper: GPU)')
+    train.add_argument('--config', help='a JSON or YAML file of TrainConfig fields (may name a preset)')
+    train.add_argument('--set', action='append', default=[], metavar='KEY=VALUE', help='override one field, e.g. --set lr=3e-4 (repeatable)')
+    train.add_argument('--out', help='run folder (config, logs, checkpoints); default: the config\'s out_dir')
+    train.add_argument('--resume', nargs='?', const='auto', help="continue from a checkpoint; bare --resume takes OUT/last.pt")
+    train.add_argument('--no-progress', action='store_true', help='no progress bar (logs are still written)')
+    train.set_defaults(func=cmd_train)
+    evaluate = sub.add_parser('evaluate', help='evaluate a checkpoint on held-out synthetic pairs',
+                              description='Retrieval Recall@1 and the grounding pointing game of a checkpoint, with chance levels.')
+    evaluate.add_argument('checkpoint', help='a checkpoint written by reclf train (e.g. runs/demo/last.pt)')
+    evaluate.add_argument('--n', type=int, default=256, help='held-out pairs (default: 256)')
+    evaluate.add_argument('--split', default='valid', help='world split (default: valid; also test, test_decorrelated)')
+    evaluate.add_argument('--batch-size', type=int, default=32, help='batch for in-batch retrieval (default: 32)')
+    evaluate.add_argument('--device', default='auto', help='auto, cpu, cuda, mps (default: auto)')
+    evaluate.add_argument('--json', help='also write the results to this JSON file')
+    evaluate.set_defaults(func=cmd_evaluate)
+    demo = sub.add_parser('demo', help='the CPU demo: pretrain on the synthetic world, evaluate, write a report',
+                          description='Render the world, pretrain reclf on CPU (~10 minutes with the demo preset), '
+                                      'evaluate before and after, and write outputs/demo/report.md with figures.')
     demo.add_argument('--out', default='outputs/demo', help='output folder (default: outputs/demo)')
+    demo.add_argument('--preset', default='demo', choices=('tiny', 'demo'), help='training preset (default: demo; tiny takes seconds)')
+    demo.add_argument('--set', action='append', default=[], metavar='KEY=VALUE', help='override a training field')
     demo.add_argument('--seed', type=int, default=0, help='seed (default: 0)')
     demo.set_defaults(func=cmd_demo)
     return parser

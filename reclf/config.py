@@ -15,7 +15,7 @@ from pathlib import Path
 __all__ = ['METHODS', 'PRESETS', 'TrainConfig', 'preset', 'check_keys', 'config_from_dict', 'load_config', 'save_config',
            'parse_overrides']
 
-# %% ../nbs/09a_config.ipynb #c379e93a
+# %% ../nbs/09a_config.ipynb #5dc76397
 METHODS = ('convirt', 'gloria', 'mgca_weights', 'reclf_mean', 'reclf_srm', 'reclf_irm', 'reclf')
 
 @dataclass
@@ -27,13 +27,14 @@ class TrainConfig:
     world: str = 'hard'              # synthetic world configuration: 'easy' or 'hard'
     image_size: int = 128            # side of the square network input, px
     max_length: int = 64             # tokens per report, special tokens included
-    train_size: int = 20_000         # synthetic pairs per epoch (ignored for real data)
+    train_size: int = 8_000          # synthetic training pairs, rendered once and cached (ignored for real data)
     valid_size: int = 256            # held-out pairs for periodic validation
     flip: bool = True                # horizontal flip with the left/right swap in the text
     tokenizer: str | None = None     # path to a Hugging Face tokenizer; None = the course tokenizer
     # -- model
     method: str = 'reclf'            # one of METHODS (lesson 08)
     image_arch: str = 'small_cnn'    # 'small_cnn', 'resnet18' or 'resnet50'
+    image_norm: str = 'batch'        # normalisation in the small CNN: 'batch', or 'group' (no batch statistics: exact multi-process CPU runs)
     text_model: str | None = None    # local path to a pretrained BERT-style encoder; None = a small BERT from a config
     text_layers: int = 2             # layers of the small BERT (text_model=None)
     text_hidden: int = 128           # hidden size of the small BERT
@@ -53,7 +54,7 @@ class TrainConfig:
     grad_clip: float = 1.0           # max gradient norm (0 = off)
     seed: int = 0                    # seeds data order, initialisation, augmentation
     device: str = 'auto'             # 'auto' (CUDA > MPS > CPU), 'cpu', 'cuda', 'cuda:1', 'mps'
-    precision: str = 'auto'          # 'auto' (bf16 autocast on CUDA, fp32 elsewhere), 'fp32', 'bf16'
+    precision: str = 'auto'          # 'auto' (bf16 autocast on CUDA, fp32 elsewhere), 'fp32', 'bf16', 'fp64' (numerical checks)
     num_workers: int = 0             # DataLoader workers per process
     # -- bookkeeping
     out_dir: str = 'runs/reclf'      # where config, logs, checkpoints and figures go
@@ -63,9 +64,9 @@ class TrainConfig:
 
     def __post_init__(self): _validate(self)  # defined below: every field is checked on creation
 
-# %% ../nbs/09a_config.ipynb #7b5f1eaa
+# %% ../nbs/09a_config.ipynb #809aa4f9
 _CHOICES = dict(data=('synthetic', 'mimic'), world=('easy', 'hard'), method=METHODS,
-                image_arch=('small_cnn', 'resnet18', 'resnet50'), text_pooling=('auto', 'cls', 'mean'), precision=('auto', 'fp32', 'bf16'))
+                image_arch=('small_cnn', 'resnet18', 'resnet50'), text_pooling=('auto', 'cls', 'mean'), image_norm=('batch', 'group'), precision=('auto', 'fp32', 'bf16', 'fp64'))
 _POSITIVE = ('image_size', 'max_length', 'batch_size', 'steps', 'dim', 'match_dim', 'lr', 'text_layers', 'text_hidden')
 
 def _validate(config: TrainConfig):
@@ -81,11 +82,11 @@ def _validate(config: TrainConfig):
     if config.data == 'mimic' and not config.data_root: raise ValueError("data_root is required when data='mimic'")
     return config
 
-# %% ../nbs/09a_config.ipynb #12b8cde9
+# %% ../nbs/09a_config.ipynb #d56d817b
 PRESETS = {
     'tiny': dict(image_size=64, train_size=512, valid_size=64, text_layers=1, text_hidden=64, dim=64, match_dim=64,
                  batch_size=16, steps=20, warmup_steps=2, log_every=5, valid_every=0, checkpoint_every=0, dropout=0.0),
-    'demo': dict(image_size=96, train_size=50_000, valid_size=256, batch_size=32, steps=1_500, warmup_steps=75,
+    'demo': dict(image_size=96, train_size=8_000, valid_size=256, batch_size=32, steps=1_500, warmup_steps=75,
                  valid_every=500, checkpoint_every=500),
     'paper': dict(data='mimic', image_size=224, image_arch='resnet50', dim=512, match_dim=256, max_length=128,
                   batch_size=128, steps=50_000, lr=2e-4, warmup_steps=1_000, num_workers=8, valid_every=2_000,

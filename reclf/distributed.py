@@ -52,7 +52,7 @@ def rank_slice(batch_size: int, info: DistInfo) -> slice:
     "The rows of the gathered (global) batch that this process owns."
     return slice(info.rank * batch_size, (info.rank + 1) * batch_size)
 
-# %% ../nbs/09c_distributed.ipynb #43ec52ad
+# %% ../nbs/09c_distributed.ipynb #151e5857
 class StepBatchSampler(torch.utils.data.Sampler):
     "Yields this rank's indices for steps `start_step .. steps-1`; the global batch of each step depends on (seed, step) only."
     def __init__(self, n: int,             # dataset length
@@ -60,16 +60,18 @@ class StepBatchSampler(torch.utils.data.Sampler):
                  steps: int,               # last step (exclusive)
                  seed: int = 0,            # data-order seed
                  rank: int = 0, world_size: int = 1,
-                 start_step: int = 0):     # first step to yield (resume)
+                 start_step: int = 0,      # first step to yield (resume)
+                 draws: bool = False):     # yield draw ids `epoch * n + index` (a dataset seeds augmentation by them)
         if batch_size % world_size: raise ValueError(f'batch_size={batch_size} must be divisible by the number of processes ({world_size})')
         if batch_size > n: raise ValueError(f'batch_size={batch_size} is larger than the dataset ({n} items)')
         self.n, self.batch_size, self.steps, self.seed = n, batch_size, steps, seed
-        self.rank, self.world_size, self.start_step = rank, world_size, start_step
+        self.rank, self.world_size, self.start_step, self.draws = rank, world_size, start_step, draws
         self.per_epoch = n // batch_size   # the last incomplete batch of each epoch is dropped
     def global_batch(self, step: int) -> np.ndarray:
         epoch, pos = divmod(step, self.per_epoch)
         order = np.random.default_rng([self.seed, epoch]).permutation(self.n)
-        return order[pos * self.batch_size:(pos + 1) * self.batch_size]
+        batch = order[pos * self.batch_size:(pos + 1) * self.batch_size]
+        return batch + epoch * self.n if self.draws else batch
     def __iter__(self):
         share = self.batch_size // self.world_size
         for step in range(self.start_step, self.steps):

@@ -178,7 +178,7 @@ RECLF.forward = _forward
 # %% ../nbs/08_model.ipynb #22649985
 def build_model(config, tokenizer) -> RECLF:
     "A `RECLF` model from a `TrainConfig` and the tokenizer its reports are cut with."
-    image_encoder = ImageEncoder(config.image_arch, dim=config.dim)
+    image_encoder = ImageEncoder(config.image_arch, dim=config.dim, norm=config.image_norm)
     if config.text_model: bert = config.text_model
     else:
         bert = small_bert_config(len(tokenizer), hidden=config.text_hidden, layers=config.text_layers,
