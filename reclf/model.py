@@ -56,7 +56,7 @@ class RECLF(nn.Module):
                  irm_norm: str = 'layer',       # 'layer' (per pair), 'batch' (SGRAF) or 'none'
                  irm_mode: str = 'sigmoid',     # 'sigmoid' + L1, or 'softmax'
                  chunk_pairs: int = 256,        # pairs per local-matching chunk (bounds memory)
-                 group_reports: int = 8,        # reports per length group in `local_scores` (0: one group)
+                 group_reports: int = 4,        # reports per length group in `local_scores` (0: one group)
                 ):
         super().__init__()
         if method not in METHODS: raise ValueError(f'method={method!r} is not one of {METHODS}')

@@ -93,8 +93,8 @@ class ReasoningStep(nn.Module):
                 prior: Tensor | None = None, # (P, K, K) added to the edge logits
                ) -> tuple[Tensor, Tensor]:  # nodes (P, K, S), edges (P, K, K)
         bilinear = self.query.weight.T @ self.key.weight / math.sqrt(self.dim)        # (S, S) A = W_q^T W_k / sqrt(S)
-        weights = torch.cat([bilinear, self.relate.weight.T], 1)                      # (S, 2S) [A | W_r^T]
-        queries, related = (nodes @ weights).split(self.dim, -1)                      # (P, K, S) m A, (P, K, S) W_r m
+        queries = nodes @ bilinear                                                    # (P, K, S) m_p A
+        related = F.linear(nodes, self.relate.weight)                                 # (P, K, S) W_r m_q, bias added later
         keys = nodes.transpose(1, 2)                                                  # (P, S, K)
         logits = queries @ keys if prior is None else torch.baddbmm(prior, queries, keys)  # (P, K, K)
         edges = masked_edges(logits, node_mask)                                       # (P, K, K)
