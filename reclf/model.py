@@ -19,8 +19,8 @@ from .importance_relation import ImportanceRelation
 from .distributed import gather_with_grad
 
 # %% auto #0
-__all__ = ['METHODS', 'VECTOR_METHODS', 'masked_mean', 'RECLF', 'gather_features', 'contrastive_loss', 'build_model', 'explain',
-           'plot_explanation']
+__all__ = ['METHODS', 'VECTOR_METHODS', 'masked_mean', 'RECLF', 'length_groups', 'gather_features', 'contrastive_loss',
+           'build_model', 'explain', 'plot_explanation']
 
 # %% ../nbs/08_model.ipynb #19e61ab6
 METHODS = ('convirt', 'gloria', 'mgca_weights', 'reclf_mean', 'reclf_srm', 'reclf_irm', 'reclf')
@@ -56,11 +56,13 @@ class RECLF(nn.Module):
                  irm_norm: str = 'layer',       # 'layer' (per pair), 'batch' (SGRAF) or 'none'
                  irm_mode: str = 'sigmoid',     # 'sigmoid' + L1, or 'softmax'
                  chunk_pairs: int = 256,        # pairs per local-matching chunk (bounds memory)
+                 group_reports: int = 4,        # reports per length group in `local_scores` (0: one group)
                 ):
         super().__init__()
         if method not in METHODS: raise ValueError(f'method={method!r} is not one of {METHODS}')
         self.image_encoder, self.text_encoder, self.method = image_encoder, text_encoder, method
         self.lambda_local, self.tau_local, self.gamma2, self.gamma3 = lambda_local, tau_local, gamma2, gamma3
+        self.group_reports = group_reports
         self.global_temperature = Temperature(tau_global)
         uses_srm, uses_irm = method in ('reclf_srm', 'reclf'), method in ('reclf_irm', 'reclf')
         self.local = None if method == 'convirt' else LocalMatching(
@@ -114,11 +116,29 @@ def _global_scores(self, images: dict, reports: dict) -> Tensor:
     "(B_i, B_t) global logits."
     return self.global_temperature(cosine_scores(images['global_'], reports['global_']))
 
+def length_groups(word_mask: Tensor, # (B, N) bool
+                  size: int,         # reports per group (0: all in one)
+                 ) -> list[Tensor]:  # index tensors, shortest reports first
+    "Report indices sorted by length (last real word), cut into groups of `size`."
+    lengths = (word_mask * torch.arange(1, word_mask.shape[1] + 1, device=word_mask.device)).amax(1)  # (B,)
+    order = lengths.argsort(stable=True)
+    return list(order.split(size)) if size > 0 else [order]
+
+def _trim_words(reports: dict) -> dict:
+    "Cut the word tensors (B, N, ...) to the last real word of any report."
+    mask = reports['word_mask']
+    n = int((mask * torch.arange(1, mask.shape[1] + 1, device=mask.device)).amax()) if mask.numel() else 0
+    return {k: (v[:, :n] if k in ('words', 'word_mask', 'cls_weights') and v is not None else v) for k, v in reports.items()}
+
 def _local_scores(self, images: dict, reports: dict) -> Tensor | None:
     "(B_i, B_t) local logits, or None for `convirt`."
     if self.local is None: return None
-    pool = lambda chunk: self.pool(chunk, images, reports)
-    return self.local(images['regions'], reports['words'], reports['word_mask'], pool)
+    groups, columns = length_groups(reports['word_mask'], self.group_reports), []
+    for group in groups:
+        part = _trim_words(_take(reports, group))
+        pool = lambda chunk, part=part: self.pool(chunk, images, part)
+        columns.append(self.local(images['regions'], part['words'], part['word_mask'], pool))   # (B_i, b_t)
+    return torch.cat(columns, 1)[:, torch.cat(groups).argsort()]                                 # (B_i, B_t)
 
 RECLF.global_scores, RECLF.local_scores = _global_scores, _local_scores
 

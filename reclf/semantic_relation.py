@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['ROLE_COLOURS', 'pair_up', 'GlobalNode', 'masked_edges', 'attention_overlap', 'text_affinity', 'ReasoningStep',
            'SemanticRelation', 'relation_matrix', 'uniform_edges', 'semantic_relation_share', 'chance_share',
-           'draw_relation_graph']
+           'draw_relation_graph', 'standin_matchings']
 
 # %% ../nbs/06_semantic_relation.ipynb #6f9ab616
 import math
@@ -13,6 +13,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from torch import Tensor
+from .local_matching import visual_context, vector_matchings
 
 # %% ../nbs/06_semantic_relation.ipynb #d1ecfc55
 def pair_up(image_feats: Tensor, # (b, ...) one entry per image of the chunk
@@ -45,24 +46,24 @@ class GlobalNode(nn.Module):
         return F.normalize(self.proj((image_global - text_global) ** 2), dim=-1)   # (P, S)
 
 # %% ../nbs/06_semantic_relation.ipynb #b777f58d
-def masked_edges(logits: Tensor,    # (P, K, K) edge logits
+def masked_edges(logits: Tensor,    # (P, K, K) edge logits (finite)
                  node_mask: Tensor, # (P, K) bool, True for real nodes
                 ) -> Tensor:        # (P, K, K) rows of valid nodes sum to 1; padding rows and columns are 0
     "Row-softmax over valid columns; padding nodes send and receive no edge mass."
-    cols = node_mask[:, None, :]                                             # (P, 1, K)
-    logits = logits.masked_fill(~cols, torch.finfo(logits.dtype).min)        # no mass to padding columns
-    edges = logits.softmax(dim=-1)                                           # (P, K, K)
-    return edges.masked_fill(~(node_mask[:, :, None] & cols), 0.)            # zero padding rows (and columns)
+    valid = node_mask.to(logits.dtype)                                       # (P, K) 1 for real nodes, 0 for padding
+    blocked = (1 - valid[:, None, :]) * torch.finfo(logits.dtype).min        # (P, 1, K) very negative on padding columns
+    edges = (logits + blocked).softmax(dim=-1)                               # (P, K, K) no mass to padding columns
+    return edges * valid[:, :, None]                                         # zero padding rows
 
 # %% ../nbs/06_semantic_relation.ipynb #2bed9e6b
-def attention_overlap(attention: Tensor, # (P, N, M) word-to-region attention of each pair
+def attention_overlap(attention: Tensor, # (P, N, M) word-to-region attention of each pair (finite; rows of a softmax)
                       word_mask: Tensor, # (P, N) bool
                      ) -> Tensor:        # (P, N+1, N+1) cos(a_p, a_q); zero on the global node and padding
     "Cosine between the attention maps of every two words, padded with a zero row/column for the global node."
-    valid = word_mask[..., None]                                            # (P, N, 1)
-    maps = F.normalize(torch.where(valid, attention, 0.), dim=-1)           # (P, N, M)
-    overlap = maps @ maps.transpose(1, 2)                                   # (P, N, N)
-    return F.pad(overlap, (1, 0, 1, 0))                                     # (P, N+1, N+1)
+    gram = attention @ attention.transpose(1, 2)                                      # (P, N, N) a_p . a_q
+    inverse_norm = gram.diagonal(dim1=1, dim2=2).clamp_min(1e-24).rsqrt() * word_mask  # (P, N) 1/|a_p|, 0 on padding
+    overlap = gram * inverse_norm[:, :, None] * inverse_norm[:, None, :]               # (P, N, N)
+    return F.pad(overlap, (1, 0, 1, 0))                                               # (P, N+1, N+1)
 
 # %% ../nbs/06_semantic_relation.ipynb #c6ff93e0
 def text_affinity(words: Tensor,     # (B, N, D) word features of each report
@@ -84,19 +85,22 @@ class ReasoningStep(nn.Module):
         self.dim, self.residual = dim, residual
         self.query = nn.Linear(dim, dim, bias=False)   # W_q
         self.key = nn.Linear(dim, dim, bias=False)     # W_k
-        self.relate = nn.Linear(dim, dim)              # W_r
+        self.relate = nn.Linear(dim, dim)              # W_r, b_r
 
     def forward(self,
                 nodes: Tensor,            # (P, K, S)
                 node_mask: Tensor,        # (P, K) bool
                 prior: Tensor | None = None, # (P, K, K) added to the edge logits
                ) -> tuple[Tensor, Tensor]:  # nodes (P, K, S), edges (P, K, K)
-        logits = self.query(nodes) @ self.key(nodes).transpose(1, 2) / math.sqrt(self.dim)  # (P, K, K)
-        if prior is not None: logits = logits + prior
-        edges = masked_edges(logits, node_mask)                      # (P, K, K)
-        update = F.relu(self.relate(edges @ nodes))                   # (P, K, S)
-        update = torch.where(node_mask[..., None], update, 0.)        # padding nodes never change
-        return (nodes + update if self.residual else update), edges
+        bilinear = self.query.weight.T @ self.key.weight / math.sqrt(self.dim)        # (S, S) A = W_q^T W_k / sqrt(S)
+        queries = nodes @ bilinear                                                    # (P, K, S) m_p A
+        related = F.linear(nodes, self.relate.weight)                                 # (P, K, S) W_r m_q, bias added later
+        keys = nodes.transpose(1, 2)                                                  # (P, S, K)
+        logits = queries @ keys if prior is None else torch.baddbmm(prior, queries, keys)  # (P, K, K)
+        edges = masked_edges(logits, node_mask)                                       # (P, K, K)
+        update = F.relu(torch.baddbmm(self.relate.bias, edges, related))              # (P, K, S) W_r (E m) + b_r
+        valid = node_mask.to(nodes.dtype)[..., None]                                  # (P, K, 1) padding nodes never change
+        return (torch.addcmul(nodes, update, valid) if self.residual else update * valid), edges
 
 # %% ../nbs/06_semantic_relation.ipynb #45228e12
 def _expect(cond: bool, msg: str):
@@ -244,3 +248,44 @@ def draw_relation_graph(edges: Tensor,          # (K, K) edges of one pair, node
                             {j: texts[j] for j in words}, ax=ax, font_size=7)
     ax.set_xlim(-1.45, 1.45); ax.set_ylim(-1.3, 1.3); ax.set_axis_off()
     return ax
+
+# %% ../nbs/06_semantic_relation.ipynb #4afdc95a
+def _word_vector(text: str, dim: int) -> Tensor:
+    "A fixed random embedding per word type (seeded by the word's text): the stand-in text encoder."
+    import zlib
+    return torch.randn(dim, generator=torch.Generator().manual_seed(zlib.crc32(text.lower().encode())))
+
+def standin_matchings(samples: list, # world `Sample`s, one pair each (image and its own report)
+                      grid: int = 8,  # regions per side
+                      dim: int = 32,  # D = S of the stand-in
+                      seed: int = 0,  # seeds the stand-in image encoder, W_s and the diffuse attention
+                     ) -> dict:       # matchings (P, N, S), word_mask, attention (P, N, M), global_node (P, S), pairs, texts, roles
+    "Lesson 05's matching arithmetic on stand-in encoders, with the true region as attention for grounded words."
+    g = torch.Generator().manual_seed(seed)
+    cell = samples[0].image.shape[0] // grid
+    patch_proj = torch.randn(cell * cell, dim, generator=g) / cell              # stand-in image encoder
+    proj = nn.Linear(dim, dim)                                                  # W_s, fixed
+    with torch.no_grad(): proj.weight.copy_(torch.randn(dim, dim, generator=g) / dim ** 0.5); proj.bias.zero_()
+    global_net = GlobalNode(dim, dim); global_net.proj = proj                   # the global node shares W_s
+    n, P = max(len(s.words) for s in samples), len(samples)
+    out = dict(matchings=torch.zeros(P, n, dim), word_mask=torch.zeros(P, n, dtype=torch.bool),
+               attention=torch.zeros(P, n, grid * grid), global_node=torch.zeros(P, dim),
+               pairs=torch.zeros(P, n + 1, n + 1, dtype=torch.bool), texts=[], roles=[])
+    for p, s in enumerate(samples):
+        patches = torch.as_tensor(s.image).unfold(0, cell, cell).unfold(1, cell, cell).reshape(grid * grid, -1)  # (M, cell^2)
+        regions = patches @ patch_proj                                                                          # (M, D)
+        words = torch.stack([_word_vector(w.text, dim) for w in s.words])                                      # (N, D)
+        for j, w in enumerate(s.words):
+            if w.region is not None and w.region.any():      # grounded word: attention = its true region
+                a = torch.as_tensor(w.region, dtype=torch.float32).unfold(0, cell, cell).unfold(1, cell, cell).mean((-1, -2)).flatten()
+            else: a = torch.randn(grid * grid, generator=g).softmax(0)   # ungrounded word: diffuse random attention
+            out['attention'][p, j] = a / a.sum()
+        k = len(s.words)
+        with torch.no_grad():
+            context = visual_context(out['attention'][None, None, p, :k], regions[None])[0, 0]                # (N, D)
+            out['matchings'][p, :k] = vector_matchings(context, words, proj)                                    # (N, S)
+            out['global_node'][p] = global_net(regions.mean(0)[None], words.mean(0)[None])[0]                  # (S,)
+        out['word_mask'][p, :k] = True
+        out['pairs'][p] = relation_matrix(s.relations, n + 1)
+        out['texts'].append([w.text for w in s.words]); out['roles'].append([w.role for w in s.words])
+    return out

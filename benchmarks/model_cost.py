@@ -1,0 +1,162 @@
+"""Cost of one training step of every `method` of lesson 08's `RECLF`, at batch 32 on the CPU, with the course encoders.
+
+    python benchmarks/model_cost.py [--sizes 96 128] [--steps 5] [--warmup 2] [--threads 2] [--optimizer]
+
+A step is `model(batch)['loss'].backward()` (forward + backward; with `--optimizer` also an AdamW step and
+`zero_grad`). The model is `build_model(preset('demo', method=..., image_size=S))`: the small CNN, D = S = 128, the
+2-layer hidden-128 BERT (dropout 0.1, train mode). The batch is 32 real pairs of the synthetic world (hard config)
+through lesson 02's `PretrainingDataset` + `PretrainingCollate` with the course tokenizer (caption, <= 64 tokens).
+Reported: the median (and min) of `--steps` timed steps after `--warmup` untimed ones, the ratio to `convirt`, and
+whether `reclf` is within 1.5x of `gloria` (issue 5's target). A second table splits `reclf`'s step: the encoders and
+the global loss, and the local path (lesson 05's matching, SRM, IRM) timed on fixed encoder outputs, method by method.
+The load average (`os.getloadavg()`) is recorded before and after: the 2 cores are shared, so rerun when it is low.
+Writes benchmarks/results/model_cost.md.
+"""
+import argparse
+import os
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault('HF_HUB_OFFLINE', '1')
+import torch
+from reclf.config import preset
+from reclf.global_alignment import info_nce
+from reclf.model import METHODS, build_model
+from reclf.pretraining_data import PretrainingCollate, PretrainingDataset, WorldSource
+from reclf.reports import load_course_tokenizer
+from reclf.synthetic_world import SyntheticWorld, WorldConfig
+
+TARGET = 1.5   # reclf step <= TARGET x gloria step
+
+
+def make_batch(tokenizer, size, batch_size=32, seed=0):
+    "`batch_size` pairs of the hard synthetic world at `size` px (centre crop of a 9/8 load size)."
+    data = PretrainingDataset(WorldSource(SyntheticWorld(WorldConfig(), seed=seed), 'train', n=batch_size),
+                              train=False, load_size=size * 9 // 8, crop_size=size)
+    return PretrainingCollate(tokenizer)([data[i] for i in range(batch_size)])
+
+
+def timed(fn, steps, warmup):
+    "Median and min wall seconds, and median CPU seconds (all threads), of `fn()` over `steps` runs after `warmup`."
+    for _ in range(warmup): fn()
+    wall, cpu = [], []
+    for _ in range(steps):
+        start, start_cpu = time.perf_counter(), time.process_time()
+        fn()
+        wall.append(time.perf_counter() - start); cpu.append(time.process_time() - start_cpu)
+    return statistics.median(wall), min(wall), statistics.median(cpu)
+
+
+def model_for(method, size, tokenizer):
+    torch.manual_seed(0)
+    return build_model(preset('demo', method=method, image_size=size), tokenizer).train()
+
+
+def step_cost(method, size, batch, tokenizer, steps, warmup, optimizer):
+    "Seconds per training step (median, min, median CPU)."
+    model = model_for(method, size, tokenizer)
+    opt = torch.optim.AdamW(model.parameters(), lr=1e-4) if optimizer else None
+    def step():
+        model.zero_grad(set_to_none=True)
+        model(batch)['loss'].backward()
+        if opt is not None: opt.step()
+    return timed(step, steps, warmup)
+
+
+def local_cost(method, size, batch, tokenizer, steps, warmup):
+    "Seconds of the local loss alone (forward + backward) on fixed encoder outputs (median, min, median CPU)."
+    model = model_for(method, size, tokenizer)
+    with torch.no_grad():
+        images = model.encode_images(batch['images'])
+        reports = model.encode_reports(batch['input_ids'], batch['attention_mask'], batch['word_ids'])
+    leaf = lambda v: v.detach().requires_grad_() if isinstance(v, torch.Tensor) and v.is_floating_point() else v
+    images, reports = ({k: leaf(v) for k, v in d.items()} for d in (images, reports))
+    def step():
+        model.zero_grad(set_to_none=True)
+        info_nce(model.local_scores(images, reports)).backward()
+    return timed(step, steps, warmup)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser()
+    parser.add_argument('--sizes', type=int, nargs='+', default=[96, 128])
+    parser.add_argument('--methods', nargs='+', default=list(METHODS))
+    parser.add_argument('--steps', type=int, default=5)
+    parser.add_argument('--warmup', type=int, default=2)
+    parser.add_argument('--threads', type=int, default=2)
+    parser.add_argument('--batch-size', type=int, default=32)
+    parser.add_argument('--optimizer', action='store_true', help='include an AdamW step')
+    parser.add_argument('--no-breakdown', action='store_true')
+    parser.add_argument('--out', default=str(ROOT / 'benchmarks/results/model_cost.md'))
+    args = parser.parse_args(argv)
+    torch.set_num_threads(args.threads)
+    tokenizer = load_course_tokenizer()
+    load_before = os.getloadavg()
+    lines = ['# Cost of a training step, method by method (CPU)', '',
+             f'Command: `python benchmarks/model_cost.py {" ".join(sys.argv[1:])}`'.rstrip(), '']
+    verdicts = []
+    for size in args.sizes:
+        batch = make_batch(tokenizer, size, args.batch_size)
+        n_words = batch['word_mask'].sum(1).float()
+        costs = {}
+        for method in args.methods:
+            costs[method] = step_cost(method, size, batch, tokenizer, args.steps, args.warmup, args.optimizer)
+            print(f'{size} px {method}: {costs[method][0]:.3f} s, {costs[method][2]:.3f} CPU s (load {os.getloadavg()[0]:.2f})', file=sys.stderr)
+        base = costs.get('convirt', (float('nan'),))[0]
+        grid = size // 8
+        lines += [f'## {size} px ({grid}x{grid} = {grid * grid} regions), B = {args.batch_size}, '
+                  f'words per report {n_words.mean():.1f} on average, padded to N = {batch["word_mask"].shape[1]}', '',
+                  '| method | step, median (s) | step, min (s) | x convirt | CPU s per step (median) | x convirt (CPU) |',
+                  '| --- | --- | --- | --- | --- | --- |']
+        base_cpu = costs.get('convirt', (0, 0, float('nan')))[2]
+        lines += [f'| `{m}` | {med:.3f} | {low:.3f} | {med / base:.2f} | {cpu:.3f} | {cpu / base_cpu:.2f} |'
+                  for m, (med, low, cpu) in costs.items()]
+        if 'gloria' in costs and 'reclf' in costs:
+            ratio = costs['reclf'][0] / costs['gloria'][0]
+            ratio_cpu = costs['reclf'][2] / costs['gloria'][2]
+            verdicts.append(f'{size} px: `reclf` / `gloria` = {ratio:.2f} wall, {ratio_cpu:.2f} CPU '
+                            f'({"met" if max(ratio, ratio_cpu) <= TARGET else "NOT met"})')
+            lines += ['', f'`reclf` / `gloria` = {ratio:.2f} (wall), {ratio_cpu:.2f} (CPU time): target <= {TARGET} '
+                      f'{"met" if max(ratio, ratio_cpu) <= TARGET else "NOT met"}.']
+        if not args.no_breakdown and 'convirt' in costs:
+            parts = {m: local_cost(m, size, batch, tokenizer, args.steps, args.warmup)[2]
+                     for m in ('gloria', 'reclf_mean', 'reclf_srm', 'reclf_irm', 'reclf') if m in args.methods}
+            lines += ['', "Where `reclf`'s time goes (median CPU s, which the shared cores disturb less than wall time; "
+                      "the local path is timed alone, forward + backward of the local InfoNCE on fixed encoder outputs):",
+                      '', '| part | CPU s | share of the `reclf` step |', '| --- | --- | --- |']
+            total = costs.get('reclf', (0, 0, float('nan')))[2]
+            rows = [('encoders + global loss (`convirt` step)', base_cpu)]
+            if 'gloria' in parts: rows.append(('local matching, scalar + LSE (`gloria` local)', parts['gloria']))
+            if 'reclf_mean' in parts and 'gloria' in parts:
+                rows.append(('+ vector matchings, mean, score head (`reclf_mean` local - `gloria` local)', parts['reclf_mean'] - parts['gloria']))
+            if 'reclf_srm' in parts and 'reclf_mean' in parts:
+                rows.append(('+ SRM (`reclf_srm` local - `reclf_mean` local)', parts['reclf_srm'] - parts['reclf_mean']))
+            if 'reclf_irm' in parts and 'reclf_mean' in parts:
+                rows.append(('+ IRM (`reclf_irm` local - `reclf_mean` local)', parts['reclf_irm'] - parts['reclf_mean']))
+            if 'reclf' in parts: rows.append(('`reclf` local path, all of it', parts['reclf']))
+            lines += [f'| {name} | {s:.3f} | {s / total:.0%} |' for name, s in rows]
+        lines.append('')
+    load_after = os.getloadavg()
+    fmt = lambda load: ' / '.join(f'{x:.2f}' for x in load)
+    lines += ['## Conditions', '',
+              f'{platform.machine()}, {os.cpu_count()} CPUs, torch {torch.__version__}, {args.threads} torch threads; '
+              f'load average (1 / 5 / 15 min) before {fmt(load_before)}, after {fmt(load_after)} (the cores are shared: '
+              f'other jobs may have been running, so compare ratios more than seconds; CPU s = process time of both threads, less disturbed by other jobs than wall time). Step = forward + backward'
+              f'{" + AdamW step" if args.optimizer else " (no optimizer step)"}, train mode, median of {args.steps} '
+              f'steps after {args.warmup} warm-up steps. Model: `build_model(preset("demo", method=..., image_size=S))` '
+              f'(small CNN, D = S = 128, 2-layer hidden-128 BERT, dropout 0.1). Batch: {args.batch_size} pairs of the '
+              'hard synthetic world through `PretrainingDataset` + `PretrainingCollate` (course tokenizer, caption, '
+              '<= 64 tokens).', '', 'Target (issue 5): `reclf` step <= 1.5 x `gloria` step. ' + '; '.join(verdicts) + '.', '']
+    text = '\n'.join(lines)
+    print(text)
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.out).write_text(text)
+
+
+if __name__ == '__main__':
+    main()
