@@ -6,7 +6,8 @@ A step is `model(batch)['loss'].backward()` (forward + backward; with `--optimiz
 `zero_grad`). The model is `build_model(preset('demo', method=..., image_size=S))`: the small CNN, D = S = 128, the
 2-layer hidden-128 BERT (dropout 0.1, train mode). The batch is 32 real pairs of the synthetic world (hard config)
 through lesson 02's `PretrainingDataset` + `PretrainingCollate` with the course tokenizer (caption, <= 64 tokens).
-Reported: the median (and min) of `--steps` timed steps after `--warmup` untimed ones, the ratio to `convirt`, and
+Reported: the median (and min) of `--steps` timed steps after `--warmup` untimed ones (all methods' models are
+built first and their steps interleaved round by round, so that a change of machine load hits every method alike), the ratio to `convirt`, and
 whether `reclf` is within 1.5x of `gloria` (issue 5's target). A second table splits `reclf`'s step: the encoders and
 the global loss, and the local path (lesson 05's matching, SRM, IRM) timed on fixed encoder outputs, method by method.
 The load average (`os.getloadavg()`) is recorded before and after: the 2 cores are shared, so rerun when it is low.
@@ -41,45 +42,53 @@ def make_batch(tokenizer, size, batch_size=32, seed=0):
     return PretrainingCollate(tokenizer)([data[i] for i in range(batch_size)])
 
 
-def timed(fn, steps, warmup):
-    "Median and min wall seconds, and median CPU seconds (all threads), of `fn()` over `steps` runs after `warmup`."
-    for _ in range(warmup): fn()
-    wall, cpu = [], []
-    for _ in range(steps):
-        start, start_cpu = time.perf_counter(), time.process_time()
-        fn()
-        wall.append(time.perf_counter() - start); cpu.append(time.process_time() - start_cpu)
-    return statistics.median(wall), min(wall), statistics.median(cpu)
-
-
 def model_for(method, size, tokenizer):
     torch.manual_seed(0)
     return build_model(preset('demo', method=method, image_size=size), tokenizer).train()
 
 
-def step_cost(method, size, batch, tokenizer, steps, warmup, optimizer):
-    "Seconds per training step (median, min, median CPU)."
-    model = model_for(method, size, tokenizer)
-    opt = torch.optim.AdamW(model.parameters(), lr=1e-4) if optimizer else None
-    def step():
-        model.zero_grad(set_to_none=True)
-        model(batch)['loss'].backward()
-        if opt is not None: opt.step()
-    return timed(step, steps, warmup)
+def step_costs(methods, size, batch, tokenizer, steps, warmup, optimizer):
+    "Seconds per training step of each method (median wall, min wall, median CPU), the methods' steps interleaved."
+    runners = {}
+    for method in methods:
+        model = model_for(method, size, tokenizer)
+        opt = torch.optim.AdamW(model.parameters(), lr=1e-4) if optimizer else None
+        def step(model=model, opt=opt):
+            model.zero_grad(set_to_none=True)
+            model(batch)['loss'].backward()
+            if opt is not None: opt.step()
+        runners[method] = step
+    return interleaved(runners, steps, warmup)
 
 
-def local_cost(method, size, batch, tokenizer, steps, warmup):
-    "Seconds of the local loss alone (forward + backward) on fixed encoder outputs (median, min, median CPU)."
-    model = model_for(method, size, tokenizer)
-    with torch.no_grad():
-        images = model.encode_images(batch['images'])
-        reports = model.encode_reports(batch['input_ids'], batch['attention_mask'], batch['word_ids'])
-    leaf = lambda v: v.detach().requires_grad_() if isinstance(v, torch.Tensor) and v.is_floating_point() else v
-    images, reports = ({k: leaf(v) for k, v in d.items()} for d in (images, reports))
-    def step():
-        model.zero_grad(set_to_none=True)
-        info_nce(model.local_scores(images, reports)).backward()
-    return timed(step, steps, warmup)
+def interleaved(runners, steps, warmup):
+    "Time `steps` rounds of every runner in turn (so that a change of machine load hits all of them alike)."
+    for _ in range(warmup):
+        for run in runners.values(): run()
+    wall, cpu = {k: [] for k in runners}, {k: [] for k in runners}
+    for _ in range(steps):
+        for name, run in runners.items():
+            start, start_cpu = time.perf_counter(), time.process_time()
+            run()
+            wall[name].append(time.perf_counter() - start); cpu[name].append(time.process_time() - start_cpu)
+    return {k: (statistics.median(wall[k]), min(wall[k]), statistics.median(cpu[k])) for k in runners}
+
+
+def local_costs(methods, size, batch, tokenizer, steps, warmup):
+    "Seconds of the local loss alone (forward + backward) on fixed encoder outputs, per method, interleaved."
+    runners = {}
+    for method in methods:
+        model = model_for(method, size, tokenizer)
+        with torch.no_grad():
+            images = model.encode_images(batch['images'])
+            reports = model.encode_reports(batch['input_ids'], batch['attention_mask'], batch['word_ids'])
+        leaf = lambda v: v.detach().requires_grad_() if isinstance(v, torch.Tensor) and v.is_floating_point() else v
+        images, reports = ({k: leaf(v) for k, v in d.items()} for d in (images, reports))
+        def step(model=model, images=images, reports=reports):
+            model.zero_grad(set_to_none=True)
+            info_nce(model.local_scores(images, reports)).backward()
+        runners[method] = step
+    return interleaved(runners, steps, warmup)
 
 
 def main(argv=None):
@@ -103,10 +112,9 @@ def main(argv=None):
     for size in args.sizes:
         batch = make_batch(tokenizer, size, args.batch_size)
         n_words = batch['word_mask'].sum(1).float()
-        costs = {}
-        for method in args.methods:
-            costs[method] = step_cost(method, size, batch, tokenizer, args.steps, args.warmup, args.optimizer)
-            print(f'{size} px {method}: {costs[method][0]:.3f} s, {costs[method][2]:.3f} CPU s (load {os.getloadavg()[0]:.2f})', file=sys.stderr)
+        costs = step_costs(args.methods, size, batch, tokenizer, args.steps, args.warmup, args.optimizer)
+        for method, (med, _, cpu) in costs.items():
+            print(f'{size} px {method}: {med:.3f} s, {cpu:.3f} CPU s (load {os.getloadavg()[0]:.2f})', file=sys.stderr)
         base = costs.get('convirt', (float('nan'),))[0]
         grid = size // 8
         lines += [f'## {size} px ({grid}x{grid} = {grid * grid} regions), B = {args.batch_size}, '
@@ -124,8 +132,8 @@ def main(argv=None):
             lines += ['', f'`reclf` / `gloria` = {ratio:.2f} (wall), {ratio_cpu:.2f} (CPU time): target <= {TARGET} '
                       f'{"met" if max(ratio, ratio_cpu) <= TARGET else "NOT met"}.']
         if not args.no_breakdown and 'convirt' in costs:
-            parts = {m: local_cost(m, size, batch, tokenizer, args.steps, args.warmup)[2]
-                     for m in ('gloria', 'reclf_mean', 'reclf_srm', 'reclf_irm', 'reclf') if m in args.methods}
+            parts = {m: c[2] for m, c in local_costs([m for m in ('gloria', 'reclf_mean', 'reclf_srm', 'reclf_irm', 'reclf')
+                                                          if m in args.methods], size, batch, tokenizer, args.steps, args.warmup).items()}
             lines += ['', "Where `reclf`'s time goes (median CPU s, which the shared cores disturb less than wall time; "
                       "the local path is timed alone, forward + backward of the local InfoNCE on fixed encoder outputs):",
                       '', '| part | CPU s | share of the `reclf` step |', '| --- | --- | --- |']
@@ -146,9 +154,11 @@ def main(argv=None):
     lines += ['## Conditions', '',
               f'{platform.machine()}, {os.cpu_count()} CPUs, torch {torch.__version__}, {args.threads} torch threads; '
               f'load average (1 / 5 / 15 min) before {fmt(load_before)}, after {fmt(load_after)} (the cores are shared: '
-              f'other jobs may have been running, so compare ratios more than seconds; CPU s = process time of both threads, less disturbed by other jobs than wall time). Step = forward + backward'
+              f'other jobs may have been running, so compare ratios more than seconds; CPU s = process time of both threads, less '
+              f'disturbed by other jobs than wall time). Step = forward + backward'
               f'{" + AdamW step" if args.optimizer else " (no optimizer step)"}, train mode, median of {args.steps} '
-              f'steps after {args.warmup} warm-up steps. Model: `build_model(preset("demo", method=..., image_size=S))` '
+              f'steps after {args.warmup} warm-up steps, the steps of all methods interleaved round by round. '
+              f'Model: `build_model(preset("demo", method=..., image_size=S))` '
               f'(small CNN, D = S = 128, 2-layer hidden-128 BERT, dropout 0.1). Batch: {args.batch_size} pairs of the '
               'hard synthetic world through `PretrainingDataset` + `PretrainingCollate` (course tokenizer, caption, '
               '<= 64 tokens).', '', 'Target (issue 5): `reclf` step <= 1.5 x `gloria` step. ' + '; '.join(verdicts) + '.', '']
