@@ -82,12 +82,12 @@ def _validate(config: TrainConfig):
     if config.data == 'mimic' and not config.data_root: raise ValueError("data_root is required when data='mimic'")
     return config
 
-# %% ../nbs/09a_config.ipynb #d56d817b
+# %% ../nbs/09a_config.ipynb #a701b8ae
 PRESETS = {
     'tiny': dict(image_size=64, train_size=512, valid_size=64, text_layers=1, text_hidden=64, dim=64, match_dim=64,
                  batch_size=16, steps=20, warmup_steps=2, log_every=5, valid_every=0, checkpoint_every=0, dropout=0.0),
-    'demo': dict(image_size=96, train_size=8_000, valid_size=256, batch_size=32, steps=1_500, warmup_steps=75,
-                 valid_every=500, checkpoint_every=500),
+    'demo': dict(image_size=64, train_size=8_000, valid_size=256, batch_size=32, steps=700, warmup_steps=35,
+                 valid_every=350, checkpoint_every=350),
     'paper': dict(data='mimic', image_size=224, image_arch='resnet50', dim=512, match_dim=256, max_length=128,
                   batch_size=128, steps=50_000, lr=2e-4, warmup_steps=1_000, num_workers=8, valid_every=2_000,
                   checkpoint_every=2_000, srm_steps=2),
