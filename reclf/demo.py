@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import platform
-import resource
 import time
 from pathlib import Path
 

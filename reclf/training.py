@@ -21,7 +21,7 @@ from torch.utils.data import DataLoader
 
 from .config import TrainConfig, save_config
 from .checkpoints import check_output_dir, checkpoint_bytes, load_checkpoint, make_checkpoint, restore, save_atomic
-from .distributed import DistInfo, StepBatchSampler, cleanup_distributed, init_distributed
+from .distributed import DistInfo, StepBatchSampler, init_distributed
 from .evaluation import evaluate
 from .model import build_model
 from .pretraining_data import CachedWorldSource, PretrainingCollate, PretrainingDataset, WorldSource
