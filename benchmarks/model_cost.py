@@ -1,6 +1,6 @@
 """Cost of one training step of every `method` of lesson 08's `RECLF`, at batch 32 on the CPU, with the course encoders.
 
-    python benchmarks/model_cost.py [--sizes 96 128] [--steps 5] [--warmup 2] [--threads 2] [--optimizer]
+    python benchmarks/model_cost.py [--sizes 64 96 128] [--steps 5] [--warmup 2] [--threads 2] [--optimizer]
 
 A step is `model(batch)['loss'].backward()` (forward + backward; with `--optimizer` also an AdamW step and
 `zero_grad`). The model is `build_model(preset('demo', method=..., image_size=S))`: the small CNN, D = S = 128, the
@@ -10,6 +10,7 @@ Reported: the median (and min) of `--steps` timed steps after `--warmup` untimed
 built first and their steps interleaved round by round, so that a change of machine load hits every method alike), the ratio to `convirt`, and
 whether `reclf` is within 1.5x of `gloria` (issue 5's target). A second table splits `reclf`'s step: the encoders and
 the global loss, and the local path (lesson 05's matching, SRM, IRM) timed on fixed encoder outputs, method by method.
+A third table times the levers on SRM's cost, a smaller matching dimension S and fewer reasoning steps L, against `gloria`.
 The load average (`os.getloadavg()`) is recorded before and after: the 2 cores are shared, so rerun when it is low.
 Writes benchmarks/results/model_cost.md.
 """
@@ -42,9 +43,26 @@ def make_batch(tokenizer, size, batch_size=32, seed=0):
     return PretrainingCollate(tokenizer)([data[i] for i in range(batch_size)])
 
 
-def model_for(method, size, tokenizer):
+def model_for(method, size, tokenizer, **overrides):
     torch.manual_seed(0)
-    return build_model(preset('demo', method=method, image_size=size), tokenizer).train()
+    return build_model(preset('demo', method=method, image_size=size, **overrides), tokenizer).train()
+
+
+LEVERS = {'`reclf` (S = 128, L = 2)': {}, 'S = 64': dict(match_dim=64), 'L = 1': dict(srm_steps=1),
+          'S = 64, L = 1': dict(match_dim=64, srm_steps=1)}
+
+
+def lever_costs(size, batch, tokenizer, steps, warmup):
+    "Step seconds of `gloria` and of `reclf` with a smaller matching dimension S and/or fewer SRM steps L, interleaved."
+    runners = {}
+    for name, overrides in {'`gloria`': dict(method='gloria'), **LEVERS}.items():
+        overrides = dict(overrides)
+        model = model_for(overrides.pop('method', 'reclf'), size, tokenizer, **overrides)
+        def step(model=model):
+            model.zero_grad(set_to_none=True)
+            model(batch)['loss'].backward()
+        runners[name] = step
+    return interleaved(runners, steps, warmup)
 
 
 def step_costs(methods, size, batch, tokenizer, steps, warmup, optimizer):
@@ -93,7 +111,7 @@ def local_costs(methods, size, batch, tokenizer, steps, warmup):
 
 def main(argv=None):
     parser = argparse.ArgumentParser()
-    parser.add_argument('--sizes', type=int, nargs='+', default=[96, 128])
+    parser.add_argument('--sizes', type=int, nargs='+', default=[64, 96, 128])
     parser.add_argument('--methods', nargs='+', default=list(METHODS))
     parser.add_argument('--steps', type=int, default=5)
     parser.add_argument('--warmup', type=int, default=2)
@@ -101,6 +119,7 @@ def main(argv=None):
     parser.add_argument('--batch-size', type=int, default=32)
     parser.add_argument('--optimizer', action='store_true', help='include an AdamW step')
     parser.add_argument('--no-breakdown', action='store_true')
+    parser.add_argument('--no-levers', action='store_true', help='skip the table of cheaper SRM settings')
     parser.add_argument('--out', default=str(ROOT / 'benchmarks/results/model_cost.md'))
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
@@ -148,6 +167,15 @@ def main(argv=None):
                 rows.append(('+ IRM (`reclf_irm` local - `reclf_mean` local)', parts['reclf_irm'] - parts['reclf_mean']))
             if 'reclf' in parts: rows.append(('`reclf` local path, all of it', parts['reclf']))
             lines += [f'| {name} | {s:.3f} | {s / total:.0%} |' for name, s in rows]
+        if not args.no_levers:
+            levers = lever_costs(size, batch, tokenizer, args.steps, args.warmup)
+            gloria_wall, _, gloria_cpu = levers['`gloria`']
+            lines += ['', 'Levers: `reclf` with a smaller matching dimension S (`match_dim`) and/or fewer SRM steps L '
+                      '(`srm_steps`), timed interleaved with a fresh `gloria` (what they cost in quality is measured '
+                      'elsewhere, not here):', '', '| setting | step, median (s) | CPU s | x `gloria` (wall) | x `gloria` (CPU) |',
+                      '| --- | --- | --- | --- | --- |']
+            lines += [f'| {name} | {med:.3f} | {cpu:.3f} | {med / gloria_wall:.2f} | {cpu / gloria_cpu:.2f} |'
+                      for name, (med, _, cpu) in levers.items()]
         lines.append('')
     load_after = os.getloadavg()
     fmt = lambda load: ' / '.join(f'{x:.2f}' for x in load)

@@ -30,10 +30,10 @@ def rng_state() -> dict:
 def set_rng_state(state: dict):
     "Restore the generators saved by `rng_state`."
     random.setstate((3, tuple(state['python']), None))
-    n = state['numpy']
-    np.random.set_state(('MT19937', n['keys'].numpy().astype(np.uint32), n['pos'], n['has_gauss'], n['gauss']))
-    torch.set_rng_state(state['torch'])
-    if 'cuda' in state and torch.cuda.is_available(): torch.cuda.set_rng_state_all(state['cuda'])
+    n = state['numpy']   # the states are CPU tensors again, whatever map_location the checkpoint was loaded with
+    np.random.set_state(('MT19937', n['keys'].cpu().numpy().astype(np.uint32), n['pos'], n['has_gauss'], n['gauss']))
+    torch.set_rng_state(state['torch'].cpu())
+    if 'cuda' in state and torch.cuda.is_available(): torch.cuda.set_rng_state_all([s.cpu() for s in state['cuda']])
 
 # %% ../nbs/09b_checkpoints.ipynb #112e5c62
 def save_atomic(obj, path):

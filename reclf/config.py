@@ -42,6 +42,8 @@ class TrainConfig:
     dim: int = 128                   # shared embedding dimension D
     match_dim: int = 128             # local-matching vector dimension S
     srm_steps: int = 2               # SRM reasoning steps L
+    chunk_pairs: int | None = None   # (image, report) pairs per local-matching chunk; None: 256 on the CPU, the whole batch (up to 2^28 numbers a tensor) on a GPU
+    group_reports: int | None = None # reports per length group of the local scores (0: one group); None: 4 on the CPU, 0 on a GPU
     lambda_local: float = 1.0        # weight of the local loss
     tau_local: float = 0.1           # temperature of the local score
     dropout: float = 0.1             # dropout in the small BERT
@@ -79,6 +81,8 @@ def _validate(config: TrainConfig):
                  'lambda_local', 'log_every', 'valid_every', 'checkpoint_every'):
         if getattr(config, name) < 0: raise ValueError(f'{name} must be >= 0, got {getattr(config, name)!r}')
     if not 0 <= config.dropout < 1: raise ValueError(f'dropout must be in [0, 1), got {config.dropout!r}')
+    if config.chunk_pairs is not None and config.chunk_pairs < 1: raise ValueError(f'chunk_pairs must be >= 1 or None, got {config.chunk_pairs!r}')
+    if config.group_reports is not None and config.group_reports < 0: raise ValueError(f'group_reports must be >= 0 or None, got {config.group_reports!r}')
     if config.data == 'mimic' and not config.data_root: raise ValueError("data_root is required when data='mimic'")
     return config
 

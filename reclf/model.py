@@ -55,8 +55,8 @@ class RECLF(nn.Module):
                  semantic_prior: bool = False,  # SRM edge prior from word-feature affinity
                  irm_norm: str = 'layer',       # 'layer' (per pair), 'batch' (SGRAF) or 'none'
                  irm_mode: str = 'sigmoid',     # 'sigmoid' + L1, or 'softmax'
-                 chunk_pairs: int = 256,        # pairs per local-matching chunk (bounds memory)
-                 group_reports: int = 4,        # reports per length group in `local_scores` (0: one group)
+                 chunk_pairs: int | None = None,   # pairs per local-matching chunk; None: by device (lesson 05)
+                 group_reports: int | None = None, # reports per length group in `local_scores` (0: one group); None: 4 on the CPU, 0 elsewhere
                 ):
         super().__init__()
         if method not in METHODS: raise ValueError(f'method={method!r} is not one of {METHODS}')
@@ -133,7 +133,8 @@ def _trim_words(reports: dict) -> dict:
 def _local_scores(self, images: dict, reports: dict) -> Tensor | None:
     "(B_i, B_t) local logits, or None for `convirt`."
     if self.local is None: return None
-    groups, columns = length_groups(reports['word_mask'], self.group_reports), []
+    size = self.group_reports if self.group_reports is not None else (4 if images['regions'].device.type == 'cpu' else 0)
+    groups, columns = length_groups(reports['word_mask'], size), []
     for group in groups:
         part = _trim_words(_take(reports, group))
         pool = lambda chunk, part=part: self.pool(chunk, images, part)
@@ -207,7 +208,8 @@ def build_model(config, tokenizer) -> RECLF:
     pooling = config.text_pooling if config.text_pooling != 'auto' else ('cls' if config.text_model else 'mean')
     text_encoder = TextEncoder(bert, dim=config.dim, pooling=pooling)
     return RECLF(image_encoder, text_encoder, method=config.method, dim=config.dim, match_dim=config.match_dim,
-                 lambda_local=config.lambda_local, tau_local=config.tau_local, srm_steps=config.srm_steps)
+                 lambda_local=config.lambda_local, tau_local=config.tau_local, srm_steps=config.srm_steps,
+                 chunk_pairs=config.chunk_pairs, group_reports=config.group_reports)
 
 # %% ../nbs/08_model.ipynb #e1bd343a
 @torch.no_grad()
