@@ -1,8 +1,10 @@
 """Packaging for reclf: every field comes from settings.ini (the nbdev 2 layout)."""
+import shutil
 from configparser import ConfigParser
 from pathlib import Path
 
 import setuptools
+from setuptools.command.build_py import build_py
 
 cfg = ConfigParser(delimiters=['='])
 cfg.read(Path(__file__).parent / 'settings.ini', encoding='utf-8')
@@ -16,7 +18,18 @@ py_versions = ['3.10', '3.11', '3.12', '3.13']
 min_python = cfg['min_python']
 readme = Path(__file__).parent / 'README.md'
 
+class BuildWithTokenizer(build_py):
+    "Also ship the course tokenizer (data_samples/tokenizer/, lesson 01) as reclf/course_tokenizer/ in a built package."
+    def run(self):
+        super().run()
+        target = Path(self.build_lib) / cfg['lib_name'] / 'course_tokenizer'
+        target.mkdir(parents=True, exist_ok=True)
+        for source in (Path(__file__).parent / 'data_samples' / 'tokenizer').glob('*.json'):
+            shutil.copy2(source, target / source.name)
+
+
 setuptools.setup(
+    cmdclass={'build_py': BuildWithTokenizer},
     name=cfg['lib_name'],
     version=cfg['version'],
     description=cfg['description'],

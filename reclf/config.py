@@ -57,6 +57,7 @@ class TrainConfig:
     seed: int = 0                    # seeds data order, initialisation, augmentation
     device: str = 'auto'             # 'auto' (CUDA > MPS > CPU), 'cpu', 'cuda', 'cuda:1', 'mps'
     precision: str = 'auto'          # 'auto' (bf16 autocast on CUDA, fp32 elsewhere), 'fp32', 'bf16', 'fp64' (numerical checks)
+    deterministic: bool = False      # deterministic kernels: on a GPU a run and its resumed copy then agree exactly
     num_workers: int = 0             # DataLoader workers per process
     # -- bookkeeping
     out_dir: str = 'runs/reclf'      # where config, logs, checkpoints and figures go

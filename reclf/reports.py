@@ -229,8 +229,10 @@ def _repo_root():
     except NameError: return Path.cwd().resolve().parent   # inside the notebook (run from nbs/)
 
 def course_tokenizer_path() -> Path:
-    "Where the course tokenizer lives: `data_samples/tokenizer/` in the repository."
-    return _repo_root() / 'data_samples' / 'tokenizer'
+    "The course tokenizer: `data_samples/tokenizer/` in the repository, else the copy a wheel ships in the package."
+    repo = _repo_root() / 'data_samples' / 'tokenizer'
+    shipped = Path(__file__).resolve().parent / 'course_tokenizer' if '__file__' in globals() else repo
+    return repo if repo.exists() or not shipped.exists() else shipped
 
 def load_course_tokenizer(path=None, # a tokenizer folder or Hub name; default: the course tokenizer
                          ):

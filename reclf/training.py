@@ -9,6 +9,7 @@ import contextlib
 import csv
 import json
 import math
+import os
 import resource
 import signal
 import threading
@@ -29,8 +30,8 @@ from .reports import caption, load_course_tokenizer
 from .synthetic_world import SyntheticWorld, WorldConfig
 
 # %% auto #0
-__all__ = ['pick_device', 'autocast_for', 'cosine_schedule', 'to_device', 'make_world', 'KeptPairs', 'make_train_data',
-           'MetricLog', 'read_log', 'NonFiniteLoss', 'Trainer', 'plot_history']
+__all__ = ['pick_device', 'make_deterministic', 'autocast_for', 'cosine_schedule', 'to_device', 'make_world', 'KeptPairs',
+           'make_train_data', 'MetricLog', 'read_log', 'NonFiniteLoss', 'Trainer', 'plot_history']
 
 # %% ../nbs/09e_training.ipynb #56bf1007
 def pick_device(name: str = 'auto', info: DistInfo | None = None) -> torch.device:
@@ -39,6 +40,11 @@ def pick_device(name: str = 'auto', info: DistInfo | None = None) -> torch.devic
     if torch.cuda.is_available(): return torch.device('cuda', info.local_rank if info else 0)
     if getattr(torch.backends, 'mps', None) is not None and torch.backends.mps.is_available(): return torch.device('mps')
     return torch.device('cpu')
+
+def make_deterministic():
+    "Deterministic kernels everywhere (`torch.use_deterministic_algorithms`), with the cuBLAS workspace setting they need."
+    os.environ.setdefault('CUBLAS_WORKSPACE_CONFIG', ':4096:8')   # must be set before cuBLAS starts
+    torch.use_deterministic_algorithms(True)
 
 def autocast_for(device: torch.device, precision: str = 'auto'):
     "bf16 autocast on CUDA ('auto' or 'bf16'), nothing elsewhere or for 'fp32' and 'fp64'."
@@ -122,6 +128,7 @@ class Trainer:
     def __init__(self, config: TrainConfig, model=None, train_data=None, tokenizer=None, callbacks=(),
                  progress: bool = True):  # progress bars (data rendering, training) on the main process
         self.config, self.callbacks = config, list(callbacks)
+        if config.deterministic: make_deterministic()
         self.info = init_distributed(config.device if config.device != 'auto' else ('cuda' if torch.cuda.is_available() else 'cpu'))
         self.device = pick_device(config.device, self.info)
         self.tokenizer = tokenizer or load_course_tokenizer(config.tokenizer)
