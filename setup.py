@@ -19,7 +19,7 @@ min_python = cfg['min_python']
 readme = Path(__file__).parent / 'README.md'
 
 class BuildWithTokenizer(build_py):
-    "Also ship the course tokenizer (data_samples/tokenizer/, lesson 01) as reclf/course_tokenizer/ in a built package."
+    "Also ship the course tokenizer (data_samples/tokenizer/, lesson 01b) as reclf/course_tokenizer/ in a built package."
     def run(self):
         super().run()
         target = Path(self.build_lib) / cfg['lib_name'] / 'course_tokenizer'

@@ -28,7 +28,7 @@ os.environ.setdefault('HF_HUB_OFFLINE', '1')
 import torch
 from reclf.config import METHODS, preset
 from reclf.model import build_model
-from reclf.reports import load_course_tokenizer
+from reclf.tokenizer import load_course_tokenizer
 from reclf.training import Trainer, autocast_for, to_device
 
 sys.path.insert(0, str(ROOT / 'benchmarks'))

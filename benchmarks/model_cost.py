@@ -30,7 +30,7 @@ from reclf.config import preset
 from reclf.global_alignment import info_nce
 from reclf.model import METHODS, build_model
 from reclf.pretraining_data import PretrainingCollate, PretrainingDataset, WorldSource
-from reclf.reports import load_course_tokenizer
+from reclf.tokenizer import load_course_tokenizer
 from reclf.synthetic_world import SyntheticWorld, WorldConfig
 
 TARGET = 1.5   # reclf step <= TARGET x gloria step

@@ -87,7 +87,7 @@ def load_trained(checkpoint, device='cpu'):
     from reclf.checkpoints import load_checkpoint
     from reclf.config import TrainConfig
     from reclf.model import build_model
-    from reclf.reports import load_course_tokenizer
+    from reclf.tokenizer import load_course_tokenizer
     ckpt = load_checkpoint(checkpoint, map_location=device)
     config = TrainConfig(**ckpt['config'])
     tokenizer = load_course_tokenizer(config.tokenizer)

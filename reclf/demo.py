@@ -15,7 +15,7 @@ import torch
 from .config import preset
 from .evaluation import evaluate, validation_loader
 from .model import explain, plot_explanation
-from .reports import gt_to_tokenized
+from .tokenizer import gt_to_tokenized
 from .semantic_relation import draw_relation_graph, relation_matrix
 from .importance_relation import plot_importance
 from .training import Trainer, make_world, plot_history

@@ -14,7 +14,7 @@ from torch.utils.data import DataLoader
 from .synthetic_world import SyntheticWorld, WorldConfig
 from .pretraining_data import PretrainingDataset, PretrainingCollate, WorldSource
 from .grounding import grounding_table
-from .reports import gt_to_tokenized
+from .tokenizer import gt_to_tokenized
 from .semantic_relation import chance_share, relation_matrix, semantic_relation_share
 from .importance_relation import importance_auroc, role_masks
 

@@ -10,7 +10,8 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from .readers import BadInput, apply_policy, item_mask, load_image
-from .reports import align_word_roles, caption, flip_report, tokenize_reports
+from .reports import caption, flip_report
+from .tokenizer import align_word_roles, tokenize_reports
 
 # %% auto #0
 __all__ = ['WorldSource', 'ItemSource', 'resize_pad_crop', 'PretrainingDataset', 'PretrainingCollate', 'world_arrays',

@@ -26,7 +26,8 @@ from .distributed import DistInfo, StepBatchSampler, init_distributed
 from .evaluation import evaluate
 from .model import build_model
 from .pretraining_data import CachedWorldSource, PretrainingCollate, PretrainingDataset, WorldSource
-from .reports import caption, load_course_tokenizer
+from .reports import caption
+from .tokenizer import load_course_tokenizer
 from .synthetic_world import SyntheticWorld, WorldConfig
 
 # %% auto #0

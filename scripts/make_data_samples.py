@@ -1,5 +1,5 @@
 """Regenerate the committed synthetic exports and RG1 derivatives in data_samples/ (deterministic: rerunning leaves
-git clean). The course tokenizer in data_samples/tokenizer/ is lesson 01's and is not touched.
+git clean). The course tokenizer in data_samples/tokenizer/ is lesson 01b's and is not touched.
 
     python scripts/make_data_samples.py [--seed 0]
 """
