@@ -11,7 +11,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from torch import Tensor
-from .semantic_relation import ROLE_COLOURS
+from .tokenizer import ROLE_COLOURS
 
 # %% ../nbs/07_importance_relation.ipynb #5a15c954
 class MaskedNorm(nn.Module):

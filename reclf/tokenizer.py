@@ -199,7 +199,7 @@ def build_course_tokenizer(path=None, # where to save; default `data_samples/tok
 
 # %% ../nbs/01b_tokenizer.ipynb #d0592ca1
 ROLE_COLOURS = dict(disease='tab:red', location='tab:blue', severity='tab:orange', negation='tab:purple',
-                    uncertainty='tab:pink', anatomy='tab:green', temporal='tab:brown', filler='tab:gray')
+                    uncertainty='tab:pink', anatomy='tab:cyan', temporal='tab:olive', filler='tab:gray')  # every lesson's role colours
 
 def show_word_roles(text, # the tokenized text
                     word_spans, # (N, 2) character spans of its words (-1 padding)
