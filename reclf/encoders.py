@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Optional, Union
 
 import torch
-import torch.nn.functional as F
 import torchvision
 from torch import nn, Tensor
 from transformers import AutoModel, BertConfig, PretrainedConfig

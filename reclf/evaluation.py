@@ -11,7 +11,7 @@ import numpy as np
 import torch
 from torch.utils.data import DataLoader
 
-from .synthetic_world import SyntheticWorld, WorldConfig
+from .synthetic_world import SyntheticWorld
 from .pretraining_data import PretrainingDataset, PretrainingCollate, WorldSource
 from .grounding import grounding_table
 from .tokenizer import gt_to_tokenized

@@ -12,7 +12,7 @@ from pydicom.dataset import Dataset, FileMetaDataset
 from pydicom.uid import ComputedRadiographyImageStorage, ExplicitVRLittleEndian, generate_uid
 from PIL import Image
 from .readers import rle_encode
-from .layouts import MIMIC_LABELS, CHEXPERT_LABELS, NIH_LABELS, mimic_study_dir
+from .layouts import MIMIC_LABELS, CHEXPERT_LABELS, mimic_study_dir
 
 # %% auto #0
 __all__ = ['TO_CHEXPERT', 'TO_NIH', 'VALUE_TEXT', 'MIMIC_SPLIT', 'RG1_README', 'FORMATS', 'label_cells', 'stable_id', 'to_uint8',

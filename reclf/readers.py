@@ -5,7 +5,7 @@
 # %% ../nbs/02a_readers.ipynb #9333117d
 from __future__ import annotations
 import csv, gzip, math, warnings
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np

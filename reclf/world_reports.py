@@ -11,7 +11,6 @@ __all__ = ['FINDINGS', 'ROLES', 'LUNG_ZONES', 'PLACES', 'LOCATION_PHRASES', 'NOU
 # %% ../nbs/00b_world_reports.ipynb #e5c533b3
 import re
 from types import SimpleNamespace
-import numpy as np
 
 # %% ../nbs/00b_world_reports.ipynb #d1198dee
 FINDINGS = ('consolidation', 'effusion', 'pneumothorax', 'nodule', 'cardiomegaly', 'atelectasis', 'edema')
