@@ -29,7 +29,7 @@ import torch
 from reclf.config import METHODS, preset
 from reclf.model import build_model
 from reclf.tokenizer import load_course_tokenizer
-from reclf.training import Trainer, autocast_for, to_device
+from reclf.training import Trainer, autocast_for, make_deterministic, to_device
 
 sys.path.insert(0, str(ROOT / 'benchmarks'))
 from model_cost import make_batch  # noqa: E402
@@ -94,8 +94,8 @@ def speed(device, tokenizer, sizes, steps, warmup, batch_size=32, precisions=('f
                 for _ in range(steps):
                     start = time.perf_counter(); step(); _sync(device); samples.append(time.perf_counter() - start)
                 times[name] = statistics.median(samples) * 1000
-            rows += [dict(size=size, batch=batch_size, precision=precision, chunk_pairs=chunk_pairs or 256,
-                      group_reports=4 if group_reports is None else group_reports, setting=k, ms=v, x_gloria=v / times['gloria']) for k, v in times.items()]
+            rows += [dict(size=size, batch=batch_size, precision=precision, chunk_pairs=chunk_pairs or 'auto',
+                      group_reports='auto' if group_reports is None else group_reports, setting=k, ms=v, x_gloria=v / times['gloria']) for k, v in times.items()]
     return rows
 
 
@@ -174,15 +174,13 @@ def main(argv=None):
     parser.add_argument('--sizes', type=int, nargs='+', default=[64, 128], help='image sizes of the speed part')
     parser.add_argument('--batch-size', type=int, default=32, help='pairs per step in the speed part')
     parser.add_argument('--precisions', nargs='+', default=['fp32', 'bf16'], help='precisions of the speed part')
-    parser.add_argument('--chunk-pairs', type=int, default=None, help='speed part: pairs per local-matching chunk (model default 256)')
-    parser.add_argument('--group-reports', type=int, default=None, help='speed part: reports per length group (model default 4; 0 = one group)')
+    parser.add_argument('--chunk-pairs', type=int, default=None, help='speed part: pairs per local-matching chunk (default: the model picks by device)')
+    parser.add_argument('--group-reports', type=int, default=None, help='speed part: reports per length group (0 = one group; default: the model picks by device)')
     parser.add_argument('--quick', action='store_true', help='small sizes and few steps (to try the script on a CPU)')
     parser.add_argument('--deterministic', action='store_true',
                         help='torch.use_deterministic_algorithms (and the cuBLAS workspace setting it needs)')
     args = parser.parse_args(argv)
-    if args.deterministic:
-        os.environ.setdefault('CUBLAS_WORKSPACE_CONFIG', ':4096:8')
-        torch.use_deterministic_algorithms(True)
+    if args.deterministic: make_deterministic()
     device, out = torch.device(args.device), Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     tokenizer, results = load_course_tokenizer(), {}
