@@ -8,7 +8,7 @@ export HF_HUB_OFFLINE = 1
 export TRANSFORMERS_OFFLINE = 1
 export MPLBACKEND = Agg
 
-.PHONY: setup demo test slow export sync-readme lab bench
+.PHONY: setup demo test slow export sync-readme lab bench gpu-check
 
 setup: $(STAMP)
 
@@ -41,3 +41,6 @@ bench: setup  ## every benchmark; results land in benchmarks/results/
 	$(BIN)/python benchmarks/dataloader_speed.py
 	$(BIN)/python benchmarks/local_matching_speed.py
 	$(BIN)/python benchmarks/model_cost.py
+
+gpu-check: setup  ## on a CUDA machine: CPU/GPU parity, step times, resume, demo runs -> outputs/cuda_check/
+	$(BIN)/python benchmarks/cuda_check.py --out outputs/cuda_check
