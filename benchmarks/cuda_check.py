@@ -26,10 +26,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault('HF_HUB_OFFLINE', '1')
 import torch
-from reclf.config import METHODS, preset
-from reclf.model import build_model
-from reclf.tokenizer import load_course_tokenizer
-from reclf.training import Trainer, autocast_for, make_deterministic, to_device
+from reclf.train.config import METHODS, preset
+from reclf.method.model import build_model
+from reclf.data.tokenizer import load_course_tokenizer
+from reclf.train.training import Trainer, autocast_for, make_deterministic, to_device
 
 sys.path.insert(0, str(ROOT / 'benchmarks'))
 from model_cost import make_batch  # noqa: E402

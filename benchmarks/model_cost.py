@@ -26,12 +26,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault('HF_HUB_OFFLINE', '1')
 import torch
-from reclf.config import preset
-from reclf.global_alignment import info_nce
-from reclf.model import METHODS, build_model
-from reclf.pretraining_data import PretrainingCollate, PretrainingDataset, WorldSource
-from reclf.tokenizer import load_course_tokenizer
-from reclf.synthetic_world import SyntheticWorld, WorldConfig
+from reclf.train.config import preset
+from reclf.method.global_alignment import info_nce
+from reclf.method.model import METHODS, build_model
+from reclf.data.pretraining_data import PretrainingCollate, PretrainingDataset, WorldSource
+from reclf.data.tokenizer import load_course_tokenizer
+from reclf.world.synthetic_world import SyntheticWorld, WorldConfig
 
 TARGET = 1.5   # reclf step <= TARGET x gloria step
 

@@ -14,7 +14,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from reclf.synthetic_world import WorldConfig, make_sample
+from reclf.world.synthetic_world import WorldConfig, make_sample
 
 
 def time_samples(config, n, warmup=30, split='train'):

@@ -1,1 +1,26 @@
+"""reclf: relation-enhanced contrastive learning for chest radiographs and reports, built one lesson at a time.
+
+The package follows the course: `reclf.world` (lessons 00-00c), `reclf.data` (01-02d), `reclf.method` (03-08),
+`reclf.train` (09a-09e), `reclf.tasks` (10-14) and `reclf.app` (98-99). The names most people need are importable
+from the top, lazily, so that `import reclf` stays cheap: `from reclf import RECLF, TrainConfig, SyntheticWorld`."""
 __version__ = "0.1.0"
+
+
+_EXPORTS = {
+    'SyntheticWorld': 'reclf.world.synthetic_world', 'WorldConfig': 'reclf.world.synthetic_world',
+    'load_course_tokenizer': 'reclf.data.tokenizer', 'tokenize_reports': 'reclf.data.tokenizer',
+    'RECLF': 'reclf.method.model', 'build_model': 'reclf.method.model',
+    'TrainConfig': 'reclf.train.config', 'preset': 'reclf.train.config',
+    'Trainer': 'reclf.train.training', 'evaluate': 'reclf.train.evaluation',
+}
+__all__ = list(_EXPORTS)
+
+
+def __getattr__(name):
+    "Import a re-exported name on first use (PEP 562)."
+    if name not in _EXPORTS: raise AttributeError(f'module {__name__!r} has no attribute {name!r}')
+    import importlib
+    return getattr(importlib.import_module(_EXPORTS[name]), name)
+
+
+def __dir__(): return sorted(list(globals()) + __all__)

@@ -1,5 +1,5 @@
 """`python -m reclf ...` (and `torchrun -m reclf ...`) runs the `reclf` command line."""
-from reclf.cli import main
+from reclf.app.cli import main
 
 if __name__ == '__main__':
     main()

@@ -34,7 +34,8 @@ def test_readme_matches_index():
 
 
 def test_every_module_imports_in_a_fresh_interpreter():
-    modules = ['reclf'] + [f'reclf.{p.stem}' for p in sorted((ROOT / 'reclf').glob('*.py')) if p.stem not in ('__init__', '__main__')]
+    modules = ['reclf'] + ['.'.join(p.relative_to(ROOT).with_suffix('').parts) for p in sorted((ROOT / 'reclf').rglob('*.py'))
+                           if p.stem not in ('__init__', '__main__')]
     code = 'import importlib\nfor m in %r: importlib.import_module(m)' % modules
     res = subprocess.run([sys.executable, '-c', code], cwd=ROOT / 'tests', capture_output=True, text=True)
     assert res.returncode == 0, res.stderr[-3000:]

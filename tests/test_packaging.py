@@ -19,7 +19,7 @@ def test_wheel_ships_the_course_tokenizer(tmp_path):
     res = subprocess.run([sys.executable, '-m', 'pip', 'install', '--no-deps', '--quiet', '--target', str(site), str(wheel)],
                          capture_output=True, text=True)
     assert res.returncode == 0, res.stderr[-3000:]
-    code = ('import reclf.tokenizer as r; path = r.course_tokenizer_path(); tok = r.load_course_tokenizer(); '
+    code = ('import reclf.data.tokenizer as r; path = r.course_tokenizer_path(); tok = r.load_course_tokenizer(); '
             'print(path); print(len(tok))')
     env = dict(os.environ, PYTHONPATH=str(site), HF_HUB_OFFLINE='1')
     res = subprocess.run([sys.executable, '-c', code], cwd=tmp_path, env=env, capture_output=True, text=True)
