@@ -13,8 +13,7 @@ import time
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['cmd_world', 'config_from_args', 'cmd_train', 'load_trained', 'evaluation_table', 'cmd_evaluate', 'cmd_demo',
-           'make_parser', 'main']
+__all__ = ['cmd_world', 'config_from_args', 'cmd_train', 'evaluation_table', 'cmd_evaluate', 'cmd_demo', 'make_parser', 'main']
 
 # %% ../../nbs/99_cli.ipynb #6faf7e25
 def _world_config(name: str, size: int):
@@ -65,19 +64,6 @@ def cmd_train(args) -> int:
         print(json.dumps({k: (round(v, 4) if isinstance(v, float) else v) for k, v in summary.items()}, indent=1))
     return 0
 
-def load_trained(checkpoint, device='cpu'):
-    "(model, config, tokenizer) from a checkpoint written by `reclf train`."
-    from reclf.train.checkpoints import load_checkpoint
-    from reclf.train.config import TrainConfig
-    from reclf.method.model import build_model
-    from reclf.data.tokenizer import load_course_tokenizer
-    ckpt = load_checkpoint(checkpoint, map_location=device)
-    config = TrainConfig(**ckpt['config'])
-    tokenizer = load_course_tokenizer(config.tokenizer)
-    model = build_model(config, tokenizer)
-    model.load_state_dict(ckpt['model'])
-    return model.to(device).eval(), config, tokenizer
-
 def evaluation_table(results: dict) -> str:
     "A markdown table of an `evaluate` result: metric, value, chance."
     rows = [('in-batch Recall@1, global score', results['recall_global'], results['recall_chance']),
@@ -96,6 +82,7 @@ def cmd_evaluate(args) -> int:
     from reclf.train.evaluation import evaluate
     from reclf.train.training import make_world, pick_device
     device = pick_device(args.device)
+    from reclf.train.training import load_trained
     model, config, tokenizer = load_trained(args.checkpoint, device)
     results = evaluate(model, make_world(config), tokenizer, args.split, args.n, args.batch_size, config.max_length, device)
     print(f'{args.checkpoint}: method {config.method}, {args.n} {args.split} pairs of the {config.world} world\n')

@@ -6,20 +6,24 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 import torch
 from torch.utils.data import DataLoader
 
 from ..world.synthetic_world import SyntheticWorld
-from ..data.pretraining_data import PretrainingDataset, PretrainingCollate, WorldSource
+from ..data.pretraining_data import PretrainingDataset, PretrainingCollate, WorldSource, resize_pad_crop
 from ..method.grounding import grounding_table
 from ..data.tokenizer import gt_to_tokenized
 from ..method.semantic_relation import chance_share, relation_matrix, semantic_relation_share
 from ..method.importance_relation import importance_auroc, role_masks
+from ..data.tokenizer import tokenize_reports
+
 
 # %% auto #0
-__all__ = ['GROUNDED_ROLES', 'validation_loader', 'recall_at_1', 'evaluate']
+__all__ = ['GROUNDED_ROLES', 'validation_loader', 'recall_at_1', 'evaluate', 'EvalImages', 'encode_images', 'encode_texts',
+           'score_matrix', 'check_disjoint']
 
 # %% ../../nbs/09d_evaluation.ipynb #c43103f6
 def validation_loader(world: SyntheticWorld, tokenizer, split: str = 'valid', n: int = 256, batch_size: int = 32,
@@ -36,7 +40,7 @@ def recall_at_1(scores: torch.Tensor) -> float:
     target = torch.arange(len(scores), device=scores.device)
     return ((scores.argmax(1) == target).float().mean().item() + (scores.argmax(0) == target).float().mean().item()) / 2
 
-# %% ../../nbs/09d_evaluation.ipynb #da08bca5
+# %% ../../nbs/09d_evaluation.ipynb #e21c1a98
 GROUNDED_ROLES = ('disease', 'location')
 
 def _grounded_words(sample, gt_index: torch.Tensor):
@@ -49,6 +53,8 @@ def _grounded_words(sample, gt_index: torch.Tensor):
             keep.append(n); roles.append(word.role); masks.append(torch.from_numpy(word.region))
     return keep, roles, masks
 
+
+# %% ../../nbs/09d_evaluation.ipynb #4e6d623d
 class _Relations:
     "Pooled semantic-relation share and importance AUROC over the pairs `evaluate` visits."
     def __init__(self): self.mass, self.chance, self.rows, self.importance, self.content = 0., 0., 0, [], []
@@ -74,6 +80,8 @@ class _Relations:
             out['importance_auroc'] = importance_auroc(scores, labels, torch.ones_like(labels))
         return out
 
+
+# %% ../../nbs/09d_evaluation.ipynb #6e2676a3
 @torch.no_grad()
 def evaluate(model, world: SyntheticWorld, tokenizer, split: str = 'valid', n: int = 256, batch_size: int = 32,
              max_length: int = 64, device=None) -> dict:
@@ -110,3 +118,117 @@ def evaluate(model, world: SyntheticWorld, tokenizer, split: str = 'valid', n: i
             out.update({f'pointing_{role}': row['pointing'], f'pointing_chance_{role}': row['chance'],
                         f'auroc_{role}': row['auroc'], f'n_{role}': row['n']})
     return {**out, **relations.results()}
+
+
+# %% ../../nbs/09d_evaluation.ipynb #e9a9e49b
+class EvalImages(torch.utils.data.Dataset):
+    "A source's images as evaluation inputs: (1, S, S) in [-1, 1] (no crop, no flip), with masks, labels and id."
+    def __init__(self, source, # `WorldSource`, `ItemSource` or anything that gives lesson 02d's items
+                 size:int):    # side of the network input (the size the encoder was trained at)
+        self.source, self.size = source, size
+    def __len__(self): return len(self.source)
+    def __getitem__(self, i) -> dict:
+        pair = self.source[i]
+        image = np.ascontiguousarray(np.asarray(pair['image'], np.float32))
+        names = list(pair['masks'])
+        masks = np.stack([pair['masks'][c] for c in names]) if names else np.zeros((0,) + image.shape, bool)
+        image, masks = resize_pad_crop(torch.from_numpy(image)[None], masks, self.size, self.size, random=False)
+        return dict(image=(image - 0.5) / 0.5, masks=masks, mask_names=names, labels=pair['labels'], id=pair['id'])
+
+# %% ../../nbs/09d_evaluation.ipynb #22a65643
+def _stack_images(items): return dict(images=torch.stack([b['image'] for b in items]), ids=[b['id'] for b in items])
+
+@torch.no_grad()
+def encode_images(model,                 # a trained or untrained `RECLF`
+                  source,                # the images (see `EvalImages`)
+                  size:int,              # network input side, px
+                  batch_size:int=128,    # images per forward pass
+                  regions:bool=True,     # keep the region features (n, M, D); False keeps only global ones
+                  progress:bool=True,    # a tqdm bar
+                  device=None) -> dict:  # global_ (n, D), regions (n, M, D) or None, ids: list of n
+    "Frozen image features of every image of `source`, on the CPU."
+    from tqdm.auto import tqdm
+    model = getattr(model, 'module', model); device = device or next(model.parameters()).device
+    was_training = model.training; model.eval()
+    loader = DataLoader(EvalImages(source, size), batch_size=batch_size, shuffle=False, num_workers=0, collate_fn=_stack_images)
+    out = dict(global_=[], regions=[], ids=[])
+    for batch in tqdm(loader, desc='encoding images', disable=not progress, leave=False):
+        features = model.encode_images(batch['images'].to(device))
+        out['global_'].append(features['global_'].float().cpu())                  # (b, D)
+        if regions: out['regions'].append(features['regions'].float().cpu())      # (b, M, D)
+        out['ids'] += batch['ids']
+    model.train(was_training)
+    return dict(global_=torch.cat(out['global_']), regions=torch.cat(out['regions']) if regions else None, ids=out['ids'])
+
+# %% ../../nbs/09d_evaluation.ipynb #444a310c
+def _pad_to(features: dict, n: int) -> dict:
+    "Word tensors (b, N', ...) padded with masked zeros to N = n words."
+    out = dict(features)
+    for key in ('words', 'word_mask', 'cls_weights'):
+        v = features.get(key)
+        if v is None: continue
+        pad = [0, 0] * (v.dim() - 2) + [0, n - v.shape[1]]
+        out[key] = torch.nn.functional.pad(v, pad)
+    return out
+
+@torch.no_grad()
+def encode_texts(model,                 # a trained or untrained `RECLF`
+                 tokenizer,             # the tokenizer the model was trained with
+                 texts:list,            # k strings (captions, prompts)
+                 max_length:int=64,     # tokens per text, special tokens included
+                 batch_size:int=256,    # texts per forward pass
+                 progress:bool=True,    # a tqdm bar
+                 device=None) -> dict:  # global_ (k, D), words (k, N, D), word_mask (k, N), cls_weights (k, N) or None
+    "Frozen text features of every text, on the CPU, words padded to the longest text."
+    from tqdm.auto import tqdm
+    model = getattr(model, 'module', model); device = device or next(model.parameters()).device
+    was_training = model.training; model.eval()
+    parts = []
+    for start in tqdm(range(0, len(texts), batch_size), desc='encoding texts', disable=not progress, leave=False):
+        tok = tokenize_reports(tokenizer, list(texts[start:start + batch_size]), max_length=max_length, drop_punctuation=True)
+        features = model.encode_reports(*(tok[k].to(device) for k in ('input_ids', 'attention_mask', 'word_ids')))
+        parts.append({k: (v.float().cpu() if v is not None and v.is_floating_point() else (v.cpu() if v is not None else None))
+                      for k, v in features.items()})
+    model.train(was_training)
+    n = max(p['words'].shape[1] for p in parts)
+    parts = [_pad_to(p, n) for p in parts]
+    return {k: (torch.cat([p[k] for p in parts]) if parts[0][k] is not None else None) for k in parts[0]}
+
+# %% ../../nbs/09d_evaluation.ipynb #0e14de20
+@torch.no_grad()
+def score_matrix(model,                  # a `RECLF`
+                 images:dict,            # `encode_images` output
+                 texts:dict,             # `encode_texts` output
+                 kind:str='global',      # 'global' (S_g) or 'local' (S_l)
+                 block:int=256,          # images (and texts) per block
+                 progress:bool=True,     # a tqdm bar over blocks
+                 device=None) -> torch.Tensor:   # (n, k) on the CPU
+    "Scores of every image against every text, computed block by block."
+    from tqdm.auto import tqdm
+    if kind not in ('global', 'local'): raise ValueError(f"kind must be 'global' or 'local', got {kind!r}")
+    model = getattr(model, 'module', model); device = device or next(model.parameters()).device
+    if kind == 'local' and model.local is None: raise ValueError(f'method {model.method!r} has no local score')
+    if kind == 'local' and images['regions'] is None: raise ValueError('local scores need region features: encode_images(..., regions=True)')
+    was_training = model.training; model.eval()
+    n, k = len(images['global_']), len(texts['global_'])
+    rows, todo = [], [(i, j) for i in range(0, n, block) for j in range(0, k, block)]
+    bar = tqdm(total=len(todo), desc=f'{kind} scores', disable=not progress, leave=False)
+    for i in range(0, n, block):
+        img = {key: (v[i:i + block].to(device) if v is not None else None) for key, v in images.items() if key != 'ids'}
+        row = []
+        for j in range(0, k, block):
+            txt = {key: (v[j:j + block].to(device) if v is not None else None) for key, v in texts.items()}
+            scores = model.global_scores(img, txt) if kind == 'global' else model.local_scores(img, txt)
+            row.append(scores.float().cpu()); bar.update()
+        rows.append(torch.cat(row, 1))
+    bar.close(); model.train(was_training)
+    return torch.cat(rows)
+
+# %% ../../nbs/09d_evaluation.ipynb #f54d267f
+def check_disjoint(train, # ids seen in training (images or patients)
+                   test,  # ids used for evaluation
+                   what:str='patient'): # what the ids are, for the message
+    "Raise `ValueError` if any `what` id is in both `train` and `test`; returns the number checked."
+    overlap = sorted(set(map(str, train)) & set(map(str, test)))
+    if overlap: raise ValueError(f'{len(overlap)} {what} id(s) in both training and evaluation, e.g. {overlap[:3]}')
+    return len(set(map(str, test)))

@@ -34,7 +34,8 @@ from fastcore.basics import patch
 
 # %% auto #0
 __all__ = ['pick_device', 'make_deterministic', 'autocast_for', 'cosine_schedule', 'to_device', 'make_world', 'KeptPairs',
-           'make_train_data', 'MetricLog', 'read_log', 'NonFiniteLoss', 'Trainer', 'plot_history']
+           'make_train_data', 'MetricLog', 'read_log', 'NonFiniteLoss', 'Trainer', 'load_trained', 'slim_checkpoint',
+           'plot_history']
 
 # %% ../../nbs/09e_training.ipynb #56bf1007
 def pick_device(name: str = 'auto', info: DistInfo | None = None) -> torch.device:
@@ -266,6 +267,27 @@ def fit(self: Trainer, resume=None) -> dict:
     if self.device.type == 'cuda': summary['peak_cuda_mib'] = torch.cuda.max_memory_allocated(self.device) / 2**20
     if info.is_main: (self.out_dir / 'summary.json').write_text(json.dumps(summary, indent=2) + '\n')
     return summary
+
+
+# %% ../../nbs/09e_training.ipynb #c92ccbd3
+def load_trained(checkpoint, # a checkpoint written by `Trainer` (or `slim_checkpoint`)
+                 device='cpu'):
+    "(model, config, tokenizer) from a checkpoint, in eval mode on `device`."
+    ckpt = load_checkpoint(checkpoint, map_location=device)
+    config = TrainConfig(**ckpt['config'])
+    tokenizer = load_course_tokenizer(config.tokenizer)
+    model = build_model(config, tokenizer)
+    model.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in ckpt['model'].items()})
+    return model.to(device).eval(), config, tokenizer
+
+def slim_checkpoint(checkpoint, # a checkpoint written by `Trainer`
+                    path,       # where to write the slim copy
+                    half:bool=True): # store floating-point weights as float16 (half the size)
+    "Keep only what `load_trained` needs (weights and configuration), e.g. to ship a pretrained encoder."
+    ckpt = load_checkpoint(checkpoint, map_location='cpu')
+    weights = {k: v.half() if half and v.is_floating_point() else v for k, v in ckpt['model'].items()}
+    save_atomic(dict(model=weights, config=ckpt['config'], step=ckpt['step']), path)
+    return Path(path)
 
 
 # %% ../../nbs/09e_training.ipynb #3bc924bb
