@@ -22,8 +22,8 @@ from ..data.tokenizer import tokenize_reports
 
 
 # %% auto #0
-__all__ = ['GROUNDED_ROLES', 'validation_loader', 'recall_at_1', 'evaluate', 'EvalImages', 'encode_images', 'encode_texts',
-           'score_matrix', 'check_disjoint']
+__all__ = ['GROUNDED_ROLES', 'ROW_KEYS', 'validation_loader', 'recall_at_1', 'evaluate', 'EvalImages', 'encode_images',
+           'encode_texts', 'score_matrix', 'check_disjoint', 'random_init', 'downstream_row', 'downstream_table']
 
 # %% ../../nbs/09d_evaluation.ipynb #c43103f6
 def validation_loader(world: SyntheticWorld, tokenizer, split: str = 'valid', n: int = 256, batch_size: int = 32,
@@ -232,3 +232,33 @@ def check_disjoint(train, # ids seen in training (images or patients)
     overlap = sorted(set(map(str, train)) & set(map(str, test)))
     if overlap: raise ValueError(f'{len(overlap)} {what} id(s) in both training and evaluation, e.g. {overlap[:3]}')
     return len(set(map(str, test)))
+
+# %% ../../nbs/09d_evaluation.ipynb #6b1b8e98
+def random_init(config, tokenizer, seed:int=0):
+    "The model `config` describes, with seeded random weights, in eval mode: the floor for downstream numbers."
+    from reclf.method.model import build_model
+    torch.manual_seed(seed)
+    return build_model(config, tokenizer).eval()
+
+# %% ../../nbs/09d_evaluation.ipynb #855e7c3c
+ROW_KEYS = ('task', 'dataset', 'setting', 'encoder', 'metric', 'value', 'chance', 'seed')
+
+def downstream_row(task:str, dataset:str, setting:str, encoder:str, metric:str, value:float, chance:float, seed:int) -> dict:
+    "One downstream measurement, as every lesson and `reclf evaluate` record it."
+    return dict(task=task, dataset=dataset, setting=setting, encoder=encoder, metric=metric, value=float(value),
+                chance=float(chance), seed=int(seed))
+
+def downstream_table(rows:list) -> str:
+    "Markdown table: one line per (task, dataset, setting, metric, encoder), mean +- std over seeds, chance."
+    groups = {}
+    for r in rows:
+        missing = [k for k in ROW_KEYS if k not in r]
+        if missing: raise ValueError(f'row {r} lacks {missing}')
+        groups.setdefault(tuple(r[k] for k in ('task', 'dataset', 'setting', 'metric', 'encoder')), []).append(r)
+    lines = ['| task | data | setting | metric | encoder | mean | +- std | seeds | chance |', '|' + ' --- |' * 9]
+    for (task, data, setting, metric, encoder), rs in groups.items():
+        values = np.array([r['value'] for r in rs])
+        spread = f'{values.std(ddof=1):.3f}' if len(values) > 1 else '-'
+        lines.append(f"| {task} | {data} | {setting} | {metric} | {encoder} | {values.mean():.3f} | {spread} | "
+                     f"{','.join(str(r['seed']) for r in rs)} | {np.mean([r['chance'] for r in rs]):.3f} |")
+    return '\n'.join(lines)
