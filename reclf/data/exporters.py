@@ -159,7 +159,7 @@ def export_siim(samples:list, root) -> list:
     (root/'train-rle.csv').write_text('\n'.join(rows) + '\n')
     return ids
 
-# %% ../../nbs/02c_exporters.ipynb #6d1ee7e1
+# %% ../../nbs/02c_exporters.ipynb #3a35a2af
 def covidx_class(sample) -> str:
     "Our arbitrary COVIDx class of a world sample (bilateral consolidation -> COVID-19, one side -> pneumonia)."
     sides = {f.side for f in sample.findings if f.cls == 'consolidation'}
@@ -177,6 +177,7 @@ def export_covidx(samples:list, root, list_names:tuple=('train_COVIDx9A.txt', 't
     for part, file in zip(('train', 'test'), list_names): (root/file).write_text('\n'.join(lines[part]) + '\n')
     return ids
 
+# %% ../../nbs/02c_exporters.ipynb #22668c26
 def export_nih(samples:list, root) -> list:
     "Write samples as NIH ChestX-ray14 under `root`; returns each Image Index."
     root, patients, follow, ids = Path(root), {}, {}, []
@@ -205,7 +206,7 @@ def export_nih(samples:list, root) -> list:
         (root/file).write_text('\n'.join(lists[part]) + '\n')
     return ids
 
-# %% ../../nbs/02c_exporters.ipynb #401127ea
+# %% ../../nbs/02c_exporters.ipynb #4b7c1dc1
 RG1_README = """# RG1: one real chest radiograph
 
 - Source: `RG1_UNCR.dcm` from the `pydicom-data` package (MIT licence, https://github.com/pydicom/pydicom-data),
@@ -220,6 +221,7 @@ RG1_README = """# RG1: one real chest radiograph
   labelled example. Everything else in `data_samples/` is synthetic (lesson 00), not medical data.
 """
 
+# %% ../../nbs/02c_exporters.ipynb #1e558b36
 def export_rg1(folder, png_size:int=256, dicom_size:int=192) -> tuple:
     "RG1 from pydicom-data as `rg1.png` (longest side `png_size`) and `rg1_small.dcm` (MONOCHROME1, `dicom_size`)."
     from pydicom.data import get_testdata_file
@@ -242,7 +244,7 @@ def export_rg1(folder, png_size:int=256, dicom_size:int=192) -> tuple:
     (folder/'README.md').write_text(RG1_README)
     return folder/'rg1.png', folder/'rg1_small.dcm'
 
-# %% ../../nbs/02c_exporters.ipynb #55cc9b47
+# %% ../../nbs/02c_exporters.ipynb #0fab9be0
 FORMATS = ('mimic', 'chexpert', 'rsna', 'siim', 'covidx', 'nih', 'real')
 
 def data_samples_path() -> Path:
@@ -258,6 +260,7 @@ def _pick(world, split, n, start, keep=lambda s: True, limit=400):
         if keep(s := world.sample(split, index)): chosen.append(s)
     return chosen
 
+# %% ../../nbs/02c_exporters.ipynb #a9511a9a
 def make_data_samples(root=None, seed:int=0):
     "Regenerate the committed exports under `root` (default `data_samples/`) from a world seeded with `seed`."
     from reclf.world.synthetic_world import SyntheticWorld, WorldConfig

@@ -17,7 +17,7 @@ __all__ = ['MIMIC_LABELS', 'FRONTAL', 'CHEXPERT_LABELS', 'COMPETITION', 'FIVE_X_
            'NIH_LABELS', 'mimic_study_dir', 'read_mimic', 'read_chexpert', 'five_x_200_class', 'build_5x200',
            'read_rsna', 'read_siim', 'read_covidx', 'read_nih', 'patient_split', 'label_fractions', 'load_subset']
 
-# %% ../../nbs/02b_layouts.ipynb #1f0238c0
+# %% ../../nbs/02b_layouts.ipynb #9b156497
 MIMIC_LABELS = ('Atelectasis', 'Cardiomegaly', 'Consolidation', 'Edema', 'Enlarged Cardiomediastinum', 'Fracture',
                 'Lung Lesion', 'Lung Opacity', 'No Finding', 'Pleural Effusion', 'Pleural Other', 'Pneumonia',
                 'Pneumothorax', 'Support Devices')
@@ -29,6 +29,7 @@ def mimic_study_dir(subject_id:str, study_id:str) -> Path:
 
 def _default_clean(text): return caption(text).text   # the anchors' caption (lesson 01); '' when nothing is left
 
+# %% ../../nbs/02b_layouts.ipynb #f93a4c64
 def read_mimic(root, labeller:str='chexpert', policy=None, frontal_only:bool=True, clean=_default_clean,
                strict:bool=True, check:str|None='exists', reports_root=None) -> Items:
     "Frontal MIMIC-CXR-JPG images joined with study labels, reports (under `reports_root`, default `root`) and the split."

@@ -100,7 +100,7 @@ def _split_at(body, pieces, pattern, keep):
         out.append((a, b))
     return out
 
-# %% ../../nbs/01_reports.ipynb #7c70101c
+# %% ../../nbs/01_reports.ipynb #9377657d
 def _piece_chars(body, p, q, base, lowercase, ascii_only):
     "Caption characters of body[p:q] and the report position of each (`base` + body index)."
     piece = body[p:q]
@@ -115,6 +115,17 @@ def _piece_chars(body, p, q, base, lowercase, ascii_only):
 
 _SPACE = np.array([-1], dtype=np.int64)                   # the offset of an inserted space
 
+# %% ../../nbs/01_reports.ipynb #f0ea9835
+def _sentence_chars(body, pieces, base, lowercase, ascii_only):
+    "One sentence's caption characters (pieces joined by spaces), the offset arrays of its parts, and its length."
+    sent, sent_offsets, sent_used = [], [], 0
+    for p, q in pieces:
+        chars, where = _piece_chars(body, p, q, base, lowercase, ascii_only)
+        if sent_used: sent.append(' '); sent_offsets.append(_SPACE)   # a space between non-empty pieces
+        sent.append(chars); sent_offsets.append(where); sent_used += len(chars)
+    return ''.join(sent), sent_offsets, sent_used
+
+# %% ../../nbs/01_reports.ipynb #f3efd008
 def caption(text:str, # the report
             sections=('impression', 'findings'), # sections to keep, in this order
             split_numbered=True, # split sentences at numbered-list markers `[0-9]+\.`
@@ -139,13 +150,9 @@ def caption(text:str, # the report
             else: pieces = [(m.start(), m.end()) for m in _TOKEN_RE.finditer(body, a, b)]
             n = len(pieces) if words_only else sum(len(_WORD_RE.findall(body, p, q)) for p, q in pieces)
             if n < min_sentence_tokens: continue
-            sent, sent_offsets, sent_used = [], [], 0
-            for p, q in pieces:
-                chars, where = _piece_chars(body, p, q, sec.start, lowercase, ascii_only)
-                if sent_used: sent.append(' '); sent_offsets.append(_SPACE)   # a space between non-empty pieces
-                sent.append(chars); sent_offsets.append(where); sent_used += len(chars)
+            sentence, sent_offsets, sent_used = _sentence_chars(body, pieces, sec.start, lowercase, ascii_only)
             if used: texts.append(' '); offsets.append(_SPACE)
-            sentences.append(''.join(sent)); texts.append(sentences[-1]); offsets += sent_offsets
+            sentences.append(sentence); texts.append(sentence); offsets += sent_offsets
             used += sent_used; n_tokens += n
     if reason is None and n_tokens < min_report_tokens:
         reason = f'{n_tokens} tokens after cleaning (< {min_report_tokens})'
@@ -183,7 +190,7 @@ def clean_reports(texts, # reports
     if warn and out.skipped: warnings.warn(out.summary())
     return out
 
-# %% ../../nbs/01_reports.ipynb #c28469bc
+# %% ../../nbs/01_reports.ipynb #9cb1d428
 _SIDE_RE = re.compile(r'(?<![A-Za-z])(left|right)(?=wards?\b|\b|-|_|sided)', re.I)
 _LETTER_RE = re.compile(r'\b[LR]\b')
 
@@ -193,6 +200,7 @@ def _swap_side(word):
     if word.isupper(): return other.upper()
     return other.capitalize() if word[0].isupper() else other
 
+# %% ../../nbs/01_reports.ipynb #b8edad1c
 def _replaced(w, changes):
     "`dataclasses.replace(w, **changes)`; for a plain dataclass (no __post_init__, not frozen) a faster __dict__ copy."
     kind = type(w)
@@ -201,6 +209,7 @@ def _replaced(w, changes):
     new = object.__new__(kind); new.__dict__.update(w.__dict__); new.__dict__.update(changes)
     return new
 
+# %% ../../nbs/01_reports.ipynb #8828e537
 def flip_report(text:str, # report or caption
                 words=None, # optional ground-truth words (dataclasses or dicts with start, end, text, region)
                 letters=False, # also swap the standalone capitals "L" and "R"

@@ -8,14 +8,15 @@ __all__ = ['SPLITS', 'SWAPPABLE', 'WorldConfig', 'Finding', 'Word', 'Sample', 'p
            'label_report', 'save_gallery', 'samples_to_records', 'gallery_figure', 'plot_sample', 'location_mask',
            'draw_patient']
 
-# %% ../../nbs/00_synthetic_world.ipynb #a5684af8
+# %% ../../nbs/00_synthetic_world.ipynb #d9f679bb
 from dataclasses import dataclass, field, replace
 import numpy as np
+from fastcore.basics import patch
 from .world_reports import FINDINGS, ROLES, PLACES, LOCATION_PHRASES, write_report
 from .world_views import label_report, save_gallery, samples_to_records, gallery_figure, plot_sample
 from .world_images import render_study, location_mask, draw_patient
 
-# %% ../../nbs/00_synthetic_world.ipynb #e0ce7ac2
+# %% ../../nbs/00_synthetic_world.ipynb #340aaab6
 _all_ = ['FINDINGS', 'ROLES', 'PLACES', 'LOCATION_PHRASES', 'label_report', 'save_gallery', 'samples_to_records',
          'gallery_figure', 'plot_sample', 'location_mask', 'draw_patient']   # re-exported: one import for the world
 SPLITS = {'train': 0, 'valid': 1, 'test': 2, 'test_decorrelated': 3, 'swap': 4}
@@ -47,33 +48,36 @@ class WorldConfig:
     p_temporal: float = 0.4        # rate of temporal and ungrounded sentences
     swap_findings: int = 2         # findings per binding-swap sample (2 or 3)
 
-    @classmethod
-    def easy(cls, **overrides):
-        "Large, high-contrast single findings and plain reports."
-        return cls(**{**dict(mean_findings=1.0, contrast=1.4, nodule_px=(3.0, 4.5), p_omit=0.0, p_uncertain=0.0,
-                             p_negation=0.5, p_temporal=0.1, p_device=0.0), **overrides})
+# %% ../../nbs/00_synthetic_world.ipynb #35f1c876
+@patch(cls_method=True)
+def easy(cls:WorldConfig, **overrides):
+    "Large, high-contrast single findings and plain reports."
+    return cls(**{**dict(mean_findings=1.0, contrast=1.4, nodule_px=(3.0, 4.5), p_omit=0.0, p_uncertain=0.0,
+                         p_negation=0.5, p_temporal=0.1, p_device=0.0), **overrides})
 
-    @classmethod
-    def hard(cls, **overrides):
-        "Several findings at balanced places, small lesions, faint contrast and busy reports."
-        return cls(**{**dict(p_normal=0.25, mean_findings=2.0, balanced_places=True, contrast=0.8, noise=0.03,
-                             nodule_px=(1.5, 2.5), p_invisible=0.3, p_device=0.2, p_omit=0.05, p_uncertain=0.2,
-                             p_negation=0.8, p_temporal=0.4), **overrides})
+@patch(cls_method=True)
+def hard(cls:WorldConfig, **overrides):
+    "Several findings at balanced places, small lesions, faint contrast and busy reports."
+    return cls(**{**dict(p_normal=0.25, mean_findings=2.0, balanced_places=True, contrast=0.8, noise=0.03,
+                         nodule_px=(1.5, 2.5), p_invisible=0.3, p_device=0.2, p_omit=0.05, p_uncertain=0.2,
+                         p_negation=0.8, p_temporal=0.4), **overrides})
 
-    def validate(self):
-        "Raise ValueError naming the first field that is out of range; return self."
-        if not isinstance(self.size, (int, np.integer)) or self.size < 32: raise ValueError(f'size must be an integer >= 32, got {self.size!r}')
-        unknown = [c for c in self.findings if c not in FINDINGS]
-        if unknown or not self.findings: raise ValueError(f'findings: unknown finding(s) {unknown} (known: {FINDINGS})')
-        for name in _PROBS:
-            p = getattr(self, name)
-            if not 0.0 <= p <= 1.0: raise ValueError(f'{name} must be a probability in [0, 1], got {p!r}')
-        if self.mean_findings < 1: raise ValueError(f'mean_findings must be >= 1, got {self.mean_findings!r}')
-        if self.max_findings < 1: raise ValueError(f'max_findings must be >= 1, got {self.max_findings!r}')
-        if self.swap_findings not in (2, 3): raise ValueError(f'swap_findings must be 2 or 3, got {self.swap_findings!r}')
-        return self
+# %% ../../nbs/00_synthetic_world.ipynb #06cc36c8
+@patch
+def validate(self:WorldConfig):
+    "Raise ValueError naming the first field that is out of range; return self."
+    if not isinstance(self.size, (int, np.integer)) or self.size < 32: raise ValueError(f'size must be an integer >= 32, got {self.size!r}')
+    unknown = [c for c in self.findings if c not in FINDINGS]
+    if unknown or not self.findings: raise ValueError(f'findings: unknown finding(s) {unknown} (known: {FINDINGS})')
+    for name in _PROBS:
+        p = getattr(self, name)
+        if not 0.0 <= p <= 1.0: raise ValueError(f'{name} must be a probability in [0, 1], got {p!r}')
+    if self.mean_findings < 1: raise ValueError(f'mean_findings must be >= 1, got {self.mean_findings!r}')
+    if self.max_findings < 1: raise ValueError(f'max_findings must be >= 1, got {self.max_findings!r}')
+    if self.swap_findings not in (2, 3): raise ValueError(f'swap_findings must be 2 or 3, got {self.swap_findings!r}')
+    return self
 
-# %% ../../nbs/00_synthetic_world.ipynb #b0fed7ba
+# %% ../../nbs/00_synthetic_world.ipynb #841ba1d4
 @dataclass(eq=False)
 class Finding:
     "One abnormality in the image: class, canonical place, severity in [0, 1], box, contrast-to-noise and mask."
@@ -89,6 +93,7 @@ class Finding:
     subtype: str = ''            # 'mass' for a nodule of 5-9 px
     change: str = ''             # follow-ups: 'new', 'unchanged', 'larger', 'smaller'
 
+# %% ../../nbs/00_synthetic_world.ipynb #a68abd9f
 @dataclass(eq=False)
 class Word:
     "One `\\w+` run of the report with its ground truth."
@@ -102,6 +107,7 @@ class Word:
     region: np.ndarray = field(default=None, repr=False)  # (H, W) bool or None
     cls: str = ''                # the finding class the word speaks about ('' for none), also when negated
 
+# %% ../../nbs/00_synthetic_world.ipynb #a4534f72
 @dataclass(eq=False)
 class Sample:
     "An image, its report and every piece of ground truth that links them."
@@ -122,7 +128,7 @@ class Sample:
     group: int = -1                          # binding-swap group, -1 outside the 'swap' split
     devices: tuple = ()
 
-# %% ../../nbs/00_synthetic_world.ipynb #c23e5eee
+# %% ../../nbs/00_synthetic_world.ipynb #26194acc
 _TRIO = ('effusion', 'cardiomegaly', 'edema')
 _ZONE_PRIOR, _SIDE_PRIOR = {'upper': 0.2, 'middle': 0.3, 'lower': 0.5}, {'right': 0.6, 'left': 0.4, 'bilateral': 0.5}
 
@@ -131,6 +137,7 @@ def place_weights(cls, uniform):
     w = np.array([1.0 if uniform else _ZONE_PRIOR.get(z, 1.0) * _SIDE_PRIOR.get(s, 1.0) for s, z in PLACES[cls]])
     return w / w.sum()
 
+# %% ../../nbs/00_synthetic_world.ipynb #ca08854b
 def _new_finding(cls, cfg, rng, used, uniform, id):
     "One finding spec of class `cls` at a place not in `used`."
     places, w = PLACES[cls], place_weights(cls, uniform)
@@ -154,6 +161,7 @@ def draw_findings(cfg, rng, decorrelated=False):
     used = set()
     return [_new_finding(c, cfg, rng, used, cfg.balanced_places or decorrelated, i) for i, c in enumerate(chosen)]
 
+# %% ../../nbs/00_synthetic_world.ipynb #8d64e938
 def evolve_findings(specs, cfg, rng):
     "The next study of the same patient: findings persist (changed or not), resolve, or appear."
     kept, resolved = [], []
@@ -170,7 +178,7 @@ def evolve_findings(specs, cfg, rng):
         kept.append(replace(new, change='new'))
     return kept, resolved
 
-# %% ../../nbs/00_synthetic_world.ipynb #8e6af524
+# %% ../../nbs/00_synthetic_world.ipynb #319e4b29
 SWAPPABLE = ('consolidation', 'nodule', 'atelectasis', 'effusion')
 
 def swap_specs(cfg, rng, member):
@@ -185,11 +193,13 @@ def swap_specs(cfg, rng, member):
     sev = rng.uniform(0.5, 1.0, n)
     return [Finding(j, classes[j], *places[(j + member) % n], round(float(sev[j]), 3)) for j in range(n)]
 
+# %% ../../nbs/00_synthetic_world.ipynb #c3c0a822
 def _rng(seed, split, index, visit, stream):
     "A Philox generator keyed by (seed, split, index, visit, stream) packed into 104 bits (cheap, no hashing)."
     key = ((((seed * 256 + split) << 40 | index) << 16 | visit) << 8) | stream
     return np.random.Generator(np.random.Philox(key=key))
 
+# %% ../../nbs/00_synthetic_world.ipynb #d7e9c7d6
 def _words(report, spans, tokens, anatomy, findings):
     "Word objects with regions: finding mask for disease words, place mask for location and anatomy words."
     cache, words = {}, []

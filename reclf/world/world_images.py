@@ -13,7 +13,7 @@ from dataclasses import replace
 from functools import lru_cache
 import numpy as np
 
-# %% ../../nbs/00a_world_images.ipynb #26fda2ea
+# %% ../../nbs/00a_world_images.ipynb #52733fca
 @lru_cache(maxsize=8)
 def _axis(size):
     "Pixel centres in [0, 1] along one axis, cached per size."
@@ -27,6 +27,7 @@ def _centred_grid(size):
     cols.flags.writeable = rows.flags.writeable = False
     return cols, rows
 
+# %% ../../nbs/00a_world_images.ipynb #81a0264b
 @lru_cache(maxsize=16)
 def _upsampler(size, k):
     "A (size, k) linear-interpolation matrix that turns k x k noise into smooth size x size noise."
@@ -41,6 +42,7 @@ def smooth_noise(rng, size, k=12):
     up = _upsampler(size, k)
     return up @ rng.standard_normal((k, k), dtype=np.float32) @ up.T  # (S, k) @ (k, k) @ (k, S)
 
+# %% ../../nbs/00a_world_images.ipynb #7ce43267
 @lru_cache(maxsize=8)
 def _noise_bank(size):
     "Fixed Gaussian noise, 3 images long: a study reads one random window of it (fresh noise costs 10x more)."
@@ -108,7 +110,7 @@ def _full(win, small, size, dtype=bool):
     out = np.zeros((size, size), dtype); out[win] = small
     return out
 
-# %% ../../nbs/00a_world_images.ipynb #a9fa857f
+# %% ../../nbs/00a_world_images.ipynb #e3545719
 def anatomy_masks(pose, p, heart_ratio):
     "Anatomy masks (lungs, six zones, apices, costophrenic angles, hila, perihilar, heart, mediastinum) and soft parts."
     S, masks, soft = pose.size, {}, {}
@@ -141,6 +143,7 @@ def anatomy_masks(pose, p, heart_ratio):
     masks['mediastinum'] = _full(win, band, S)
     return masks, soft
 
+# %% ../../nbs/00a_world_images.ipynb #1513f539
 def location_mask(anatomy, side, zone):
     "The mask of a canonical location (side, zone); bilateral places are the union of both sides."
     if zone == 'cardiac': return anatomy['heart']
@@ -148,7 +151,7 @@ def location_mask(anatomy, side, zone):
     key = {'apical': 'apex', 'basal': 'lower'}.get(zone, zone)
     return anatomy[f'{side}_{key}']
 
-# %% ../../nbs/00a_world_images.ipynb #5b99a948
+# %% ../../nbs/00a_world_images.ipynb #16f8033a
 @lru_cache(maxsize=8)
 def chest_wall_template(size):
     "Body, ribs, clavicles and mediastinum of a centred patient over [-0.3, 1.3]^2 at 2 samples per pixel, cached."
@@ -165,6 +168,7 @@ def _mediastinum(du, v, top):
     "Mediastinum and spine band: dense within 0.06 of the midline (`du` = |u - cx|), from just above the lungs down."
     return np.clip((0.06 - du) * (1 / 0.015), 0, 1) * (v > top - 0.1)
 
+# %% ../../nbs/00a_world_images.ipynb #366f1979
 def base_density(pose, p, masks, soft):
     "Tissue density before findings: chest wall and mediastinum (template lookup), lungs (air), heart; lung markings."
     S, res = pose.size, 2 * pose.size
@@ -186,6 +190,7 @@ def base_density(pose, p, masks, soft):
         marks[win] = np.clip(texture, 0, None) * (0.04 + 0.05 * hila[win]) * lung
     return density, marks
 
+# %% ../../nbs/00a_world_images.ipynb #9c8ed351
 def _point_in(spec, p, rng):
     "A random point (u, v) inside the zone of `spec` (the lung's third, the apex, the base)."
     lcx, ax, top, bottom, lateral = lung_geometry(p, spec.side)
@@ -195,7 +200,7 @@ def _point_in(spec, p, rng):
     taper = min(1.0, (y - top) / h * 2.2)
     return lcx + rng.uniform(-0.4, 0.4) * ax * (0.45 + 0.55 * taper), y
 
-# %% ../../nbs/00a_world_images.ipynb #6dd84240
+# %% ../../nbs/00a_world_images.ipynb #c43698fb
 def _consolidation(f, c):
     "Density envelope x band-limited noise, inside that lung only."
     x, y = _point_in(f, c.p, c.rng)
@@ -217,6 +222,7 @@ def _effusion(f, c):
         parts.append((win, 0.3 * fill, fill > 0.5))
     return parts
 
+# %% ../../nbs/00a_world_images.ipynb #b0261e4b
 def _pneumothorax(f, c):
     "Pleural air between chest wall and a retracted lung edge: no markings, darker, a thin bright pleural line."
     lcx, ax, top, bottom, _ = lung_geometry(c.p, f.side, shrink=0.08 + 0.17 * f.severity)
@@ -235,7 +241,7 @@ def _nodule(f, c):
     d = np.sqrt((c.pose.u[win] - x) ** 2 + (c.pose.v[win] - y) ** 2)
     return [(win, 0.35 * np.clip((r - d) * c.size + 0.5, 0, 1), (d <= r) & c.masks[f'{f.side}_lung'][win])]
 
-# %% ../../nbs/00a_world_images.ipynb #cf7a70f0
+# %% ../../nbs/00a_world_images.ipynb #d9f3c153
 def _atelectasis(f, c):
     "A thin tilted plate-like band."
     x, y = _point_in(f, c.p, c.rng)
@@ -247,6 +253,7 @@ def _atelectasis(f, c):
     band = band * (np.abs(du * math.cos(a) + dv * math.sin(a)) < half_l) * c.masks[f'{f.side}_lung'][win]
     return [(win, 0.3 * band, band > 0.3)]
 
+# %% ../../nbs/00a_world_images.ipynb #b566707a
 def _edema(f, c):
     "Symmetric perihilar haze; with severity above 0.5, short peripheral lines at the bases (not in the mask)."
     s, parts = 0.05 + 0.035 * f.severity, []
@@ -272,13 +279,34 @@ def _cardiomegaly(f, c):
 RENDERERS = dict(consolidation=_consolidation, effusion=_effusion, pneumothorax=_pneumothorax, nodule=_nodule,
                  cardiomegaly=_cardiomegaly, atelectasis=_atelectasis, edema=_edema)
 
-# %% ../../nbs/00a_world_images.ipynb #f4109ec4
+# %% ../../nbs/00a_world_images.ipynb #615023f3
 def _bbox(mask):
     "(x0, y0, x1, y1) of a mask, exclusive ends; zeros when empty."
     rows, cols = np.flatnonzero(mask.any(1)), np.flatnonzero(mask.any(0))
     if not len(rows): return (0, 0, 0, 0)
     return (int(cols[0]), int(rows[0]), int(cols[-1]) + 1, int(rows[-1]) + 1)
 
+# %% ../../nbs/00a_world_images.ipynb #f7d823ae
+def _draw_finding(spec, ctx, ratio, gain, density):
+    "Add one finding to `density` at its contrast-to-noise ratio; return it with mask, box, CNR and `visible`."
+    cfg, rng, S = ctx.cfg, ctx.rng, ctx.size
+    for _ in range(4):                                                   # a few tries if a draw leaves an empty mask
+        parts = RENDERERS[spec.cls](spec, ctx)
+        if spec.cls == 'cardiomegaly' or any(m.any() for _, _, m in parts): break
+    if spec.cls == 'cardiomegaly': mask, signal = ctx.masks['heart'], 0.3 * (ratio - ctx.p['ctr']) / 0.1
+    else:
+        mask = np.zeros((S, S), bool)
+        for win, _, m in parts: mask[win] |= m
+        inside = sum(float(np.abs(d[m]).sum()) for _, d, m in parts)
+        signal = inside / max(1, sum(int(m.sum()) for _, _, m in parts))   # mean |density change| inside the mask
+    cnr, scale, visible = gain * cfg.contrast * signal / cfg.noise, cfg.contrast, True
+    if cnr < cfg.cnr_floor:
+        if rng.random() < cfg.p_invisible: visible = False
+        elif signal > 0: scale, cnr = scale * 1.1 * cfg.cnr_floor / cnr, 1.1 * cfg.cnr_floor   # lift to the floor
+    for win, d, _ in parts: density[win] += scale * d
+    return replace(spec, mask=mask, bbox=_bbox(mask), cnr=round(float(cnr), 2), visible=visible)
+
+# %% ../../nbs/00a_world_images.ipynb #18c81557
 def _devices(density, pose, p, rng, cfg):
     "Support devices as distractors (drawn, mentioned in the report, never a finding)."
     names = [d for d in ('tube', 'line', 'leads') if rng.random() < cfg.p_device]
@@ -292,6 +320,7 @@ def _devices(density, pose, p, rng, cfg):
             density[win] += 0.4 * (((u[win] - x) ** 2 + (v[win] - y) ** 2) < 0.015 ** 2)
     return tuple(names)
 
+# %% ../../nbs/00a_world_images.ipynb #b86afdaf
 def render_study(cfg,      # a WorldConfig
                  patient,  # anatomy parameters from `draw_patient`
                  specs,    # findings to draw (class, side, zone, severity, subtype)
@@ -303,23 +332,8 @@ def render_study(cfg,      # a WorldConfig
     masks, soft = anatomy_masks(pose, patient, ratio)
     density, marks = base_density(pose, patient, masks, soft)
     ctx = SimpleNamespace(pose=pose, p=patient, masks=masks, soft=soft, size=S, rng=rng, cfg=cfg, marks=marks)
-    gain, findings = rng.uniform(0.85, 1.15), []
-    for spec in specs:
-        for _ in range(4):
-            parts = RENDERERS[spec.cls](spec, ctx)
-            if spec.cls == 'cardiomegaly' or any(m.any() for _, _, m in parts): break
-        if spec.cls == 'cardiomegaly': mask, signal = masks['heart'], 0.3 * (ratio - patient['ctr']) / 0.1
-        else:
-            mask = np.zeros((S, S), bool)
-            for win, _, m in parts: mask[win] |= m
-            inside = sum(float(np.abs(d[m]).sum()) for _, d, m in parts)
-            signal = inside / max(1, sum(int(m.sum()) for _, _, m in parts))
-        cnr, scale, visible = gain * cfg.contrast * signal / cfg.noise, cfg.contrast, True
-        if cnr < cfg.cnr_floor:
-            if rng.random() < cfg.p_invisible: visible = False
-            elif signal > 0: scale, cnr = scale * 1.1 * cfg.cnr_floor / cnr, 1.1 * cfg.cnr_floor   # lift to the floor
-        for win, d, _ in parts: density[win] += scale * d
-        findings.append(replace(spec, mask=mask, bbox=_bbox(mask), cnr=round(float(cnr), 2), visible=visible))
+    gain = rng.uniform(0.85, 1.15)
+    findings = [_draw_finding(spec, ctx, ratio, gain, density) for spec in specs]
     density += marks
     devices = _devices(density, pose, patient, rng, cfg)
     bend = rng.uniform(-0.3, 0.3)                                                    # gamma-like curve, exposure gain

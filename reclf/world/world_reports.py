@@ -5,12 +5,12 @@
 # %% auto #0
 __all__ = ['FINDINGS', 'ROLES', 'LUNG_ZONES', 'PLACES', 'LOCATION_PHRASES', 'NOUNS', 'DESCRIPTORS', 'NEGATED_NOUNS',
            'SEVERITY_WORDS', 'UNGROUNDED', 'DEVICE_SENTENCES', 'INDICATIONS', 'EXAMINATIONS', 'NORMAL_IMPRESSIONS',
-           'ReportWriter', 'positive', 'pair', 'hedge', 'changed', 'resolved', 'findings_section', 'impression',
-           'write_report']
+           'ReportWriter', 'write_report']
 
-# %% ../../nbs/00b_world_reports.ipynb #e5c533b3
+# %% ../../nbs/00b_world_reports.ipynb #7e18ca6e
 import re
 from types import SimpleNamespace
+from fastcore.basics import patch
 
 # %% ../../nbs/00b_world_reports.ipynb #d1198dee
 FINDINGS = ('consolidation', 'effusion', 'pneumothorax', 'nodule', 'cardiomegaly', 'atelectasis', 'edema')
@@ -65,7 +65,7 @@ SEVERITY_WORDS = {'consolidation': ('mild', 'patchy', 'dense'), 'effusion': ('tr
                   'cardiomegaly': ('mild', 'moderate', 'severe'), 'atelectasis': ('minimal', 'mild', 'moderate'),
                   'edema': ('mild', 'moderate', 'severe')}
 
-# %% ../../nbs/00b_world_reports.ipynb #ea4eee4b
+# %% ../../nbs/00b_world_reports.ipynb #e7ddc3e1
 _WORD = re.compile(r'\w+')
 _RUNS = {}
 def _n_runs(text):
@@ -88,6 +88,7 @@ def _ws(text, role='filler', **kw):
 
 _DOT, _COMMA = _t('.', None), _t(',', None)
 
+# %% ../../nbs/00b_world_reports.ipynb #c876bdf2
 def _sentence_text(tokens):
     "Join tokens with spaces (punctuation sticks to its left) and capitalise the first letter."
     parts = []
@@ -106,7 +107,7 @@ def _wrap(text, width=78):
     if line: lines.append(' ' + line)
     return '\n'.join(lines)
 
-# %% ../../nbs/00b_world_reports.ipynb #4157f589
+# %% ../../nbs/00b_world_reports.ipynb #ea3d23fd
 class ReportWriter:
     "Writes one report as sentences of annotated tokens; `rng` is the report's own random stream."
     def __init__(self, rng): self.rng, self.n_mentions = rng, 0
@@ -126,54 +127,53 @@ class ReportWriter:
         if kind == 'b': kind = 'a' if self.coin(0.6) else 'n'
         return _ws(text, 'location', place=(side, zone), **kw), kind
 
-    def mention(self, f, unc=False, fid=None, severity=True, located=True, clause=False):
-        "A positive (or hedged) mention of finding `f`: [severity] [location] noun, or noun in the location."
-        kw = dict(fid=f.id if fid is None else fid, unc=unc, m=self.new_mention(), cls=f.cls)
-        cls, sev = f.cls, []
-        if severity and self.coin(0.55):
-            words = SEVERITY_WORDS[cls]
-            sev = [_t(words[min(int(f.severity * len(words)), len(words) - 1)], 'severity', **kw)]
-        if severity and self.coin(0.25): sev = sev + [_t(self.pick(DESCRIPTORS[cls]), 'severity', **kw)]
-        noun = self.pick(NOUNS['mass' if getattr(f, 'subtype', '') == 'mass' else cls])
-        if cls == 'effusion' and f.side == 'bilateral': noun += 's'
-        nouns = _ws(noun, 'disease', **kw)
-        if clause and cls == 'cardiomegaly' and self.coin(0.5):
-            heart = _ws(self.pick(('heart', 'cardiac silhouette')), 'location', place=('none', 'cardiac'), **kw)
-            sev = [_t({'mild': 'mildly', 'moderate': 'moderately', 'severe': 'severely'}.get(w[0], w[0]), 'severity', **kw) for w in sev[:1]]
-            return [_t('the')] + heart + [_t('is')] + sev + [_t('enlarged', 'disease', **kw)]
-        located = located and not (cls == 'edema' and self.coin(0.5))
-        loc, kind = self.location(f.side, f.zone, **kw) if located else ([], 'a')
-        if kind == 'a': return sev + loc + nouns
-        prep = 'in' if loc[0][0] == 'both' else ('at the' if loc[-1][0] in ('base', 'apex', 'angle') else 'in the')
-        return sev + nouns + _ws(prep) + loc
+# %% ../../nbs/00b_world_reports.ipynb #c31d6a3e
+@patch
+def mention(self:ReportWriter, f, unc=False, fid=None, severity=True, located=True, clause=False):
+    "A positive (or hedged) mention of finding `f`: [severity] [location] noun, or noun in the location."
+    kw = dict(fid=f.id if fid is None else fid, unc=unc, m=self.new_mention(), cls=f.cls)
+    cls, sev = f.cls, []
+    if severity and self.coin(0.55):
+        words = SEVERITY_WORDS[cls]
+        sev = [_t(words[min(int(f.severity * len(words)), len(words) - 1)], 'severity', **kw)]
+    if severity and self.coin(0.25): sev = sev + [_t(self.pick(DESCRIPTORS[cls]), 'severity', **kw)]
+    noun = self.pick(NOUNS['mass' if getattr(f, 'subtype', '') == 'mass' else cls])
+    if cls == 'effusion' and f.side == 'bilateral': noun += 's'
+    nouns = _ws(noun, 'disease', **kw)
+    if clause and cls == 'cardiomegaly' and self.coin(0.5):
+        heart = _ws(self.pick(('heart', 'cardiac silhouette')), 'location', place=('none', 'cardiac'), **kw)
+        sev = [_t({'mild': 'mildly', 'moderate': 'moderately', 'severe': 'severely'}.get(w[0], w[0]), 'severity', **kw) for w in sev[:1]]
+        return [_t('the')] + heart + [_t('is')] + sev + [_t('enlarged', 'disease', **kw)]
+    located = located and not (cls == 'edema' and self.coin(0.5))
+    loc, kind = self.location(f.side, f.zone, **kw) if located else ([], 'a')
+    if kind == 'a': return sev + loc + nouns
+    prep = 'in' if loc[0][0] == 'both' else ('at the' if loc[-1][0] in ('base', 'apex', 'angle') else 'in the')
+    return sev + nouns + _ws(prep) + loc
 
-    def negated(self, classes, cue=None):
-        "A negative sentence over absent `classes`: the cue's scope covers every listed finding."
-        mids = [self.new_mention() for _ in classes]
-        nouns = [_ws(self.pick(NEGATED_NOUNS[c]), 'disease', neg=True, m=m, cls=c) for c, m in zip(classes, mids)]
-        if cue is None and len(classes) == 1 and self.coin(0.3):
-            verb = 'are' if _plural(nouns[0][-1][0]) else 'is'
-            return nouns[0] + [_t(verb), _t('not', 'negation', scope=tuple(mids)), _t(self.pick(('seen', 'identified')))]
-        body = []
-        for i, n in enumerate(nouns):
-            if i and len(nouns) > 2: body.append(_COMMA)
-            if i == len(nouns) - 1 and i: body.append(_t('or'))
-            body += n
-        cue = cue or self.pick(('no', 'there is no', 'no evidence of', 'negative for'))
-        words = cue.split()
-        neg_word = next(w for w in words if w in ('no', 'negative', 'without'))
-        head = [_t(w, 'negation', scope=tuple(mids)) if w == neg_word else _t(w) for w in words]
-        return head + body
+# %% ../../nbs/00b_world_reports.ipynb #494f8718
+@patch
+def negated(self:ReportWriter, classes, cue=None):
+    "A negative sentence over absent `classes`: the cue's scope covers every listed finding."
+    mids = [self.new_mention() for _ in classes]
+    nouns = [_ws(self.pick(NEGATED_NOUNS[c]), 'disease', neg=True, m=m, cls=c) for c, m in zip(classes, mids)]
+    if cue is None and len(classes) == 1 and self.coin(0.3):
+        verb = 'are' if _plural(nouns[0][-1][0]) else 'is'
+        return nouns[0] + [_t(verb), _t('not', 'negation', scope=tuple(mids)), _t(self.pick(('seen', 'identified')))]
+    body = []
+    for i, n in enumerate(nouns):
+        if i and len(nouns) > 2: body.append(_COMMA)
+        if i == len(nouns) - 1 and i: body.append(_t('or'))
+        body += n
+    cue = cue or self.pick(('no', 'there is no', 'no evidence of', 'negative for'))
+    words = cue.split()
+    neg_word = next(w for w in words if w in ('no', 'negative', 'without'))
+    head = [_t(w, 'negation', scope=tuple(mids)) if w == neg_word else _t(w) for w in words]
+    return head + body
 
-# %% ../../nbs/00b_world_reports.ipynb #89f6bf35
-def _method(cls):
-    "Attach the decorated function to `cls` (the class grows beside each explanation)."
-    def attach(fn): setattr(cls, fn.__name__, fn); return fn
-    return attach
-
+# %% ../../nbs/00b_world_reports.ipynb #9f831965
 _COUNT = ('opacity', 'nodule', 'mass', 'effusion', 'pneumothorax', 'opacification')
 
-@_method(ReportWriter)
+@patch
 def positive(self:ReportWriter, f):
     "One sentence stating finding `f`, in one of several orders."
     m = self.mention(f, clause=True)
@@ -188,7 +188,8 @@ def positive(self:ReportWriter, f):
     return m + _ws(('are' if plural else 'is') + ' ' + self.pick(('again noted', 'seen', 'present', 'noted', 'identified',
                                                                  'redemonstrated', 'demonstrated')))
 
-@_method(ReportWriter)
+# %% ../../nbs/00b_world_reports.ipynb #23dab2db
+@patch
 def pair(self:ReportWriter, f, g):
     "Two findings in one sentence (the binding of each disease to its place is in the word order)."
     if {f.cls, g.cls} == {'effusion', 'atelectasis'} and f.side == g.side:
@@ -198,7 +199,8 @@ def pair(self:ReportWriter, f, g):
                                                                         _t('atelectasis', 'disease', **kw)]
     return self.mention(f) + [_t('and')] + self.mention(g)
 
-@_method(ReportWriter)
+# %% ../../nbs/00b_world_reports.ipynb #c97dfe44
+@patch
 def hedge(self:ReportWriter, f, fid):
     "An uncertain mention; `fid` is -1 when the hedged finding is not in the image."
     kw = dict(fid=fid, unc=True, cls=f.cls)
@@ -211,7 +213,8 @@ def hedge(self:ReportWriter, f, fid):
     words = [_t(w, 'uncertainty' if w != 'findings' else 'filler', **kw) for w in cue.split()]
     return words + self.mention(f, unc=True, fid=fid)
 
-@_method(ReportWriter)
+# %% ../../nbs/00b_world_reports.ipynb #e2dd62bb
+@patch
 def changed(self:ReportWriter, f):
     "A follow-up sentence: the finding is new, unchanged, larger or smaller than on the prior study."
     m, kw = self.mention(f, severity=False), dict(fid=f.id, cls=f.cls)
@@ -221,7 +224,7 @@ def changed(self:ReportWriter, f):
     word = 'increase' if f.change == 'larger' else 'decrease'
     return [_t('interval', 'temporal', **kw), _t(word, 'temporal', **kw), _t('in')] + m
 
-@_method(ReportWriter)
+@patch
 def resolved(self:ReportWriter, f):
     "A finding of the prior study that is gone: disease and place words are negated, not grounded."
     m = self.new_mention()
@@ -230,7 +233,7 @@ def resolved(self:ReportWriter, f):
     if self.coin(0.5): return [_t('resolved', 'temporal', cls=f.cls)] + loc + noun
     return [_t('interval', 'temporal', cls=f.cls), _t('resolution', 'temporal', cls=f.cls), _t('of'), _t('the')] + loc + noun
 
-# %% ../../nbs/00b_world_reports.ipynb #b7ac1e19
+# %% ../../nbs/00b_world_reports.ipynb #f98096bf
 UNGROUNDED = tuple(_ws(t) for t in (
     'no acute osseous abnormality', 'the patient is slightly rotated', 'pa and lateral views of the chest were obtained',
     'degenerative changes are seen in the thoracic spine', 'surgical clips project over the upper abdomen',
@@ -259,9 +262,10 @@ def _normal_heart(w):
                    _ws('normal') + heart + _ws('size'), _ws('the') + heart + _ws('is normal in size'),
                    _ws('the') + silhouette + _ws('silhouette is normal')))
 
-@_method(ReportWriter)
-def findings_section(self, findings, cfg, resolved=(), devices=(), visit=0):
-    "The FINDINGS sentences and the IMPRESSION sentences for one study."
+# %% ../../nbs/00b_world_reports.ipynb #51df699c
+@patch
+def plan_mentions(self:ReportWriter, findings, cfg):
+    "(told findings, absent classes, ids of hedged told findings, a hedged absent finding or None)."
     present = {f.cls for f in findings}
     told = [f for f in findings if not self.coin(cfg.p_omit)]
     absent = [c for c in cfg.findings if c not in present]
@@ -272,9 +276,13 @@ def findings_section(self, findings, cfg, resolved=(), devices=(), visit=0):
             c = absent.pop(int(self.rng.integers(len(absent))))
             side, zone = self.pick(PLACES[c])
             extra = SimpleNamespace(id=-1, cls=c, side=side, zone=zone, severity=self.rng.random(), subtype='', change='')
-    out = [self.resolved(f) for f in resolved]
-    absent = [c for c in absent if c not in {f.cls for f in resolved}]
-    queue = [told[i] for i in self.rng.permutation(len(told))]
+    return told, absent, hedged, extra
+
+# %% ../../nbs/00b_world_reports.ipynb #f622952b
+@patch
+def positive_sentences(self:ReportWriter, told, hedged, absent):
+    "Sentences for the told findings (hedged, changed, paired or plain); classes denied with 'without' leave `absent`."
+    out, queue = [], [told[i] for i in self.rng.permutation(len(told))]
     while queue:
         f = queue.pop(0)
         if f.id in hedged: out.append(self.hedge(f, f.id)); continue
@@ -286,7 +294,13 @@ def findings_section(self, findings, cfg, resolved=(), devices=(), visit=0):
             k = min(len(absent), 1 + int(self.rng.integers(2)))
             s = s + self.negated([absent.pop(0) for _ in range(k)], cue='without')
         out.append(s)
-    if extra is not None: out.append(self.hedge(extra, -1))
+    return out
+
+# %% ../../nbs/00b_world_reports.ipynb #00eae0aa
+@patch
+def negative_sentences(self:ReportWriter, present, absent, cfg):
+    "A normal-heart sentence and negative lists over the absent classes (`present`: the classes in the image)."
+    out = []
     if 'cardiomegaly' not in present and 'cardiomegaly' in absent and self.coin(0.6):
         out.append(_normal_heart(self)); absent.remove('cardiomegaly')
     if absent and self.coin(cfg.p_negation):
@@ -295,6 +309,13 @@ def findings_section(self, findings, cfg, resolved=(), devices=(), visit=0):
         out.append(self.negated([absent[i] for i in order[:k]]))
         absent = [absent[i] for i in order[k:]]
         if absent and self.coin(cfg.p_negation * 0.5): out.append(self.negated([self.pick(absent)]))
+    return out
+
+# %% ../../nbs/00b_world_reports.ipynb #9311dbdb
+@patch
+def context_sentences(self:ReportWriter, findings, told, cfg, devices=()):
+    "Clear lungs, ungrounded remarks, a comparison and device sentences."
+    out = []
     if not any(f.zone not in ('cardiac',) for f in told) and self.coin(0.6):
         out.append(_ws('the') + _ws('lungs', 'anatomy', place='lungs') + _ws(self.pick(('are clear', 'are well expanded and clear'))))
     for s in UNGROUNDED:
@@ -303,11 +324,11 @@ def findings_section(self, findings, cfg, resolved=(), devices=(), visit=0):
         out.append(_ws('compared to the') + _ws('prior', 'temporal') + _ws('study there is no significant')
                    + _ws('interval change', 'temporal'))
     out += [list(DEVICE_SENTENCES[d]) for d in devices]
-    out = [out[i] for i in self.rng.permutation(len(out))]
-    return out, self.impression(told, hedged, extra)
+    return out
 
-@_method(ReportWriter)
-def impression(self, told, hedged, extra):
+# %% ../../nbs/00b_world_reports.ipynb #3b70d28c
+@patch
+def impression(self:ReportWriter, told, hedged, extra):
     "One or two positives restated, or the normal line."
     if not told and extra is None:
         text = self.pick(NORMAL_IMPRESSIONS)
@@ -317,7 +338,21 @@ def impression(self, told, hedged, extra):
     if extra is not None and len(out) < 2: out.append(self.hedge(extra, -1))
     return out
 
-# %% ../../nbs/00b_world_reports.ipynb #5e55c860
+# %% ../../nbs/00b_world_reports.ipynb #4b68b214
+@patch
+def findings_section(self:ReportWriter, findings, cfg, resolved=(), devices=(), visit=0):
+    "The FINDINGS sentences and the IMPRESSION sentences for one study."
+    told, absent, hedged, extra = self.plan_mentions(findings, cfg)
+    out = [self.resolved(f) for f in resolved]
+    absent = [c for c in absent if c not in {f.cls for f in resolved}]
+    out += self.positive_sentences(told, hedged, absent)
+    if extra is not None: out.append(self.hedge(extra, -1))
+    out += self.negative_sentences({f.cls for f in findings}, absent, cfg)
+    out += self.context_sentences(findings, told, cfg, devices)
+    out = [out[i] for i in self.rng.permutation(len(out))]
+    return out, self.impression(told, hedged, extra)
+
+# %% ../../nbs/00b_world_reports.ipynb #33e3d9a9
 def _paragraph(sentences):
     "Sentences (token lists) -> (wrapped text, tokens in order)."
     texts, tokens = [], []
@@ -326,6 +361,23 @@ def _paragraph(sentences):
         texts.append(_sentence_text(s)); tokens += s
     return _wrap(' '.join(texts)), tokens
 
+# %% ../../nbs/00b_world_reports.ipynb #2a3f3d95
+def _edges(tokens):
+    "Relation edges (disease word, location word, finding id) within a mention; negation edges cue -> target."
+    by_mention = {}
+    for i, t in enumerate(tokens):
+        if t[6] >= 0: by_mention.setdefault(t[6], []).append(i)
+    relations, negations = [], []
+    for idx in by_mention.values():
+        dis = [i for i in idx if tokens[i][1] == 'disease']
+        for l in (i for i in idx if tokens[i][1] == 'location'):
+            relations += [(d, l, tokens[d][2]) for d in dis]
+    for i, t in enumerate(tokens):
+        for m in t[7]:
+            negations += [(i, j) for j in by_mention.get(m, ()) if tokens[j][1] in ('disease', 'location')]
+    return relations, negations
+
+# %% ../../nbs/00b_world_reports.ipynb #d66342e8
 def write_report(findings,      # the study's findings (id, cls, side, zone, severity, subtype, change)
                  rng,           # the study's random generator
                  cfg,           # a WorldConfig (or anything with its report fields)
@@ -353,18 +405,3 @@ def write_report(findings,      # the study's findings (id, cls, side, zone, sev
     spans = [(m.start(), m.end()) for m in _WORD.finditer(text)]
     assert len(spans) == len(tokens), (len(spans), len(tokens))
     return text, spans, tokens, _edges(tokens)
-
-def _edges(tokens):
-    "Relation edges (disease word, location word, finding id) within a mention; negation edges cue -> target."
-    by_mention = {}
-    for i, t in enumerate(tokens):
-        if t[6] >= 0: by_mention.setdefault(t[6], []).append(i)
-    relations, negations = [], []
-    for idx in by_mention.values():
-        dis = [i for i in idx if tokens[i][1] == 'disease']
-        for l in (i for i in idx if tokens[i][1] == 'location'):
-            relations += [(d, l, tokens[d][2]) for d in dis]
-    for i, t in enumerate(tokens):
-        for m in t[7]:
-            negations += [(i, j) for j in by_mention.get(m, ()) if tokens[j][1] in ('disease', 'location')]
-    return relations, negations

@@ -67,18 +67,18 @@ def check_figure(fig,                           # a matplotlib Figure, drawn
     if small: raise ValueError(f'{len(small)} text(s) under {min_font} pt, e.g. {small[:3]}')
     return fig
 
-# %% ../../nbs/00c_world_views.ipynb #6990d32b
+# %% ../../nbs/00c_world_views.ipynb #78f98394
 CLASS_COLORS = dict(consolidation='tab:orange', effusion='tab:blue', pneumothorax='tab:pink', nodule='tab:red',
                     cardiomegaly='tab:purple', atelectasis='tab:green', edema='tab:cyan')
 
-def _report_body(report, width=52):
+def _report_body(report, width=48):
     "FINDINGS and IMPRESSION of a report, re-wrapped narrower for a figure."
-
     body = report[report.find('FINDINGS:'):] if 'FINDINGS:' in report else report
     paras = [' '.join(p.split()) for p in body.replace('IMPRESSION:', '\nIMPRESSION:').split('\n \n')]
     return '\n'.join(textwrap.fill(p, width) for p in paras if p)
 
-def plot_sample(sample, ax_img, ax_txt=None, fontsize=6):
+# %% ../../nbs/00c_world_views.ipynb #8daa0229
+def plot_sample(sample, ax_img, ax_txt=None, fontsize=MIN_FONT_PT):
     "Draw the image with each finding's mask outlined in its class colour, and the report beside it."
     ax_img.imshow(sample.image, cmap='gray', vmin=0, vmax=1)
     for f in sample.findings:
@@ -91,27 +91,32 @@ def plot_sample(sample, ax_img, ax_txt=None, fontsize=6):
         ax_txt.text(0, 1, _report_body(sample.report), va='top', ha='left', fontsize=fontsize, family='monospace')
         ax_txt.axis('off')
 
-def gallery_figure(samples, n_cols=2, fig=None):
-    "A grid of (image, report) panels; draws into `fig` or a new pyplot-free Figure."
+# %% ../../nbs/00c_world_views.ipynb #0de38011
+def gallery_figure(samples, n_cols=2, fig=None, title=None):
+    "A grid of (image, report) panels; draws into `fig` or a new pyplot-free Figure (two panels fill a column)."
     from matplotlib.figure import Figure
     n_rows = math.ceil(len(samples) / n_cols)
-    fig = fig or Figure(figsize=(6.6 * n_cols, 2.7 * n_rows))
+    fig = fig or Figure(figsize=(FIGURE_WIDTH / 2 * n_cols, 2.9 * n_rows + 0.3 * bool(title)))
     axes = fig.subplots(n_rows, 2 * n_cols, gridspec_kw=dict(width_ratios=[1, 1.6] * n_cols), squeeze=False)
+    top = 1 - (0.5 + 0.3 * bool(title)) / fig.get_figheight()      # room for the finding names (and a title)
+    fig.subplots_adjust(left=0.01, right=0.99, bottom=0.02, top=top, wspace=0.06, hspace=0.2)
     for k, ax in enumerate(axes.reshape(n_rows * n_cols, 2)):
+        ax[0].set_anchor('N')                                          # image and report start at the same height
         if k < len(samples): plot_sample(samples[k], ax[0], ax[1])
         else: ax[0].axis('off'); ax[1].axis('off')
+    if title: fig.suptitle(title, x=0.01, ha='left')
     return fig
 
-def save_gallery(samples:list, # `Sample`s to draw
-                 path,          # PNG file to write (folders are created)
-                 n_cols:int=2,  # (image, report) panels per row
-                 dpi:int=80):   # resolution of the PNG
+def save_gallery(samples:list,        # `Sample`s to draw
+                 path,                 # PNG file to write (folders are created)
+                 n_cols:int=2,         # (image, report) panels per row
+                 dpi:int=FIGURE_DPI):  # resolution of the PNG
     "Render `samples` (masks outlined, reports beside) to a PNG at `path`; returns the path."
-
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
     gallery_figure(samples, n_cols).savefig(path, dpi=dpi)
     return path
 
+# %% ../../nbs/00c_world_views.ipynb #a7838dad
 def samples_to_records(samples:list # `Sample`s to describe
                       ) -> list:       # one dict per sample, plain Python types only
     "JSON- and CSV-ready dicts (no image or mask arrays): ids, report, labels, findings, words, devices, edges."
@@ -146,9 +151,9 @@ def write_world_samples(samples, out: Path) -> list[Path]:
     return paths
 
 
-# %% ../../nbs/00c_world_views.ipynb #fc1f0c81
-ROLE_COLORS = dict(disease='tab:red', location='tab:blue', severity='tab:orange', negation='black',
-                   uncertainty='tab:purple', anatomy='tab:green', temporal='tab:brown', filler='silver')
+# %% ../../nbs/00c_world_views.ipynb #9e9c5c10
+ROLE_COLORS = dict(disease='tab:red', location='tab:blue', severity='tab:orange', negation='tab:purple',
+                   uncertainty='tab:pink', anatomy='tab:cyan', temporal='tab:olive', filler='tab:gray')
 
 def plot_roles(sample, ax, first='FINDINGS:'):
     "The report from `first` on, in its own line layout, each word coloured by its role (negated words struck)."
@@ -171,6 +176,7 @@ def plot_roles(sample, ax, first='FINDINGS:'):
     for role, c in ROLE_COLORS.items():                     # legend on the first row
         ax.text(col, 1.0, role, color=c, fontsize=size, family='monospace', va='top'); col += len(role) + 2
 
+# %% ../../nbs/00c_world_views.ipynb #a8faca2d
 def relation_graph(sample):
     "A networkx DiGraph of the report's ground-truth edges: disease -> location and negation cue -> target."
     import networkx as nx
@@ -180,6 +186,7 @@ def relation_graph(sample):
     for i in g.nodes: g.nodes[i].update(text=sample.words[i].text, role=sample.words[i].role)
     return g
 
+# %% ../../nbs/00c_world_views.ipynb #0a4400f4
 def draw_relations(sample, ax):
     "Draw `relation_graph(sample)`: words in report order, rows by role; relation edges solid, negation dashed."
     import networkx as nx
@@ -188,7 +195,7 @@ def draw_relations(sample, ax):
     pos = {n: (k, rows.get(g.nodes[n]['role'], 0.5)) for k, n in enumerate(sorted(g.nodes))}
     nx.draw_networkx_nodes(g, pos, ax=ax, node_color=[ROLE_COLORS[g.nodes[n]['role']] for n in g.nodes], node_size=50)
     for n, (x, y) in pos.items():
-        ax.text(x, y + 0.12, g.nodes[n]['text'], rotation=35, fontsize=7, ha='left', va='bottom')
+        ax.text(x, y + 0.12, g.nodes[n]['text'], rotation=35, fontsize=MIN_FONT_PT, ha='left', va='bottom')
     for kind, style in (('relation', 'solid'), ('negation', 'dashed')):
         edges = [(a, b) for a, b, k in g.edges(data='kind') if k == kind]
         nx.draw_networkx_edges(g, pos, edgelist=edges, ax=ax, style=style, arrows=True, arrowsize=8, width=0.7,
