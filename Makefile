@@ -6,7 +6,13 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.reclf-installed
 export HF_HUB_OFFLINE = 1
 export TRANSFORMERS_OFFLINE = 1
+# Figures go to files in every target but `lab`: there the kernels must draw inline, and ipykernel picks its inline
+# backend only when MPLBACKEND is unset (tests/test_lab.py starts a kernel as `make lab` does and checks it).
 export MPLBACKEND = Agg
+LAB_ENV := env -u MPLBACKEND
+# Saving a notebook in `make lab` cleans it as `nbdev_clean` does (nbdev's own Jupyter hook; it acts because
+# settings.ini says `jupyter_hooks = True`), so a saved lesson passes the consistency tests.
+LAB_HOOK := --ContentsManager.pre_save_hook=nbdev.clean.clean_jupyter
 
 .PHONY: setup demo test slow export sync-readme lab bench gpu-check
 
@@ -33,8 +39,8 @@ export: setup  ## notebooks -> reclf/, clean notebooks, README from index.ipynb
 sync-readme: setup
 	$(BIN)/python scripts/sync_readme.py
 
-lab: setup  ## open the course in JupyterLab
-	$(BIN)/jupyter lab nbs
+lab: setup  ## open the course in JupyterLab (figures inline; saving a notebook cleans it)
+	cd nbs && $(LAB_ENV) $(abspath $(BIN))/jupyter lab $(LAB_HOOK)
 
 bench: setup  ## every benchmark; results land in benchmarks/results/
 	$(BIN)/python benchmarks/world_speed.py

@@ -1,4 +1,4 @@
-"""Does `reclf` run unchanged on CUDA, and what does a GPU change? One script for a short GPU loan.
+"""Does `reclf` run unchanged on CUDA, and what does a GPU change? One script that fits a short time on a GPU machine.
 
     python benchmarks/cuda_check.py --out DIR [--parts parity speed resume train] [--train-steps 700] [--device cuda]
                                     [--sizes 64 128] [--batch-size 32]
@@ -6,7 +6,7 @@
 parity  every `method`, the tiny preset, 8 pairs: loss and gradients in float64 on the CPU and on the device
         (they should agree to ~1e-12), and the device's bf16 autocast loss against the CPU's float32 one.
 speed   forward + backward per step at B = 32 (demo encoders, 64 and 128 px; --batch-size, --sizes), float32 and bf16 autocast,
-        `reclf` (and its cheaper SRM settings) against `gloria`: issue 5's cost ratio, on a GPU.
+        `reclf` (and its cheaper SRM settings) against `gloria`: the course's cost target (`reclf` within 1.5x of `gloria`), on a GPU.
 resume  `Trainer` on the device: 20 straight steps against 10 steps, a checkpoint and 10 resumed steps (max |dp|).
 train   the demo preset (`reclf train --preset demo`) on the device for several settings at once, one process
         each: `reclf` with S = 128, L = 2 (the default) and with S = 64, L = 1, two seeds each, plus `gloria`

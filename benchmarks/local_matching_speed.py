@@ -179,7 +179,7 @@ def main(argv=None):
                  'moment; glibc is told to mmap blocks over 128 KiB (MALLOC_MMAP_THRESHOLD_) so that freed tensors leave '
                  'the resident set. Without checkpointing, autograd keeps every chunk\'s activations until backward, so '
                  'chunking alone bounds memory only at inference.', '', *memory]
-    text += ['', 'CUDA: not measured in this session (no GPU). Run with `--device cuda` where one is available.']
+    text += ['', 'CUDA: not measured here (this machine has no GPU). Run with `--device cuda` where one is available.']
     Path(args.out).write_text('\n'.join(text) + '\n')
     print('\nwrote', args.out)
 

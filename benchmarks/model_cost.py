@@ -8,7 +8,7 @@ A step is `model(batch)['loss'].backward()` (forward + backward; with `--optimiz
 through lesson 02's `PretrainingDataset` + `PretrainingCollate` with the course tokenizer (caption, <= 64 tokens).
 Reported: the median (and min) of `--steps` timed steps after `--warmup` untimed ones (all methods' models are
 built first and their steps interleaved round by round, so that a change of machine load hits every method alike), the ratio to `convirt`, and
-whether `reclf` is within 1.5x of `gloria` (issue 5's target). A second table splits `reclf`'s step: the encoders and
+whether `reclf` is within 1.5x of `gloria` (the course's cost target). A second table splits `reclf`'s step: the encoders and
 the global loss, and the local path (lesson 05's matching, SRM, IRM) timed on fixed encoder outputs, method by method.
 A third table times the levers on SRM's cost, a smaller matching dimension S and fewer reasoning steps L, against `gloria`.
 The load average (`os.getloadavg()`) is recorded before and after: the 2 cores are shared, so rerun when it is low.
@@ -189,7 +189,7 @@ def main(argv=None):
               f'Model: `build_model(preset("demo", method=..., image_size=S))` '
               f'(small CNN, D = S = 128, 2-layer hidden-128 BERT, dropout 0.1). Batch: {args.batch_size} pairs of the '
               'hard synthetic world through `PretrainingDataset` + `PretrainingCollate` (course tokenizer, caption, '
-              '<= 64 tokens).', '', 'Target (issue 5): `reclf` step <= 1.5 x `gloria` step. ' + '; '.join(verdicts) + '.', '']
+              '<= 64 tokens).', '', 'The course\'s cost target: `reclf` step <= 1.5 x `gloria` step. ' + '; '.join(verdicts) + '.', '']
     text = '\n'.join(lines)
     print(text)
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)

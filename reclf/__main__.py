@@ -2,4 +2,5 @@
 from reclf.app.cli import main
 
 if __name__ == '__main__':
-    main()
+    import sys
+    sys.exit(main())

@@ -1,5 +1,6 @@
 """Execute lesson notebooks in place, keeping their outputs (figures, tables), skipping the cells that
-`nbdev_test` skips (`#| slow`, `#| notest`, `#| eval: false`); then run `nbdev_clean`.
+`nbdev_test` skips (`#| slow`, `#| notest`, `#| eval: false`); then clean them with `nbdev_clean` (only the
+notebooks named: others may be open in an editor).
 
     python scripts/execute_notebooks.py nbs/09e_training.ipynb [more notebooks]
 
@@ -8,6 +9,7 @@
 import argparse
 import os
 import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -28,7 +30,9 @@ def execute(path: Path):
     nb = read_nb(path)
     for cell in nb.cells:
         if cell.cell_type == 'code': cell.outputs, cell.execution_count = [], None
-    shell, cwd = CaptureShell(path), os.getcwd()
+    # Figures are stored at the size a reader sees them (the house style's dpi), not at twice it ('retina'):
+    # tests/test_figures.py checks that no stored image is wider than a notebook column.
+    shell, cwd = CaptureShell(path, mpl_format='png'), os.getcwd()
     os.chdir(path.parent)
     try: shell.run_all(nb, exc_stop=True, preproc=_skipped)
     finally: os.chdir(cwd)
@@ -40,10 +44,11 @@ def main(argv=None):
     parser.add_argument('notebooks', nargs='+', type=Path, help='notebooks to execute in place')
     args = parser.parse_args(argv)
     os.environ.setdefault('MPLBACKEND', 'Agg')
+    clean = Path(sys.executable).parent / 'nbdev_clean'
     for path in args.notebooks:
         print(f'executing {path}', flush=True)
         execute(path.resolve())
-    os.system(f'{Path(sys.executable).parent / "nbdev_clean"}')
+        subprocess.run([str(clean), '--fname', str(path)], check=True)
     return 0
 
 

@@ -15,13 +15,12 @@ from pathlib import Path
 __all__ = ['METHODS', 'PRESETS', 'TrainConfig', 'preset', 'check_keys', 'config_from_dict', 'load_config', 'save_config',
            'parse_overrides']
 
-# %% ../../nbs/09a_config.ipynb #5dc76397
-METHODS = ('convirt', 'gloria', 'mgca_weights', 'reclf_mean', 'reclf_srm', 'reclf_irm', 'reclf')
+# %% ../../nbs/09a_config.ipynb #8438c502
+METHODS = ('convirt', 'gloria', 'mgca_weights', 'reclf_mean', 'reclf_srm', 'reclf_irm', 'reclf')   # docs/method.md section 7
 
 @dataclass
-class TrainConfig:
-    "Everything that defines a training run; saved as `config.json` beside its checkpoints."
-    # -- data
+class _DataFields:
+    "The data of a run (a part of `TrainConfig`)."
     data: str = 'synthetic'          # 'synthetic' (the course world) or 'mimic' (a MIMIC-CXR-JPG root)
     data_root: str | None = None     # folder of a real dataset (for data='mimic')
     world: str = 'hard'              # synthetic world configuration: 'easy' or 'hard'
@@ -31,7 +30,12 @@ class TrainConfig:
     valid_size: int = 256            # held-out pairs for periodic validation
     flip: bool = True                # horizontal flip with the left/right swap in the text
     tokenizer: str | None = None     # path to a Hugging Face tokenizer; None = the course tokenizer
-    # -- model
+
+
+# %% ../../nbs/09a_config.ipynb #f0239901
+@dataclass
+class _ModelFields:
+    "The model of a run (a part of `TrainConfig`)."
     method: str = 'reclf'            # one of METHODS (lesson 08)
     image_arch: str = 'small_cnn'    # 'small_cnn', 'resnet18' or 'resnet50'
     image_norm: str = 'batch'        # normalisation in the small CNN: 'batch', or 'group' (no batch statistics: exact multi-process CPU runs)
@@ -47,7 +51,12 @@ class TrainConfig:
     lambda_local: float = 1.0        # weight of the local loss
     tau_local: float = 0.1           # temperature of the local score
     dropout: float = 0.1             # dropout in the small BERT
-    # -- optimisation
+
+
+# %% ../../nbs/09a_config.ipynb #f34caf18
+@dataclass
+class _OptimFields:
+    "The optimisation of a run (a part of `TrainConfig`)."
     batch_size: int = 32             # pairs per step, over all processes
     steps: int = 1_000               # optimiser steps
     lr: float = 1e-3                 # peak learning rate (AdamW)
@@ -59,13 +68,19 @@ class TrainConfig:
     precision: str = 'auto'          # 'auto' (bf16 autocast on CUDA, fp32 elsewhere), 'fp32', 'bf16', 'fp64' (numerical checks)
     deterministic: bool = False      # deterministic kernels: on a GPU a run and its resumed copy then agree exactly
     num_workers: int = 0             # DataLoader workers per process
-    # -- bookkeeping
+
+
+# %% ../../nbs/09a_config.ipynb #f4d6870c
+@dataclass
+class TrainConfig(_OptimFields, _ModelFields, _DataFields):
+    "Everything that defines a training run; saved as `config.json` beside its checkpoints."
     out_dir: str = 'runs/reclf'      # where config, logs, checkpoints and figures go
     log_every: int = 10              # steps between log lines
     valid_every: int = 200           # steps between validations (0 = only at the end)
     checkpoint_every: int = 200      # steps between checkpoints (0 = only at the end)
 
     def __post_init__(self): _validate(self)  # defined below: every field is checked on creation
+
 
 # %% ../../nbs/09a_config.ipynb #809aa4f9
 _CHOICES = dict(data=('synthetic', 'mimic'), world=('easy', 'hard'), method=METHODS,
@@ -103,7 +118,7 @@ def preset(name: str, **overrides) -> TrainConfig:
     if name not in PRESETS: raise ValueError(f'preset {name!r} is not one of {tuple(PRESETS)}')
     return TrainConfig(**{**PRESETS[name], **overrides})
 
-# %% ../../nbs/09a_config.ipynb #c05e7d99
+# %% ../../nbs/09a_config.ipynb #832785ec
 def check_keys(mapping: dict, where: str = 'config'):
     "Raise a ValueError for keys that are not `TrainConfig` fields, suggesting the closest valid name."
     valid = [f.name for f in fields(TrainConfig)] + ['preset']
@@ -120,6 +135,8 @@ def config_from_dict(mapping: dict, where: str = 'config') -> TrainConfig:
     name = mapping.pop('preset', None)
     return preset(name, **mapping) if name else TrainConfig(**mapping)
 
+
+# %% ../../nbs/09a_config.ipynb #6535ccb8
 def load_config(path) -> TrainConfig:
     "Read a JSON or YAML configuration file."
     path = Path(path)

@@ -68,6 +68,7 @@ class StepBatchSampler(torch.utils.data.Sampler):
         self.rank, self.world_size, self.start_step, self.draws = rank, world_size, start_step, draws
         self.per_epoch = n // batch_size   # the last incomplete batch of each epoch is dropped
     def global_batch(self, step: int) -> np.ndarray:
+        "The indices (or draw ids) of the whole global batch of `step`, all ranks together."
         epoch, pos = divmod(step, self.per_epoch)
         order = np.random.default_rng([self.seed, epoch]).permutation(self.n)
         batch = order[pos * self.batch_size:(pos + 1) * self.batch_size]

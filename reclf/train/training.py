@@ -33,11 +33,11 @@ from fastcore.basics import patch
 
 
 # %% auto #0
-__all__ = ['pick_device', 'make_deterministic', 'autocast_for', 'cosine_schedule', 'to_device', 'make_world', 'KeptPairs',
+__all__ = ['pick_device', 'make_deterministic', 'autocast_for', 'to_device', 'cosine_schedule', 'make_world', 'KeptPairs',
            'make_train_data', 'MetricLog', 'read_log', 'NonFiniteLoss', 'Trainer', 'load_trained', 'slim_checkpoint',
            'plot_history']
 
-# %% ../../nbs/09e_training.ipynb #56bf1007
+# %% ../../nbs/09e_training.ipynb #b9f5dc25
 def pick_device(name: str = 'auto', info: DistInfo | None = None) -> torch.device:
     "'auto' -> CUDA (this process's GPU under torchrun), else MPS, else CPU; anything else is passed to `torch.device`."
     if name != 'auto': return torch.device(name)
@@ -55,13 +55,6 @@ def autocast_for(device: torch.device, precision: str = 'auto'):
     if precision in ('fp32', 'fp64') or (precision == 'auto' and device.type != 'cuda'): return contextlib.nullcontext()
     return torch.autocast(device_type=device.type, dtype=torch.bfloat16)
 
-def cosine_schedule(optimizer, warmup_steps: int, total_steps: int):
-    "Linear warm-up to the peak rate over `warmup_steps`, then cosine decay to 0 at `total_steps`."
-    def factor(step):
-        if step < warmup_steps: return (step + 1) / warmup_steps
-        return 0.5 * (1 + math.cos(math.pi * min(1.0, (step - warmup_steps) / max(1, total_steps - warmup_steps))))
-    return torch.optim.lr_scheduler.LambdaLR(optimizer, factor)
-
 def to_device(batch: dict, device, dtype=None) -> dict:
     "Move the tensors of a batch to `device` (floating ones to `dtype` if given); leave lists and strings alone."
     def move(v):
@@ -69,7 +62,16 @@ def to_device(batch: dict, device, dtype=None) -> dict:
         return v.to(device, dtype=dtype if dtype is not None and v.is_floating_point() else None, non_blocking=True)
     return {k: move(v) for k, v in batch.items()}
 
-# %% ../../nbs/09e_training.ipynb #25bf5dfe
+# %% ../../nbs/09e_training.ipynb #c4240ff6
+def cosine_schedule(optimizer, warmup_steps: int, total_steps: int):
+    "Linear warm-up to the peak rate over `warmup_steps`, then cosine decay to 0 at `total_steps`."
+    def factor(step):
+        if step < warmup_steps: return (step + 1) / warmup_steps
+        return 0.5 * (1 + math.cos(math.pi * min(1.0, (step - warmup_steps) / max(1, total_steps - warmup_steps))))
+    return torch.optim.lr_scheduler.LambdaLR(optimizer, factor)
+
+
+# %% ../../nbs/09e_training.ipynb #4643f97f
 def make_world(config: TrainConfig) -> SyntheticWorld:
     "The synthetic world a run trains and validates on."
     return SyntheticWorld(getattr(WorldConfig, config.world)(size=config.image_size), seed=config.seed)
@@ -82,6 +84,8 @@ class KeptPairs:
     def __len__(self): return len(self.keep)
     def __getitem__(self, i): return self.source[self.keep[i]]
 
+
+# %% ../../nbs/09e_training.ipynb #93589e63
 def make_train_data(config: TrainConfig, progress: bool = False) -> PretrainingDataset:
     "The training pairs of a run: the cached synthetic world, or MIMIC-CXR-JPG under `config.data_root`."
     load_size, flip_p = round(config.image_size * 9 / 8), 0.5 if config.flip else 0.0
@@ -151,14 +155,16 @@ class Trainer:
         self.log, self.valid_log = MetricLog(), MetricLog(name='valid')
 
 # %% ../../nbs/09e_training.ipynb #ee636efa
-def _save(self: Trainer, name: str = 'last.pt'):
+@patch
+def save(self: Trainer, name: str = 'last.pt'):
     "Write a checkpoint of the current step (main process only)."
     if not self.info.is_main: return None
     ckpt = make_checkpoint(self.model, self.optimizer, self.scheduler, step=self.step,
                            config=dict(vars(self.config)), grid=list(getattr(self.model.image_encoder, 'grid', None) or []))
     return save_atomic(ckpt, self.out_dir / name)
 
-def _resume(self: Trainer, path='auto') -> int:
+@patch
+def resume(self: Trainer, path='auto') -> int:
     "Continue from a checkpoint (`'auto'`: `out_dir/last.pt` if it exists); returns the step reached."
     path = self.out_dir / 'last.pt' if path == 'auto' else Path(path)
     if not path.exists():
@@ -167,7 +173,6 @@ def _resume(self: Trainer, path='auto') -> int:
     self.step = restore(load_checkpoint(path, map_location=self.device), self.model, self.optimizer, self.scheduler)
     return self.step
 
-Trainer.save, Trainer.resume = _save, _resume
 
 # %% ../../nbs/09e_training.ipynb #a7937ec7
 @contextlib.contextmanager
@@ -193,7 +198,9 @@ def _all_finite(loss: torch.Tensor, info: DistInfo) -> bool:
     return bool(finite.item())
 
 # %% ../../nbs/09e_training.ipynb #0783e1b7
+@patch
 def _loader(self: Trainer) -> DataLoader:
+    "This process's batches from the current step on: the global batch of a step depends on (seed, step) only."
     cfg = self.config
     sampler = StepBatchSampler(len(self.train_data), cfg.batch_size, cfg.steps, cfg.seed, self.info.rank,
                                self.info.world_size, start_step=self.step, draws=True)
@@ -204,7 +211,8 @@ def _loader(self: Trainer) -> DataLoader:
                       generator=torch.Generator().manual_seed(cfg.seed + self.step),
                       pin_memory=self.device.type == 'cuda', persistent_workers=False)
 
-def _validate(self: Trainer) -> dict:
+@patch
+def validate(self: Trainer) -> dict:
     "Run lesson 09d's validation on the held-out synthetic set and log it."
     cfg = self.config
     if not self.info.is_main or cfg.valid_size == 0 or cfg.data != 'synthetic': return {}
@@ -213,60 +221,82 @@ def _validate(self: Trainer) -> dict:
     self.valid_log.append(row)
     return row
 
-Trainer._loader, Trainer.validate = _loader, _validate
 
-# %% ../../nbs/09e_training.ipynb #8c8380b5
+# %% ../../nbs/09e_training.ipynb #9d272d18
 @patch
-def fit(self: Trainer, resume=None) -> dict:
-    "Train until `config.steps` (or a stop request); returns a summary with the reason the loop ended."
-    cfg, info = self.config, self.info
-    if info.is_main:
+def _prepare(self: Trainer, resume=None):
+    "Check the output folder, save the configuration, resume if asked; the model to train (DDP-wrapped under torchrun)."
+    if self.info.is_main:
         check_output_dir(self.out_dir, need_bytes=2 * checkpoint_bytes(self.model) + 2**20)
-        save_config(cfg, self.out_dir / 'config.json')
+        save_config(self.config, self.out_dir / 'config.json')
         self.log.folder = self.valid_log.folder = self.out_dir
     if resume: self.resume(resume)
-    model = self.model
-    if info.enabled:
-        ids = [self.device.index] if self.device.type == 'cuda' else None
-        model = torch.nn.parallel.DistributedDataParallel(self.model, device_ids=ids)
-    model.train()
-    from tqdm.auto import tqdm
-    bar = tqdm(total=cfg.steps, initial=self.step, disable=not self.progress, mininterval=2, desc=cfg.method)
-    status, start, seen = 'finished', time.perf_counter(), 0
-    with _stop_signals(self):
-        for batch in self._loader():
-            batch = to_device(batch, self.device, self.dtype)
-            with autocast_for(self.device, cfg.precision): out = model(batch)
-            if not _all_finite(out['loss'], info):
-                bar.close()
-                raise NonFiniteLoss(f"loss is {out['loss'].item()} at step {self.step + 1}; stopped without saving it. "
-                                    f"The last good checkpoint (if any) is {self.out_dir / 'last.pt'}")
-            self.optimizer.zero_grad(set_to_none=True)
-            out['loss'].backward()
-            grad_norm = torch.nn.utils.clip_grad_norm_(self.model.parameters(), cfg.grad_clip if cfg.grad_clip > 0 else float('inf'))
-            lr = self.optimizer.param_groups[0]['lr']                              # the rate this step used
-            self.optimizer.step(); self.scheduler.step()
-            self.step += 1; seen += cfg.batch_size
-            rate = seen / (time.perf_counter() - start)
-            bar.update(1); bar.set_postfix(loss=f"{out['loss'].item():.3f}", pairs_s=f'{rate:.0f}', refresh=False)
-            if self.step % max(1, cfg.log_every) == 0 or self.step == cfg.steps:
-                losses = _global_mean(out, info)
-                if info.is_main: self.log.append(dict(step=self.step, **losses, tau_global=out['tau_global'].item(),
-                                                      lr=lr, grad_norm=float(grad_norm),
-                                                      pairs_per_s=rate, seconds=time.perf_counter() - start))
-            for callback in self.callbacks: callback(self, out)
-            if self.stop_reason: status = f'interrupted ({self.stop_reason})'; break
-            if cfg.checkpoint_every and self.step % cfg.checkpoint_every == 0: self.save()
-            if cfg.valid_every and self.step % cfg.valid_every == 0 and self.step < cfg.steps: self.validate()
-    bar.close()
+    if not self.info.enabled: return self.model
+    ids = [self.device.index] if self.device.type == 'cuda' else None
+    return torch.nn.parallel.DistributedDataParallel(self.model, device_ids=ids)
+
+@patch
+def train_step(self: Trainer, model, batch: dict) -> dict:
+    "One optimiser step: forward under autocast, a finite-loss check on every process, backward, clip, step."
+    batch = to_device(batch, self.device, self.dtype)
+    with autocast_for(self.device, self.config.precision): out = model(batch)
+    if not _all_finite(out['loss'], self.info):
+        raise NonFiniteLoss(f"loss is {out['loss'].item()} at step {self.step + 1}; stopped without saving it. "
+                            f"The last good checkpoint (if any) is {self.out_dir / 'last.pt'}")
+    self.optimizer.zero_grad(set_to_none=True)
+    out['loss'].backward()
+    clip = self.config.grad_clip if self.config.grad_clip > 0 else float('inf')
+    out['grad_norm'] = torch.nn.utils.clip_grad_norm_(self.model.parameters(), clip)
+    out['lr'] = self.optimizer.param_groups[0]['lr']                          # the rate this step used
+    self.optimizer.step(); self.scheduler.step()
+    self.step += 1
+    return out
+
+
+# %% ../../nbs/09e_training.ipynb #46a3218d
+@patch
+def _log_step(self: Trainer, out: dict, rate: float, seconds: float):
+    "Append the step's losses (averaged over processes), rate and timings to the log, every `log_every` steps."
+    if self.step % max(1, self.config.log_every) and self.step != self.config.steps: return
+    losses = _global_mean(out, self.info)
+    if self.info.is_main: self.log.append(dict(step=self.step, **losses, tau_global=out['tau_global'].item(), lr=out['lr'],
+                                               grad_norm=float(out['grad_norm']), pairs_per_s=rate, seconds=seconds))
+
+@patch
+def _finish(self: Trainer, status: str, start: float) -> dict:
+    "Last checkpoint, final validation (if the run finished) and `summary.json`; `start` is when the loop began."
     self.save()
     valid = self.validate() if status == 'finished' else {}
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**10   # MiB (Linux reports KiB)
     summary = dict(status=status, step=self.step, seconds=time.perf_counter() - start, peak_rss_mib=peak,
                    **{k: v for k, v in valid.items() if k != 'step'})
     if self.device.type == 'cuda': summary['peak_cuda_mib'] = torch.cuda.max_memory_allocated(self.device) / 2**20
-    if info.is_main: (self.out_dir / 'summary.json').write_text(json.dumps(summary, indent=2) + '\n')
+    if self.info.is_main: (self.out_dir / 'summary.json').write_text(json.dumps(summary, indent=2) + '\n')
     return summary
+
+
+# %% ../../nbs/09e_training.ipynb #5e512d65
+@patch
+def fit(self: Trainer, resume=None) -> dict:
+    "Train until `config.steps` (or a stop request); returns a summary with the reason the loop ended."
+    cfg = self.config
+    model = self._prepare(resume)
+    model.train()
+    from tqdm.auto import tqdm
+    bar = tqdm(total=cfg.steps, initial=self.step, disable=not self.progress, mininterval=2, desc=cfg.method)
+    status, start, seen = 'finished', time.perf_counter(), 0
+    with _stop_signals(self), contextlib.closing(bar):
+        for batch in self._loader():
+            out = self.train_step(model, batch)
+            seen += cfg.batch_size
+            rate = seen / (time.perf_counter() - start)
+            bar.update(1); bar.set_postfix(loss=f"{out['loss'].item():.3f}", pairs_s=f'{rate:.0f}', refresh=False)
+            self._log_step(out, rate, time.perf_counter() - start)
+            for callback in self.callbacks: callback(self, out)
+            if self.stop_reason: status = f'interrupted ({self.stop_reason})'; break
+            if cfg.checkpoint_every and self.step % cfg.checkpoint_every == 0: self.save()
+            if cfg.valid_every and self.step % cfg.valid_every == 0 and self.step < cfg.steps: self.validate()
+    return self._finish(status, start)
 
 
 # %% ../../nbs/09e_training.ipynb #c92ccbd3
@@ -291,17 +321,19 @@ def slim_checkpoint(checkpoint, # a checkpoint written by `Trainer`
 
 
 # %% ../../nbs/09e_training.ipynb #3bc924bb
-def plot_history(folder, fig=None):
+def plot_history(folder, # a run folder (log.jsonl, and valid.jsonl if the run validated)
+                 title:str|None=None, # a line above the three panels: what the reader should see
+                 fig=None):
     "Loss curves and validation Recall@1 / pointing game (with chance levels) of a run folder."
     import matplotlib.pyplot as plt
     folder = Path(folder)
     log = read_log(folder / 'log.jsonl')
     valid = read_log(folder / 'valid.jsonl') if (folder / 'valid.jsonl').exists() else []
-    fig = fig or plt.figure(figsize=(9, 2.6), dpi=80)
+    fig = fig or plt.figure(figsize=(10, 3))
     ax_loss, ax_rec, ax_pt = fig.subplots(1, 3)
     steps = [r['step'] for r in log]
     for key in ('loss', 'loss_global', 'loss_local'): ax_loss.plot(steps, [r[key] for r in log], label=key)
-    ax_loss.set_xlabel('step'); ax_loss.set_title('training loss', fontsize=9); ax_loss.legend(fontsize=7)
+    ax_loss.set(xlabel='step', title='Training loss (global + local)'); ax_loss.legend()
     if valid:
         vsteps = [r['step'] for r in valid]
         for key in ('recall_global', 'recall_local'): ax_rec.plot(vsteps, [r[key] for r in valid], 'o-', label=key)
@@ -310,7 +342,10 @@ def plot_history(folder, fig=None):
             if f'pointing_{role}' in valid[-1]:
                 line, = ax_pt.plot(vsteps, [r[f'pointing_{role}'] for r in valid], 'o-', label=role)
                 ax_pt.axhline(valid[-1][f'pointing_chance_{role}'], ls=':', c=line.get_color())
-    ax_rec.set_title('in-batch Recall@1', fontsize=9); ax_rec.legend(fontsize=7); ax_rec.set_xlabel('step')
-    ax_pt.set_title('pointing game (dotted: chance)', fontsize=9); ax_pt.legend(fontsize=7); ax_pt.set_xlabel('step')
+        ax_rec.legend(); ax_pt.legend()
+    ax_rec.set(xlabel='step', title='In-batch Recall@1 (dotted: chance)')
+    ax_pt.set(xlabel='step', title='Pointing game (dotted: chance)')
+    if title: fig.suptitle(title)
     fig.tight_layout()
     return fig
+
