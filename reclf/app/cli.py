@@ -13,8 +13,9 @@ import time
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['SUBCOMMANDS', 'subcommand', 'make_parser', 'main', 'cmd_world', 'add_world', 'config_from_args', 'cmd_train',
-           'add_train', 'evaluation_table', 'cmd_evaluate', 'add_evaluate', 'cmd_demo', 'add_demo']
+__all__ = ['SUBCOMMANDS', 'TASKS', 'subcommand', 'make_parser', 'main', 'cmd_world', 'add_world', 'config_from_args', 'cmd_train',
+           'add_train', 'evaluation_table', 'task_runner', 'run_tasks', 'cmd_evaluate', 'add_evaluate', 'cmd_demo',
+           'add_demo']
 
 # %% ../../nbs/99_cli.ipynb #65f43883
 SUBCOMMANDS = {}   # name -> function that adds the subcommand's sub-parser; filled by `@subcommand` below
@@ -135,28 +136,90 @@ def evaluation_table(results: dict) -> str:
     return '\n'.join(lines)
 
 # %% ../../nbs/99_cli.ipynb #8e86edca
+TASKS = {'zero-shot': ('reclf.tasks.zero_shot', 'run_zero_shot'), 'probe': ('reclf.tasks.linear_probe', 'run_linear_probe'),
+         'retrieval': ('reclf.tasks.retrieval', 'run_retrieval'), 'segmentation': ('reclf.tasks.segmentation', 'run_segmentation')}
+
+def task_runner(name: str):
+    "The `run_<task>` function of a downstream lesson (10-13), and the `data` values it accepts."
+    import importlib
+    if name not in TASKS: raise ValueError(f"--task must be one of {('validation', *TASKS, 'all')}, got {name!r}")
+    module = importlib.import_module(TASKS[name][0])
+    return getattr(module, TASKS[name][1]), tuple(getattr(module, 'DATASETS', ('synthetic',)))
+
+def run_tasks(model, tokenizer, config, tasks, data='synthetic', data_root=None, seeds=(0, 1, 2), n=None,
+              floor: bool = True, progress: bool = True) -> dict:
+    "Run downstream tasks on a trained model and, with `floor`, on a seeded random-init copy; rows + per-task extras."
+    from reclf.train.evaluation import random_init
+    rows, extra = [], {}
+    encoders = [('pretrained', model)] + ([('random init', random_init(config, tokenizer, seeds[0]).to(next(model.parameters()).device))] if floor else [])
+    for name in tasks:
+        run, datasets = task_runner(name)
+        if data not in datasets: raise ValueError(f'--task {name} reads --data {datasets}, got {data!r}')
+        for encoder, m in encoders:
+            result = run(m, tokenizer, config, data=data, data_root=data_root, seeds=tuple(seeds), n=n, encoder=encoder, progress=progress)
+            rows += result['rows']
+            extra[f'{name}/{encoder}'] = {k: v for k, v in result.items() if k != 'rows'}
+    return dict(rows=rows, extra=extra)
+
+# %% ../../nbs/99_cli.ipynb #d8fc3dbb
 def cmd_evaluate(args) -> int:
-    "Evaluate a checkpoint on held-out synthetic pairs."
-    from reclf.train.evaluation import evaluate
+    "Evaluate a checkpoint: validation figures on held-out synthetic pairs, or downstream tasks (lessons 10-13)."
+    from reclf.train.evaluation import evaluate, downstream_table
     from reclf.train.training import load_trained, make_world, pick_device
     device = pick_device(args.device)
     model, config, tokenizer = load_trained(args.checkpoint, device)
-    results = evaluate(model, make_world(config), tokenizer, args.split, args.n, args.batch_size, config.max_length, device)
-    print(f'{args.checkpoint}: method {config.method}, {args.n} {args.split} pairs of the {config.world} world\n')
-    print(evaluation_table(results))
-    if args.json: Path(args.json).write_text(json.dumps(results, indent=1) + '\n')
+    out = Path(args.out) if args.out else None
+    if out: out.mkdir(parents=True, exist_ok=True)
+    if args.task == 'validation':
+        results = evaluate(model, make_world(config), tokenizer, args.split, args.n or 256, args.batch_size, config.max_length, device)
+        print(f'{args.checkpoint}: method {config.method}, {args.n or 256} {args.split} pairs of the {config.world} world\n')
+        table = evaluation_table(results)
+    else:
+        tasks = list(TASKS) if args.task == 'all' else [args.task]
+        if args.task == 'all' and args.data != 'synthetic':
+            tasks = [t for t in tasks if args.data in task_runner(t)[1]]
+            if not tasks: raise ValueError(f'no task reads --data {args.data!r}')
+        if args.data != 'synthetic' and not args.data_root: raise ValueError(f'--data {args.data} needs --data-root DIR')
+        results = run_tasks(model, tokenizer, config, tasks, args.data, args.data_root, args.seeds, args.n,
+                            floor=not args.no_floor, progress=not args.no_progress)
+        results.update(checkpoint=str(args.checkpoint), method=config.method, data=args.data, seeds=list(args.seeds))
+        table = downstream_table(results['rows'])
+        print(f'{args.checkpoint}: method {config.method}, tasks {", ".join(tasks)} on {args.data}\n')
+    print(table)
+    if out:
+        (out / 'evaluation.json').write_text(json.dumps(results, indent=1, default=float) + '\n')
+        (out / 'evaluation.md').write_text(f'# Evaluation of `{args.checkpoint}`\n\n{table}\n')
+        print(f'\nwrote {out / "evaluation.json"} and {out / "evaluation.md"}')
+    if args.json: Path(args.json).write_text(json.dumps(results, indent=1, default=float) + '\n')
     return 0
 
 @subcommand
 def add_evaluate(sub):
-    evaluate = sub.add_parser('evaluate', help='evaluate a checkpoint on held-out synthetic pairs',
-                              description='Retrieval Recall@1 and the grounding pointing game of a checkpoint, with chance levels.')
+    evaluate = sub.add_parser('evaluate', help='evaluate a checkpoint: validation figures or the downstream tasks',
+        description='Evaluate a checkpoint written by `reclf train`. --task validation (default): in-batch retrieval '
+                    'Recall@1 and the grounding pointing game on held-out synthetic pairs. --task zero-shot (lesson 10: '
+                    'prompts per class, accuracy, macro-F1, AUC), probe (lesson 11: logistic regression on frozen '
+                    'features with 1/10/100% of the labels, AUC), retrieval (lesson 12: Precision@K, Recall@K, '
+                    'swap-group Recall@1), segmentation (lesson 13: a U-Net decoder on the encoder, Dice with 1/10/100% '
+                    'of the masks) or all. Each downstream number comes with its seed, a random-init floor and chance.',
+        epilog='Example: reclf evaluate runs/demo/last.pt --task zero-shot --out outputs/eval; real data: '
+               'reclf evaluate ckpt.pt --task probe --data chexpert --data-root /data/CheXpert-v1.0-small --out outputs/eval')
     evaluate.add_argument('checkpoint', help='a checkpoint written by reclf train (e.g. runs/demo/last.pt)')
-    evaluate.add_argument('--n', type=int, default=256, help='held-out pairs (default: 256)')
-    evaluate.add_argument('--split', default='valid', help='world split (default: valid; also test, test_decorrelated)')
-    evaluate.add_argument('--batch-size', type=int, default=32, help='batch for in-batch retrieval (default: 32)')
+    evaluate.add_argument('--task', default='validation', choices=('validation', *TASKS, 'all'),
+                          help='what to measure (default: validation)')
+    evaluate.add_argument('--data', default='synthetic',
+                          help='synthetic (default: the checkpoint\'s own world) or a real layout the task reads: '
+                               'chexpert, rsna, siim, covidx, nih, mimic (see each lesson)')
+    evaluate.add_argument('--data-root', help='folder of the real dataset (needed when --data is not synthetic)')
+    evaluate.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2], help='seeds of the tasks\' own randomness (default: 0 1 2)')
+    evaluate.add_argument('--n', type=int, help='evaluation set size (default: validation 256, tasks their own)')
+    evaluate.add_argument('--no-floor', action='store_true', help='skip the random-init floor (halves the time)')
+    evaluate.add_argument('--split', default='valid', help='validation only: world split (default: valid; also test, test_decorrelated)')
+    evaluate.add_argument('--batch-size', type=int, default=32, help='validation only: batch for in-batch retrieval (default: 32)')
     evaluate.add_argument('--device', default='auto', help='auto, cpu, cuda, mps (default: auto)')
+    evaluate.add_argument('--out', help='write evaluation.json and evaluation.md into this folder')
     evaluate.add_argument('--json', help='also write the results to this JSON file')
+    evaluate.add_argument('--no-progress', action='store_true', help='no progress bars')
     evaluate.set_defaults(func=cmd_evaluate)
 
 # %% ../../nbs/99_cli.ipynb #8a8e32aa
