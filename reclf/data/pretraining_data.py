@@ -11,7 +11,7 @@ import torch
 import torch.nn.functional as F
 from fastcore.basics import patch
 from .readers import BadInput, apply_policy, item_mask, load_image
-from .reports import caption, flip_report
+from .reports import caption, flip_report, flippable
 from .tokenizer import align_word_roles, tokenize_reports
 
 # %% auto #0
@@ -113,7 +113,7 @@ def pair(self:PretrainingDataset, d:int) -> dict:
     names = list(pair['masks'])
     masks = np.stack([pair['masks'][c] for c in names]) if names else np.zeros((0,) + image.shape, bool)
     flipped = bool(self.train and self.flip_p > 0 and
-                   (float(torch.rand(())) if rng is None else rng.random()) < self.flip_p)
+                   (float(torch.rand(())) if rng is None else rng.random()) < self.flip_p) and flippable(report)
     if flipped:
         image, masks = image[:, ::-1], masks[:, :, ::-1]                      # mirror columns
         report, words = flip_report(report, words)                         # left <-> right in the text

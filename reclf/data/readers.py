@@ -15,7 +15,7 @@ from PIL import Image
 
 # %% auto #0
 __all__ = ['LABEL_VALUES', 'ANCHOR_POLICY', 'U_VALUES', 'BadInput', 'ReadLog', 'Item', 'Items', 'finish', 'read_dicom',
-           'load_image', 'rle_runs', 'rle_decode', 'rle_encode', 'item_mask', 'read_csv', 'parse_labels',
+           'load_image', 'rle_runs', 'rle_decode', 'rle_encode', 'item_mask', 'csv_path', 'read_csv', 'parse_labels',
            'apply_policy', 'check_image']
 
 # %% ../../nbs/02a_readers.ipynb #16457de8
@@ -96,6 +96,10 @@ def rle_runs(rle:str, relative:bool=True) -> tuple:
     starts, lengths = numbers[0::2], numbers[1::2]
     if (numbers < 0).any() or (not relative and (starts < 1).any()): raise ValueError('negative or zero start')
     if relative: return np.cumsum(starts + np.r_[0, lengths[:-1]]), lengths  # start_k = sum(gaps <= k) + sum(lengths < k)
+    if len(starts) > 1 and (bad := np.flatnonzero(starts[1:] < starts[:-1] + lengths[:-1])).size:
+        k = int(bad[0]) + 1
+        raise ValueError(f'absolute run {k + 1} starts at {starts[k]}, before run {k} ends ({starts[k - 1]} + {lengths[k - 1]}):'
+                         ' runs must increase; is this relative (gap, length) data? (relative=True)')
     return starts - 1, lengths
 
 def rle_decode(rle:str, shape:tuple, relative:bool=True) -> np.ndarray:
@@ -127,10 +131,15 @@ def item_mask(item:Item, shape:tuple) -> np.ndarray:
     return mask
 
 # %% ../../nbs/02a_readers.ipynb #81b18fd1
+def csv_path(path) -> Path:
+    "`path`, or its `.gz` copy when only that exists (the file a reader actually reads and names)."
+    path = Path(path)
+    return Path(f'{path}.gz') if not path.exists() and Path(f'{path}.gz').exists() else path
+
 def read_csv(path, required:tuple, log:ReadLog) -> list:
     "(line number, row dict) pairs of a CSV or .csv.gz with stripped headers and values; [] if a required column is missing."
-    path = Path(path)
-    if not path.exists() and Path(f'{path}.gz').exists(): path = Path(f'{path}.gz')
+    path = csv_path(path)
+    if not path.exists(): raise FileNotFoundError(f'{path} (or {path.name}.gz) not found')
     with (gzip.open if path.suffix == '.gz' else open)(path, 'rt', newline='') as f:
         rows = csv.reader(f)
         header = [h.strip() for h in next(rows, [])]

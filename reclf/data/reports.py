@@ -11,8 +11,8 @@ import numpy as np
 
 
 # %% auto #0
-__all__ = ['SECTION_ALIASES', 'normalise_header', 'Section', 'parse_sections', 'Caption', 'caption', 'CleanedReports',
-           'clean_reports', 'flip_report']
+__all__ = ['SECTION_ALIASES', 'PLACEHOLDER', 'normalise_header', 'Section', 'parse_sections', 'Caption', 'caption',
+           'CleanedReports', 'clean_reports', 'flippable', 'flip_report']
 
 # %% ../../nbs/01_reports.ipynb #898d8971
 SECTION_ALIASES = {'FINDINGS': 'findings', 'IMPRESSION': 'impression', 'CONCLUSION': 'impression',
@@ -71,7 +71,9 @@ def parse_sections(text:str, # a report in the MIMIC layout (or any text)
     return sections
 
 # %% ../../nbs/01_reports.ipynb #2874f160
-_WORD_RE, _TOKEN_RE = re.compile(r'\w+'), re.compile(r'\S+')
+_WORD_RE, _TOKEN_RE = re.compile(r'\d+(?:\.\d+)+|\w+'), re.compile(r'\S+')   # a decimal number ("1.8") is one word
+_LIST_RE = re.compile(r'(?:^|(?<=[.:;!?]))[ \t]*\d{1,2}\.(?!\d)', re.M)       # "2." opening a line or after a sentence end
+_STOP_RE = re.compile(r'(?<!\d)\.|\.(?!\d)')                                   # a full stop, but not a decimal point
 
 @dataclass
 class Caption:
@@ -87,8 +89,8 @@ class Caption:
 def _sentence_spans(body, split_numbered, split_stops, keep_stop):
     "Spans [a, b) of the sentences of `body` (numbered-list markers and full stops are the separators)."
     pieces = [(0, len(body))]
-    if split_numbered: pieces = [(a, b) for a, b in _split_at(body, pieces, re.compile(r'[0-9]+\.'), False)]
-    if split_stops: pieces = _split_at(body, pieces, re.compile(r'\.'), keep_stop)
+    if split_numbered: pieces = _split_at(body, pieces, _LIST_RE, False)
+    if split_stops: pieces = _split_at(body, pieces, _STOP_RE, keep_stop)
     return pieces
 
 def _split_at(body, pieces, pattern, keep):
@@ -101,35 +103,50 @@ def _split_at(body, pieces, pattern, keep):
     return out
 
 # %% ../../nbs/01_reports.ipynb #9377657d
-def _piece_chars(body, p, q, base, lowercase, ascii_only):
-    "Caption characters of body[p:q] and the report position of each (`base` + body index)."
+def _piece_chars(body, p, q, where, lowercase, ascii_only):
+    "Caption characters of body[p:q] and the report position of each (`where[i]`: the report position of body[i])."
     piece = body[p:q]
-    if piece.isascii():                                   # one character in, one out: positions form a range
-        return (piece.lower() if lowercase else piece), np.arange(base + p, base + q)
-    chars, where = [], []
+    if piece.isascii():                                   # one character in, one out: positions as they are
+        return (piece.lower() if lowercase else piece), where[p:q]
+    chars, at = [], []
     for i in range(p, q):
         c = body[i].lower() if lowercase else body[i]
         if ascii_only: c = c.encode('ascii', 'ignore').decode()
-        chars.append(c); where += [base + i] * len(c)     # str.lower may lengthen a character
-    return ''.join(chars), np.array(where, dtype=np.int64)
+        chars.append(c); at += [where[i]] * len(c)        # str.lower may lengthen a character
+    return ''.join(chars), np.array(at, dtype=np.int64)
 
 _SPACE = np.array([-1], dtype=np.int64)                   # the offset of an inserted space
 
 # %% ../../nbs/01_reports.ipynb #f0ea9835
-def _sentence_chars(body, pieces, base, lowercase, ascii_only):
+def _sentence_chars(body, pieces, where, lowercase, ascii_only):
     "One sentence's caption characters (pieces joined by spaces), the offset arrays of its parts, and its length."
     sent, sent_offsets, sent_used = [], [], 0
     for p, q in pieces:
-        chars, where = _piece_chars(body, p, q, base, lowercase, ascii_only)
+        chars, at = _piece_chars(body, p, q, where, lowercase, ascii_only)
         if sent_used: sent.append(' '); sent_offsets.append(_SPACE)   # a space between non-empty pieces
-        sent.append(chars); sent_offsets.append(where); sent_used += len(chars)
+        sent.append(chars); sent_offsets.append(at); sent_used += len(chars)
     return ''.join(sent), sent_offsets, sent_used
+
+# %% ../../nbs/01_reports.ipynb #d9473e6f
+PLACEHOLDER = '___'   # the one form of every de-identification placeholder in a caption (MIMIC's own)
+_PLACEHOLDER_RE = re.compile(r'(?<![A-Za-z])(?:[A-Za-z]-)?X{3,}(?:-X{3,})*(?![A-Za-z])|_{2,}')   # XXXX, x-XXXX, ___
+
+def _placeheld(section, placeholder):
+    "The section's text with each placeholder written as `placeholder`, and the report position of each of its characters."
+    text, where = str(section), np.arange(section.start, section.start + len(section))
+    if placeholder is None: return text, where
+    parts, at, pos = [], [], 0
+    for m in _PLACEHOLDER_RE.finditer(text):
+        parts += [text[pos:m.start()], placeholder]
+        at += [where[pos:m.start()], np.linspace(where[m.start()], where[m.end() - 1], len(placeholder)).round().astype(np.int64)]
+        pos = m.end()
+    return ''.join(parts + [text[pos:]]), np.concatenate(at + [where[pos:]])
 
 # %% ../../nbs/01_reports.ipynb #f3efd008
 def caption(text:str, # the report
             sections=('impression', 'findings'), # sections to keep, in this order
-            split_numbered=True, # split sentences at numbered-list markers `[0-9]+\.`
-            split_stops=True, # split sentences at full stops
+            split_numbered=True, # split sentences at numbered-list markers ("2." opening a line or after a sentence)
+            split_stops=True, # split sentences at full stops (never at a decimal point)
             lowercase=True, # lower-case the caption
             words_only=True, # rebuild each sentence from its \w+ tokens (the anchors); False keeps punctuation
             ascii_only=False, # drop non-ASCII characters (the anchors' `encode('ascii', 'ignore')`)
@@ -137,6 +154,7 @@ def caption(text:str, # the report
             min_report_tokens=3, # drop the report when fewer \w+ tokens remain
             strict=False, # raise ValueError naming the report instead of returning an empty Caption
             name=None, # how to name the report in messages (a path, a study id)
+            placeholder=PLACEHOLDER, # every de-identification placeholder (___, XXXX, x-XXXX) becomes this; None: as written
            ) -> Caption:
     "Impression + findings cleaned the anchors' way, with a map from caption characters back to report characters."
     parts = parse_sections(text)
@@ -144,13 +162,13 @@ def caption(text:str, # the report
     reason = None if chosen else f"no {' or '.join(sections)} section"
     texts, offsets, sentences, n_tokens, used = [], [], [], 0, 0   # caption pieces, their report positions
     for sec in chosen:
-        body = re.sub(r'\s', ' ', str(sec))      # newlines -> spaces, same length
+        body, where = _placeheld(sec, placeholder)   # the section, placeholders unified; report position per character
         for a, b in _sentence_spans(body, split_numbered, split_stops, keep_stop=not words_only):
             if words_only: pieces = [(m.start(), m.end()) for m in _WORD_RE.finditer(body, a, b)]
             else: pieces = [(m.start(), m.end()) for m in _TOKEN_RE.finditer(body, a, b)]
             n = len(pieces) if words_only else sum(len(_WORD_RE.findall(body, p, q)) for p, q in pieces)
             if n < min_sentence_tokens: continue
-            sentence, sent_offsets, sent_used = _sentence_chars(body, pieces, sec.start, lowercase, ascii_only)
+            sentence, sent_offsets, sent_used = _sentence_chars(body, pieces, where, lowercase, ascii_only)
             if used: texts.append(' '); offsets.append(_SPACE)
             sentences.append(sentence); texts.append(sentence); offsets += sent_offsets
             used += sent_used; n_tokens += n
@@ -191,14 +209,22 @@ def clean_reports(texts, # reports
     return out
 
 # %% ../../nbs/01_reports.ipynb #9cb1d428
-_SIDE_RE = re.compile(r'(?<![A-Za-z])(left|right)(?=wards?\b|\b|-|_|sided)', re.I)
+_SIDE_RE = re.compile(r'(?:(?<![A-Za-z])|(?<=\bmid))(left|right)(?=wards?\b|most\b|sided|\b|-|_)', re.I)
+_PREFIX_RE = re.compile(r'\b(dextro|levo)(?=-?(?:scolio|convex|concav|curv|rotat|posit|cardia|version))', re.I)
 _LETTER_RE = re.compile(r'\b[LR]\b')
+_CHAMBER_RE = re.compile(r'\b(?:left|right)(?:\s+(?:and|or)\s+(?:left|right))?[\s-]+(?:atri|ventric)', re.I)   # names
+_ONE_SIDED_RE = re.compile(r'\b(?:lingular?|middle[\s-]+lobe|rml|minor\s+fissure|horizontal\s+fissure|azygo(?:s|us))\b', re.I)
+_SWAP = {'left': 'right', 'right': 'left', 'l': 'r', 'r': 'l', 'dextro': 'levo', 'levo': 'dextro'}
 
 def _swap_side(word):
-    "right <-> left (and R <-> L) keeping the case pattern."
-    other = {'left': 'right', 'right': 'left', 'l': 'r', 'r': 'l'}[word.lower()]
+    "right <-> left, R <-> L, dextro <-> levo, keeping the case pattern."
+    other = _SWAP[word.lower()]
     if word.isupper(): return other.upper()
     return other.capitalize() if word[0].isupper() else other
+
+def flippable(text:str) -> bool:
+    "False when the text names anatomy that exists on one side only (lingula, middle lobe, minor fissure, azygos)."
+    return _ONE_SIDED_RE.search(text) is None
 
 # %% ../../nbs/01_reports.ipynb #b8edad1c
 def _replaced(w, changes):
@@ -215,9 +241,10 @@ def flip_report(text:str, # report or caption
                 letters=False, # also swap the standalone capitals "L" and "R"
                 flip_regions=True, # mirror each word's region mask left-right, to go with the flipped image
                ): # (flipped text, flipped words or None)
-    "Swap left and right in a report (and its word ground truth) to go with a horizontal image flip."
-    hits = [(m.start(), m.end()) for m in _SIDE_RE.finditer(text)]
-    if letters: hits = sorted(hits + [(m.start(), m.end()) for m in _LETTER_RE.finditer(text)])
+    "Swap left and right (and dextro/levo) in a report and its word ground truth to go with a horizontal image flip."
+    names = [(m.start(), m.end()) for m in _CHAMBER_RE.finditer(text)]   # chamber names keep their side word
+    hits = [(m.start(), m.end()) for r in (_SIDE_RE, _PREFIX_RE) + ((_LETTER_RE,) if letters else ()) for m in r.finditer(text)]
+    hits = sorted(h for h in hits if not any(a <= h[0] < b for a, b in names))
     pieces, ends, shift, pos = [], [], [0], 0         # ends of swapped words in `text`; length change up to each
     for start, end in hits:
         new = _swap_side(text[start:end])
