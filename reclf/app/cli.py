@@ -13,9 +13,8 @@ import time
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['SUBCOMMANDS', 'TASKS', 'subcommand', 'make_parser', 'main', 'cmd_world', 'add_world', 'config_from_args', 'cmd_train',
-           'add_train', 'evaluation_table', 'task_runner', 'run_tasks', 'cmd_evaluate', 'add_evaluate', 'cmd_demo',
-           'add_demo']
+__all__ = ['SUBCOMMANDS', 'TASK_NAMES', 'subcommand', 'make_parser', 'main', 'cmd_world', 'add_world', 'config_from_args',
+           'cmd_train', 'add_train', 'evaluation_table', 'cmd_evaluate', 'add_evaluate', 'cmd_demo', 'add_demo']
 
 # %% ../../nbs/99_cli.ipynb #65f43883
 SUBCOMMANDS = {}   # name -> function that adds the subcommand's sub-parser; filled by `@subcommand` below
@@ -136,35 +135,12 @@ def evaluation_table(results: dict) -> str:
     return '\n'.join(lines)
 
 # %% ../../nbs/99_cli.ipynb #8e86edca
-TASKS = {'zero-shot': ('reclf.tasks.zero_shot', 'run_zero_shot'), 'probe': ('reclf.tasks.linear_probe', 'run_linear_probe'),
-         'retrieval': ('reclf.tasks.retrieval', 'run_retrieval'), 'segmentation': ('reclf.tasks.segmentation', 'run_segmentation')}
-
-def task_runner(name: str):
-    "The `run_<task>` function of a downstream lesson (10-13), and the `data` values it accepts."
-    import importlib
-    if name not in TASKS: raise ValueError(f"--task must be one of {('validation', *TASKS, 'all')}, got {name!r}")
-    module = importlib.import_module(TASKS[name][0])
-    return getattr(module, TASKS[name][1]), tuple(getattr(module, 'DATASETS', ('synthetic',)))
-
-def run_tasks(model, tokenizer, config, tasks, data='synthetic', data_root=None, seeds=(0, 1, 2), n=None,
-              floor: bool = True, progress: bool = True) -> dict:
-    "Run downstream tasks on a trained model and, with `floor`, on a seeded random-init copy; rows + per-task extras."
-    from reclf.train.evaluation import random_init
-    rows, extra = [], {}
-    encoders = [('pretrained', model)] + ([('random init', random_init(config, tokenizer, seeds[0]).to(next(model.parameters()).device))] if floor else [])
-    for name in tasks:
-        run, datasets = task_runner(name)
-        if data not in datasets: raise ValueError(f'--task {name} reads --data {datasets}, got {data!r}')
-        for encoder, m in encoders:
-            result = run(m, tokenizer, config, data=data, data_root=data_root, seeds=tuple(seeds), n=n, encoder=encoder, progress=progress)
-            rows += result['rows']
-            extra[f'{name}/{encoder}'] = {k: v for k, v in result.items() if k != 'rows'}
-    return dict(rows=rows, extra=extra)
+TASK_NAMES = ('zero-shot', 'probe', 'retrieval', 'segmentation')   # lesson 09d's DOWNSTREAM_TASKS, named here so --help needs no torch
 
 # %% ../../nbs/99_cli.ipynb #d8fc3dbb
 def cmd_evaluate(args) -> int:
     "Evaluate a checkpoint: validation figures on held-out synthetic pairs, or downstream tasks (lessons 10-13)."
-    from reclf.train.evaluation import evaluate, downstream_table
+    from reclf.train.evaluation import evaluate, downstream_table, run_downstream, task_runner
     from reclf.train.training import load_trained, make_world, pick_device
     device = pick_device(args.device)
     model, config, tokenizer = load_trained(args.checkpoint, device)
@@ -175,12 +151,12 @@ def cmd_evaluate(args) -> int:
         print(f'{args.checkpoint}: method {config.method}, {args.n or 256} {args.split} pairs of the {config.world} world\n')
         table = evaluation_table(results)
     else:
-        tasks = list(TASKS) if args.task == 'all' else [args.task]
+        tasks = list(TASK_NAMES) if args.task == 'all' else [args.task]
         if args.task == 'all' and args.data != 'synthetic':
             tasks = [t for t in tasks if args.data in task_runner(t)[1]]
             if not tasks: raise ValueError(f'no task reads --data {args.data!r}')
         if args.data != 'synthetic' and not args.data_root: raise ValueError(f'--data {args.data} needs --data-root DIR')
-        results = run_tasks(model, tokenizer, config, tasks, args.data, args.data_root, args.seeds, args.n,
+        results = run_downstream(model, tokenizer, config, tasks, args.data, args.data_root, args.seeds, args.n,
                             floor=not args.no_floor, progress=not args.no_progress)
         results.update(checkpoint=str(args.checkpoint), method=config.method, data=args.data, seeds=list(args.seeds))
         table = downstream_table(results['rows'])
@@ -205,7 +181,7 @@ def add_evaluate(sub):
         epilog='Example: reclf evaluate runs/demo/last.pt --task zero-shot --out outputs/eval; real data: '
                'reclf evaluate ckpt.pt --task probe --data chexpert --data-root /data/CheXpert-v1.0-small --out outputs/eval')
     evaluate.add_argument('checkpoint', help='a checkpoint written by reclf train (e.g. runs/demo/last.pt)')
-    evaluate.add_argument('--task', default='validation', choices=('validation', *TASKS, 'all'),
+    evaluate.add_argument('--task', default='validation', choices=('validation', *TASK_NAMES, 'all'),
                           help='what to measure (default: validation)')
     evaluate.add_argument('--data', default='synthetic',
                           help='synthetic (default: the checkpoint\'s own world) or a real layout the task reads: '
