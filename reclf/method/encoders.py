@@ -14,6 +14,7 @@ import torch
 import torchvision
 from torch import nn, Tensor
 from transformers import AutoModel, BertConfig, PretrainedConfig
+from fastcore.basics import patch
 
 # %% ../../nbs/03_encoders.ipynb #af5e7a51
 def norm_layer(kind:str, channels:int)->nn.Module:
@@ -146,22 +147,24 @@ class TextEncoder(nn.Module):
         self.word_proj = nn.Linear(width, dim)          # local word features
         self.global_head = ProjectionHead(width, dim)   # global report feature
 
-    def forward(self,
-        input_ids:Tensor,      # (B, T)
-        attention_mask:Tensor, # (B, T)
-        word_ids:Tensor,       # (B, T), -1 for non-words
-    ):
-        "Return (words (B, N, D), word_mask (B, N), global_ (B, D), cls_weights (B, N) or None)."
-        eager = getattr(self.bert.config, '_attn_implementation', None) == 'eager'
-        out = self.bert(input_ids=input_ids, attention_mask=attention_mask, output_attentions=eager)
-        tokens = out.last_hidden_state                                   # (B, T, H)
-        words, word_mask = merge_subwords(self.word_proj(tokens), word_ids)  # (B, N, D), (B, N)
-        if self.pooling == 'cls': pooled = tokens[:, 0]                  # (B, H)
-        else:
-            is_word = (word_ids >= 0).to(tokens.dtype)[..., None]        # (B, T, 1)
-            pooled = (tokens * is_word).sum(1) / is_word.sum(1).clamp_min(1)
-        cls_weights = None
-        if eager and out.attentions:
-            cls_attention = out.attentions[-1][:, :, 0].mean(1)          # (B, T): last layer, [CLS] row, mean of heads
-            cls_weights = merge_subwords(cls_attention[..., None], word_ids, reduce='sum')[0][..., 0]  # (B, N)
-        return words, word_mask, self.global_head(pooled), cls_weights
+# %% ../../nbs/03_encoders.ipynb #c1987858
+@patch
+def forward(self:TextEncoder,
+    input_ids:Tensor,      # (B, T)
+    attention_mask:Tensor, # (B, T)
+    word_ids:Tensor,       # (B, T), -1 for non-words
+):
+    "Return (words (B, N, D), word_mask (B, N), global_ (B, D), cls_weights (B, N) or None)."
+    eager = getattr(self.bert.config, '_attn_implementation', None) == 'eager'
+    out = self.bert(input_ids=input_ids, attention_mask=attention_mask, output_attentions=eager)
+    tokens = out.last_hidden_state                                   # (B, T, H)
+    words, word_mask = merge_subwords(self.word_proj(tokens), word_ids)  # (B, N, D), (B, N)
+    if self.pooling == 'cls': pooled = tokens[:, 0]                  # (B, H)
+    else:
+        is_word = (word_ids >= 0).to(tokens.dtype)[..., None]        # (B, T, 1)
+        pooled = (tokens * is_word).sum(1) / is_word.sum(1).clamp_min(1)
+    cls_weights = None
+    if eager and out.attentions:
+        cls_attention = out.attentions[-1][:, :, 0].mean(1)          # (B, T): last layer, [CLS] row, mean of heads
+        cls_weights = merge_subwords(cls_attention[..., None], word_ids, reduce='sum')[0][..., 0]  # (B, N)
+    return words, word_mask, self.global_head(pooled), cls_weights

@@ -33,7 +33,7 @@ def info_nce(
     report_to_image = -torch.log_softmax(scores, dim=0).diagonal()  # (B,)
     return (image_to_report.mean() + report_to_image.mean()) / 2
 
-# %% ../../nbs/04_global_alignment.ipynb #44a7d955
+# %% ../../nbs/04_global_alignment.ipynb #ba0e3230
 class Temperature(nn.Module):
     "Divide scores by a temperature tau, learnable in log space and clamped to [min_tau, max_tau]."
     def __init__(self, init:float=0.07, learnable:bool=True, min_tau:float=0.01, max_tau:float=1.0):
@@ -49,6 +49,7 @@ class Temperature(nn.Module):
         return log_tau.exp().clamp(self.min_tau, self.max_tau)
     def forward(self, scores:Tensor)->Tensor: return scores / self.tau
 
+# %% ../../nbs/04_global_alignment.ipynb #b67380a4
 class GlobalAlignment(nn.Module):
     "Global scores S_g = cos(v_g, t_g) / tau_g and their symmetric InfoNCE."
     def __init__(self, tau:float=0.07, learnable:bool=True, min_tau:float=0.01, max_tau:float=1.0):

@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['mask_cover', 'pointing_game', 'pointing_chance', 'attention_auroc', 'word_ground_truth', 'grounding_table',
-           'show_word_attention', 'word_attention_grid', 'attention_explorer']
+           'show_word_attention', 'word_attention_grid', 'AttentionExplorer', 'attention_explorer']
 
 # %% ../../nbs/05b_grounding.ipynb #6f3eb92f
 from typing import Optional, Sequence
@@ -14,6 +14,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import Tensor
+from fastcore.basics import patch
 
 # %% ../../nbs/05b_grounding.ipynb #f157729e
 def mask_cover(
@@ -24,7 +25,7 @@ def mask_cover(
     if masks.ndim != 3: raise ValueError(f"masks must be (W, H, Wd), got shape {tuple(masks.shape)}")
     return F.adaptive_avg_pool2d(masks.float()[:, None], grid).flatten(1)  # (W, 1, h, w) -> (W, M)
 
-# %% ../../nbs/05b_grounding.ipynb #dbc58415
+# %% ../../nbs/05b_grounding.ipynb #78857c79
 def _check(attention, masks, grid):
     if attention.ndim != 2 or attention.shape[0] != masks.shape[0] or attention.shape[1] != grid[0] * grid[1]:
         raise ValueError(f"attention must be (W, M) = ({masks.shape[0]}, {grid[0] * grid[1]}) for {masks.shape[0]} masks "
@@ -45,6 +46,7 @@ def pointing_chance(masks:Tensor, grid:tuple, min_cover:float=0.0)->Tensor:
     "Hit rate of a uniformly random pointer: the share of regions on each mask, (W,)."
     return (mask_cover(masks, grid) > min_cover).float().mean(1)
 
+# %% ../../nbs/05b_grounding.ipynb #171f0311
 def attention_auroc(
     attention:Tensor,     # (W, M)
     masks:Tensor,         # (W, H, Wd) bool
@@ -60,7 +62,7 @@ def attention_auroc(
     n_pairs = pairs.sum((1, 2))
     return torch.where(n_pairs > 0, (wins * pairs).sum((1, 2)) / n_pairs.clamp_min(1), torch.nan)
 
-# %% ../../nbs/05b_grounding.ipynb #e15132a9
+# %% ../../nbs/05b_grounding.ipynb #1a135f9b
 def word_ground_truth(
     sample,             # a `reclf.world.synthetic_world.Sample`
     word_spans:Tensor,  # (N, 2) character spans of the tokenized words (from `tokenize_reports`), -1 for padding
@@ -77,6 +79,7 @@ def word_ground_truth(
             masks[n], has_mask[n] = torch.from_numpy(word.region), True
     return roles, masks, has_mask
 
+# %% ../../nbs/05b_grounding.ipynb #797d1881
 def grounding_table(
     attention:Tensor,  # (W, M) attention of words that have a mask
     masks:Tensor,      # (W, H, Wd) bool
@@ -94,7 +97,7 @@ def grounding_table(
                            auroc=auroc[sel].nanmean().item())
     return table
 
-# %% ../../nbs/05b_grounding.ipynb #49771666
+# %% ../../nbs/05b_grounding.ipynb #077bf31f
 def show_word_attention(
     image:np.ndarray,   # (H, W) image
     attention:Tensor,   # (M,) attention of one word
@@ -111,43 +114,96 @@ def show_word_attention(
     ax.set_title(title, fontsize=7); ax.set_xticks([]); ax.set_yticks([])
     return ax
 
-def word_attention_grid(image, attention, grid, words:Sequence[str], masks=None, n_cols:int=8, dpi:int=70):
-    "Small multiples: the attention map of every word (attention (N, M), masks (N, H, W) or None)."
+# %% ../../nbs/05b_grounding.ipynb #23dfaa1b
+def word_attention_grid(image:np.ndarray,       # (H, W) image
+                        attention:Tensor,       # (N, M) attention of every word
+                        grid:tuple,             # (h, w) region grid
+                        words:Sequence[str],    # the N word texts (panel titles)
+                        masks=None,             # (N, H, W) bool ground truth, or None
+                        n_cols:int=8,           # panels per row
+                        title:str='',           # what the figure shows
+                       ):
+    "Small multiples: the attention map of every word, ground-truth masks outlined."
     n = len(words); n_rows = -(-n // n_cols)
-    fig, axs = plt.subplots(n_rows, n_cols, figsize=(n_cols * 1.1, n_rows * 1.25), dpi=dpi, squeeze=False)
+    fig, axs = plt.subplots(n_rows, n_cols, figsize=(n_cols * 1.2, n_rows * 1.35 + (0.4 if title else 0)), squeeze=False)
     for k, ax in enumerate(axs.flat):
         if k >= n: ax.axis('off'); continue
         mask = None if masks is None else masks[k]
         show_word_attention(image, attention[k], grid, None if mask is None or not mask.any() else mask.numpy(), ax, words[k])
+    if title: fig.suptitle(title)
     fig.tight_layout()
     return fig
 
-# %% ../../nbs/05b_grounding.ipynb #b06cbe2a
-def attention_explorer(
-    images:Sequence[np.ndarray], # per sample: (H, W) image
-    words:Sequence[Sequence[str]], # per sample: its N words
-    attention:Sequence[Tensor],  # per sample: (N, M) attention
-    grid:tuple,                  # (h, w)
-    masks:Optional[Sequence]=None, # per sample: (N, H, W) bool masks, or None
-    sample:int=0, word:int=0,    # the first selection
-):
-    "Widget: choose a sample and a word, see its attention and mask. Draws the first selection as a static figure."
-    import ipywidgets as widgets
-    from IPython.display import display
-    def draw(i, k):
-        fig, ax = plt.subplots(figsize=(2.4, 2.4), dpi=70)
-        mask = None if masks is None else np.asarray(masks[i][k])
-        show_word_attention(images[i], attention[i][k], grid, mask if mask is not None and mask.any() else None, ax,
-                            f'sample {i}: "{words[i][k]}"')
-        return fig
-    pick_sample = widgets.Dropdown(options=list(range(len(images))), value=sample, description='sample')
-    pick_word = widgets.Dropdown(options=[(w, k) for k, w in enumerate(words[sample])], value=word, description='word')
-    out = widgets.Output()
-    def redraw(*_):
-        with out:
-            out.clear_output(wait=True); draw(pick_sample.value, pick_word.value); plt.show()
-    def new_sample(change):
-        pick_word.options = [(w, k) for k, w in enumerate(words[change['new']])]; pick_word.value = 0
-    pick_sample.observe(new_sample, 'value'); pick_word.observe(redraw, 'value')
-    display(widgets.VBox([widgets.HBox([pick_sample, pick_word]), out]))
-    return draw(sample, word)   # the static figure
+# %% ../../nbs/05b_grounding.ipynb #64cabd9a
+def _png_output(fig, text:str)->dict:
+    "A figure as one display output (PNG, base64) for an Output widget."
+    import base64, io
+    buffer = io.BytesIO(); fig.savefig(buffer, format='png', bbox_inches='tight')
+    return {'output_type': 'display_data', 'metadata': {},
+            'data': {'image/png': base64.b64encode(buffer.getvalue()).decode(), 'text/plain': text}}
+
+# %% ../../nbs/05b_grounding.ipynb #eec17cbc
+class AttentionExplorer:
+    "Drop-downs for a sample and one of its words, and an Output area that shows that word's attention and mask."
+    def __init__(self,
+        images:Sequence[np.ndarray],   # per sample: (H, W) image
+        words:Sequence[Sequence[str]], # per sample: its N words
+        attention:Sequence[Tensor],    # per sample: (N, M) attention
+        grid:tuple,                    # (h, w)
+        masks:Optional[Sequence]=None, # per sample: (N, H, W) bool masks, or None
+        sample:int=0, word:int=0,      # the first selection
+    ):
+        import ipywidgets as widgets
+        self.images, self.words, self.attention, self.grid, self.masks = images, words, attention, grid, masks
+        self.draws, self.title, self._switching = 0, '', False
+        self.sample = widgets.Dropdown(options=list(range(len(images))), value=sample, description='sample')
+        self.word = widgets.Dropdown(options=self._word_options(sample), value=word, description='word')
+        self.out = widgets.Output()
+        self.sample.observe(self.on_sample, 'value')
+        self.word.observe(self.on_word, 'value')
+        self.widget = widgets.VBox([widgets.HBox([self.sample, self.word]), self.out])
+        self.redraw()
+
+    def _word_options(self, i:int): return [(w, k) for k, w in enumerate(self.words[i])]
+    def _ipython_display_(self):
+        from IPython.display import display
+        display(self.widget)
+
+# %% ../../nbs/05b_grounding.ipynb #6531a5ab
+@patch
+def word_figure(self:AttentionExplorer, i:int, k:int):
+    "The figure for word k of sample i (also the static picture for readers without widgets)."
+    fig, ax = plt.subplots(figsize=(3.2, 3.4))
+    mask = None if self.masks is None else np.asarray(self.masks[i][k])
+    show_word_attention(self.images[i], self.attention[i][k], self.grid, mask if mask is not None and mask.any() else None,
+                        ax, f'sample {i}: "{self.words[i][k]}"')
+    ax.title.set_fontsize(9)
+    return fig
+
+@patch
+def redraw(self:AttentionExplorer):
+    "Draw the current selection into the Output area, replacing what was there."
+    i, k = self.sample.value, self.word.value
+    fig = self.word_figure(i, k)
+    self.title = fig.axes[0].get_title()
+    self.out.outputs = (_png_output(fig, self.title),)
+    plt.close(fig)
+    self.draws += 1
+
+# %% ../../nbs/05b_grounding.ipynb #e0ff8db8
+@patch
+def on_sample(self:AttentionExplorer, change):
+    "A new sample: its words become the options, the first is selected, and the picture is redrawn once."
+    self._switching = True
+    try: self.word.options, self.word.value = self._word_options(change['new']), 0
+    finally: self._switching = False
+    self.redraw()
+
+@patch
+def on_word(self:AttentionExplorer, change):
+    "A new word of the same sample: redraw."
+    if not self._switching: self.redraw()
+
+def attention_explorer(images, words, attention, grid, masks=None, sample:int=0, word:int=0)->AttentionExplorer:
+    "An `AttentionExplorer` over per-sample images, words, attention (N, M) and masks (see its arguments)."
+    return AttentionExplorer(images, words, attention, grid, masks, sample, word)

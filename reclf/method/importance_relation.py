@@ -11,6 +11,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from torch import Tensor
+from fastcore.basics import patch
 from ..data.tokenizer import ROLE_COLOURS
 
 # %% ../../nbs/07_importance_relation.ipynb #5a15c954
@@ -42,7 +43,7 @@ class MaskedNorm(nn.Module):
         var = torch.where(node_mask, (logits - mean) ** 2, 0.).sum(-1, keepdim=True) / count
         return torch.where(node_mask, (logits - mean) / (var + self.eps).sqrt() * self.weight + self.bias, 0.)
 
-# %% ../../nbs/07_importance_relation.ipynb #9c79a09a
+# %% ../../nbs/07_importance_relation.ipynb #31d1e026
 class ImportanceRelation(nn.Module):
     "IRM: importance-weighted pooling of the nodes of each pair into one local score."
     def __init__(self,
@@ -58,31 +59,39 @@ class ImportanceRelation(nn.Module):
         self.norm = MaskedNorm(norm)
         self.score = nn.Linear(dim, 1)       # w_o, b_o
 
-    def importance(self, nodes: Tensor, node_mask: Tensor) -> Tensor:
-        "alpha (P, K): non-negative, zero on padding, summing to 1 over each pair's valid nodes."
-        logits = self.norm(self.weigh(nodes)[..., 0], node_mask)                         # (P, K)
-        if self.mode == 'softmax':
-            alpha = logits.masked_fill(~node_mask, torch.finfo(logits.dtype).min).softmax(-1)
-            return torch.where(node_mask, alpha, 0.)
-        alpha = torch.where(node_mask, torch.sigmoid(logits), 0.)                        # (P, K)
-        return alpha / alpha.sum(-1, keepdim=True).clamp_min(self.eps)
+# %% ../../nbs/07_importance_relation.ipynb #2df752ef
+@patch
+def importance(self:ImportanceRelation, nodes: Tensor, node_mask: Tensor) -> Tensor:
+    "alpha (P, K): non-negative, zero on padding, summing to 1 over each pair's valid nodes."
+    logits = self.norm(self.weigh(nodes)[..., 0], node_mask)                         # (P, K)
+    if self.mode == 'softmax':
+        alpha = logits.masked_fill(~node_mask, torch.finfo(logits.dtype).min).softmax(-1)
+        return torch.where(node_mask, alpha, 0.)
+    alpha = torch.where(node_mask, torch.sigmoid(logits), 0.)                        # (P, K)
+    return alpha / alpha.sum(-1, keepdim=True).clamp_min(self.eps)
 
-    def forward(self,
-                nodes: Tensor,      # (P, K, S) enhanced matchings (SRM output) or plain matchings
-                node_mask: Tensor,  # (P, K) bool, True for real nodes
-               ) -> tuple[Tensor, Tensor]:  # score (P,), importance (P, K)
-        self._check(nodes, node_mask)
-        nodes = torch.where(node_mask[..., None], nodes, 0.)                             # padding never leaks
-        alpha = self.importance(nodes, node_mask)                                         # (P, K)
-        pooled = F.normalize(torch.einsum('pk,pks->ps', alpha, nodes), dim=-1)           # (P, S) m_bar
-        return self.score(pooled)[:, 0], alpha
+# %% ../../nbs/07_importance_relation.ipynb #8b505057
+@patch
+def _check(self:ImportanceRelation, nodes, node_mask):
+    "Raise a ValueError naming the input whose shape does not fit."
+    if nodes.ndim != 3 or nodes.shape[-1] != self.dim:
+        raise ValueError(f'nodes must be (P, K, S={self.dim}), got {tuple(nodes.shape)}')
+    if node_mask.shape != nodes.shape[:2] or node_mask.dtype != torch.bool:
+        raise ValueError(f'node_mask must be a bool tensor (P, K) = {tuple(nodes.shape[:2])}, '
+                         f'got {node_mask.dtype} {tuple(node_mask.shape)}')
 
-    def _check(self, nodes, node_mask):
-        if nodes.ndim != 3 or nodes.shape[-1] != self.dim:
-            raise ValueError(f'nodes must be (P, K, S={self.dim}), got {tuple(nodes.shape)}')
-        if node_mask.shape != nodes.shape[:2] or node_mask.dtype != torch.bool:
-            raise ValueError(f'node_mask must be a bool tensor (P, K) = {tuple(nodes.shape[:2])}, '
-                             f'got {node_mask.dtype} {tuple(node_mask.shape)}')
+# %% ../../nbs/07_importance_relation.ipynb #e6d8eefb
+@patch
+def forward(self:ImportanceRelation,
+            nodes: Tensor,      # (P, K, S) enhanced matchings (SRM output) or plain matchings
+            node_mask: Tensor,  # (P, K) bool, True for real nodes
+           ) -> tuple[Tensor, Tensor]:  # score (P,), importance (P, K)
+    "Score (P,) of each pair and its importance (P, K)."
+    self._check(nodes, node_mask)
+    nodes = torch.where(node_mask[..., None], nodes, 0.)                             # padding never leaks
+    alpha = self.importance(nodes, node_mask)                                         # (P, K)
+    pooled = F.normalize(torch.einsum('pk,pks->ps', alpha, nodes), dim=-1)           # (P, S) m_bar
+    return self.score(pooled)[:, 0], alpha
 
 # %% ../../nbs/07_importance_relation.ipynb #c3bd44a0
 CONTENT_ROLES = ('disease', 'location', 'severity', 'negation')
@@ -114,7 +123,7 @@ def importance_auroc(importance: Tensor,   # (P, K) or (K,) importance weights
     ranks = (upper - (counts - 1) / 2)[inverse]                                          # average rank (ties)
     return float((ranks[labels].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
 
-# %% ../../nbs/07_importance_relation.ipynb #92a5b642
+# %% ../../nbs/07_importance_relation.ipynb #47642066
 def plot_importance(importance: Tensor, # (K,) importance of one pair
                     texts: list,        # the N word texts
                     roles: list,        # the N roles
@@ -131,5 +140,5 @@ def plot_importance(importance: Tensor, # (K,) importance of one pair
     ax.axhline(1 / len(texts), color='k', lw=0.5, ls='--')           # the uniform weight, for reference
     present = [r for r in ROLE_COLOURS if r in set(roles)]
     ax.set_ylim(0, float(weights.max()) * 1.4)
-    ax.legend(handles=[Patch(color=ROLE_COLOURS[r], label=r) for r in present], fontsize=6, ncol=len(present), loc='upper left')
+    ax.legend(handles=[Patch(color=ROLE_COLOURS[r], label=r) for r in present], fontsize=7, ncol=len(present), loc='upper left')
     return ax

@@ -6,7 +6,7 @@
 __all__ = ['GPU_CHUNK_NUMBERS', 'check_matching_inputs', 'pair_matching', 'word_region_cosines', 'attention_from_cosines',
            'word_region_attention', 'visual_context', 'scalar_matchings', 'vector_matchings', 'scalar_matchings_gram',
            'lse_pool', 'mean_pool', 'weighted_pool', 'mgca_word_weights', 'MatchingChunk', 'gloria_pool',
-           'auto_chunk_pairs', 'LocalMatching']
+           'LocalMatching', 'auto_chunk_pairs']
 
 # %% ../../nbs/05_local_matching.ipynb #2c29401c
 from dataclasses import dataclass
@@ -16,6 +16,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn, Tensor
 from torch.utils.checkpoint import checkpoint as _checkpoint
+from fastcore.basics import patch
 
 # %% ../../nbs/05_local_matching.ipynb #8c665882
 def check_matching_inputs(
@@ -47,7 +48,7 @@ def pair_matching(
     scalar = F.cosine_similarity(context, words_k, dim=-1)                  # (N_k,)
     return attention, context, scalar
 
-# %% ../../nbs/05_local_matching.ipynb #ab43cd6e
+# %% ../../nbs/05_local_matching.ipynb #4db2cbf6
 def word_region_cosines(
     regions:Tensor, # (b, M, D) regions of a chunk of images
     words:Tensor,   # (B, N, D) words of all reports
@@ -58,6 +59,7 @@ def word_region_cosines(
     unit_words = F.normalize(words, dim=-1).reshape(B * N, D)                # (B*N, D)
     return (unit_words @ unit_regions.T).view(B, N, b, M).permute(2, 0, 1, 3) # (B*N, b*M) -> (b, B, N, M)
 
+# %% ../../nbs/05_local_matching.ipynb #c2ad9df2
 def attention_from_cosines(
     cos:Tensor,        # (b, B, N, M)
     word_mask:Tensor,  # (B, N) bool
@@ -71,6 +73,7 @@ def attention_from_cosines(
         return torch.softmax(gamma1 * torch.softmax(cos, dim=2), dim=-1)      # over words, then over regions
     raise ValueError(f"mode must be 'single' or 'gloria', got {mode!r}")
 
+# %% ../../nbs/05_local_matching.ipynb #793b63e0
 def word_region_attention(
     regions:Tensor,    # (b, M, D) regions of a chunk of images
     words:Tensor,      # (B, N, D) words of all reports
@@ -122,7 +125,7 @@ def scalar_matchings_gram(
     norm2 = (torch.bmm(flat, gram) * flat).sum(-1).view(b, B, N)                # (b, B, N): |c|^2 = a^T G a
     return along / norm2.clamp_min(1e-24).sqrt()
 
-# %% ../../nbs/05_local_matching.ipynb #66c60ef8
+# %% ../../nbs/05_local_matching.ipynb #f3989549
 def lse_pool(
     scalar:Tensor,      # (b, B, N) scalar matchings
     word_mask:Tensor,   # (B, N) bool
@@ -133,6 +136,7 @@ def lse_pool(
     logits = (gamma2 * scalar).masked_fill(~word_mask, float('-inf'))
     return gamma3 * torch.logsumexp(logits, dim=-1)
 
+# %% ../../nbs/05_local_matching.ipynb #76fc977e
 def mean_pool(
     scalar:Tensor,    # (b, B, N)
     word_mask:Tensor, # (B, N) bool
@@ -197,18 +201,6 @@ def gloria_pool(chunk:MatchingChunk, gamma2:float=5.0, gamma3:float=10.0)->Tenso
     "Pooling callback: GLoRIA's log-sum-exp of the scalar matchings, (b, B)."
     return lse_pool(chunk.scalar, chunk.word_mask, gamma2, gamma3)
 
-# %% ../../nbs/05_local_matching.ipynb #b1c2d3e4
-GPU_CHUNK_NUMBERS = 2 ** 28   # off the CPU, a chunk's largest tensor holds at most this many numbers
-
-def auto_chunk_pairs(device_type:str, # 'cpu', 'cuda', 'mps', ...
-                     n_words:int,     # N, words per report (padded)
-                     width:int,       # the widest per-word axis: max(M, D, S)
-                    )->int:           # pairs per chunk
-    "Chunk size for `chunk_pairs=None`: 256 pairs on the CPU, elsewhere as many as fit GPU_CHUNK_NUMBERS."
-    if device_type == 'cpu': return 256
-    return max(1, GPU_CHUNK_NUMBERS // max(1, n_words * width))
-
-
 # %% ../../nbs/05_local_matching.ipynb #d8ad3d9c
 class LocalMatching(nn.Module):
     "Local-matchings of all image-report pairs, chunked over images, pooled by a callback into a (B, B) score matrix."
@@ -225,43 +217,63 @@ class LocalMatching(nn.Module):
         self.dim, self.gamma1, self.attention, self.chunk_pairs, self.checkpoint = dim, gamma1, attention, chunk_pairs, checkpoint
         self.proj = nn.Linear(dim, matching_dim) if matching_dim else None  # W_s: D -> S
 
-    def match(self, regions:Tensor, words:Tensor, word_mask:Tensor, images:slice=slice(None))->MatchingChunk:
-        "All local-matchings of the images `regions` (b, M, D) against the reports `words` (B, N, D)."
-        if regions.shape[-1] != self.dim: raise ValueError(f"regions have D={regions.shape[-1]}, LocalMatching expects dim={self.dim}")
-        check_matching_inputs(regions, words, word_mask)
-        cos = word_region_cosines(regions, words)                                                # (b, B, N, M)
-        attention = attention_from_cosines(cos, word_mask, self.gamma1, self.attention)         # (b, B, N, M)
-        if self.proj is None and regions.shape[1] <= regions.shape[2]:                           # scalar only, M <= D:
-            return MatchingChunk(images, attention, scalar_matchings_gram(attention, cos, regions), None, word_mask, regions)
-        context = visual_context(attention, regions)                                            # (b, B, N, D)
-        vector = vector_matchings(context, words, self.proj) if self.proj is not None else None   # (b, B, N, S)
-        return MatchingChunk(images, attention, scalar_matchings(context, words), vector, word_mask, regions, context)
+# %% ../../nbs/05_local_matching.ipynb #3bd09e86
+@patch
+def match(self:LocalMatching, regions:Tensor, words:Tensor, word_mask:Tensor, images:slice=slice(None))->MatchingChunk:
+    "All local-matchings of the images `regions` (b, M, D) against the reports `words` (B, N, D)."
+    if regions.shape[-1] != self.dim: raise ValueError(f"regions have D={regions.shape[-1]}, LocalMatching expects dim={self.dim}")
+    check_matching_inputs(regions, words, word_mask)
+    cos = word_region_cosines(regions, words)                                                # (b, B, N, M)
+    attention = attention_from_cosines(cos, word_mask, self.gamma1, self.attention)         # (b, B, N, M)
+    if self.proj is None and regions.shape[1] <= regions.shape[2]:                           # scalar only, M <= D:
+        return MatchingChunk(images, attention, scalar_matchings_gram(attention, cos, regions), None, word_mask, regions)
+    context = visual_context(attention, regions)                                            # (b, B, N, D)
+    vector = vector_matchings(context, words, self.proj) if self.proj is not None else None   # (b, B, N, S)
+    return MatchingChunk(images, attention, scalar_matchings(context, words), vector, word_mask, regions, context)
 
-    def chunk_size(self, n_reports:int, regions:Optional[Tensor]=None, words:Optional[Tensor]=None)->int:
-        "Images per chunk: about `chunk_pairs` pairs (`None`: `auto_chunk_pairs` for these inputs), at least one image."
-        pairs = self.chunk_pairs
-        if pairs is None:
-            width = max(regions.shape[1], regions.shape[2], self.proj.out_features if self.proj is not None else 0)
-            pairs = auto_chunk_pairs(regions.device.type, words.shape[1], width)
-        return max(1, pairs // max(1, n_reports))
+# %% ../../nbs/05_local_matching.ipynb #23acbb84
+@patch
+def chunk_size(self:LocalMatching, n_reports:int, regions:Optional[Tensor]=None, words:Optional[Tensor]=None)->int:
+    "Images per chunk: about `chunk_pairs` pairs (`None`: `auto_chunk_pairs` for these inputs), at least one image."
+    pairs = self.chunk_pairs
+    if pairs is None:
+        width = max(regions.shape[1], regions.shape[2], self.proj.out_features if self.proj is not None else 0)
+        pairs = auto_chunk_pairs(regions.device.type, words.shape[1], width)
+    return max(1, pairs // max(1, n_reports))
 
-    def _score(self, regions, words, word_mask, start, pool):
-        chunk = self.match(regions, words, word_mask, slice(start, start + regions.shape[0]))
-        scores = pool(chunk)
-        if scores.shape != chunk.shape: raise ValueError(f"pool must return (b, B) = {chunk.shape}, got {tuple(scores.shape)}")
-        return scores
+# %% ../../nbs/05_local_matching.ipynb #8ff4cd49
+@patch
+def _score(self:LocalMatching, regions, words, word_mask, start, pool):
+    chunk = self.match(regions, words, word_mask, slice(start, start + regions.shape[0]))
+    scores = pool(chunk)
+    if scores.shape != chunk.shape: raise ValueError(f"pool must return (b, B) = {chunk.shape}, got {tuple(scores.shape)}")
+    return scores
 
-    def forward(self,
-        regions:Tensor,    # (B_i, M, D) regions of all images
-        words:Tensor,      # (B_t, N, D) words of all reports
-        word_mask:Tensor,  # (B_t, N) bool
-        pool:Callable=gloria_pool, # pool(chunk) -> (b, B_t)
-    )->Tensor:             # (B_i, B_t) scores, rows = images, columns = reports
-        "Score every image against every report, one chunk of images at a time."
-        check_matching_inputs(regions, words, word_mask)
-        b, rows = self.chunk_size(words.shape[0], regions, words), []
-        for start in range(0, regions.shape[0], b):
-            args = (regions[start:start + b], words, word_mask, start, pool)
-            if self.checkpoint and torch.is_grad_enabled(): rows.append(_checkpoint(self._score, *args, use_reentrant=False))
-            else: rows.append(self._score(*args))
-        return torch.cat(rows)                                                                    # (B_i, B_t)
+# %% ../../nbs/05_local_matching.ipynb #3e2970d0
+@patch
+def forward(self:LocalMatching,
+    regions:Tensor,    # (B_i, M, D) regions of all images
+    words:Tensor,      # (B_t, N, D) words of all reports
+    word_mask:Tensor,  # (B_t, N) bool
+    pool:Callable=gloria_pool, # pool(chunk) -> (b, B_t)
+)->Tensor:             # (B_i, B_t) scores, rows = images, columns = reports
+    "Score every image against every report, one chunk of images at a time."
+    check_matching_inputs(regions, words, word_mask)
+    b, rows = self.chunk_size(words.shape[0], regions, words), []
+    for start in range(0, regions.shape[0], b):
+        args = (regions[start:start + b], words, word_mask, start, pool)
+        if self.checkpoint and torch.is_grad_enabled(): rows.append(_checkpoint(self._score, *args, use_reentrant=False))
+        else: rows.append(self._score(*args))
+    return torch.cat(rows)                                                                    # (B_i, B_t)
+
+# %% ../../nbs/05_local_matching.ipynb #b1c2d3e4
+GPU_CHUNK_NUMBERS = 2 ** 28   # off the CPU, a chunk's largest tensor holds at most this many numbers
+
+def auto_chunk_pairs(device_type:str, # 'cpu', 'cuda', 'mps', ...
+                     n_words:int,     # N, words per report (padded)
+                     width:int,       # the widest per-word axis: max(M, D, S)
+                    )->int:           # pairs per chunk
+    "Chunk size for `chunk_pairs=None`: 256 pairs on the CPU, elsewhere as many as fit GPU_CHUNK_NUMBERS."
+    if device_type == 'cpu': return 256
+    return max(1, GPU_CHUNK_NUMBERS // max(1, n_words * width))
+

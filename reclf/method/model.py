@@ -5,6 +5,7 @@
 # %% ../../nbs/08_model.ipynb #78b26ea6
 from __future__ import annotations
 
+import numpy as np
 import torch
 import torch.distributed as dist
 import torch.nn as nn
@@ -19,12 +20,11 @@ from .importance_relation import ImportanceRelation
 from ..train.distributed import gather_with_grad
 from fastcore.basics import patch
 
-
 # %% auto #0
 __all__ = ['METHODS', 'VECTOR_METHODS', 'masked_mean', 'RECLF', 'length_groups', 'gather_features', 'contrastive_loss',
            'build_model', 'explain', 'plot_explanation']
 
-# %% ../../nbs/08_model.ipynb #19e61ab6
+# %% ../../nbs/08_model.ipynb #c3a10afc
 METHODS = ('convirt', 'gloria', 'mgca_weights', 'reclf_mean', 'reclf_srm', 'reclf_irm', 'reclf')
 VECTOR_METHODS = ('reclf_mean', 'reclf_srm', 'reclf_irm', 'reclf')
 
@@ -39,6 +39,7 @@ def _take(features: dict, rows) -> dict:
     "Slice every tensor of a feature dict along the batch dimension."
     return {k: (v[rows] if isinstance(v, Tensor) else v) for k, v in features.items()}
 
+# %% ../../nbs/08_model.ipynb #5b81c9ac
 class RECLF(nn.Module):
     "Image and text encoders, a global InfoNCE and a local InfoNCE whose pooling the `method` switch selects."
     def __init__(self,
@@ -75,17 +76,17 @@ class RECLF(nn.Module):
         self.score_head = nn.Linear(match_dim, 1) if method in ('reclf_mean', 'reclf_srm') else None  # w_o, b_o
 
 # %% ../../nbs/08_model.ipynb #14972482
-def _encode_images(self, images: Tensor) -> dict:
+@patch
+def encode_images(self: RECLF, images: Tensor) -> dict:
     "regions (B, M, D), global_ (B, D)"
     regions, global_ = self.image_encoder(images)
     return dict(regions=regions, global_=global_)
 
-def _encode_reports(self, input_ids: Tensor, attention_mask: Tensor, word_ids: Tensor) -> dict:
+@patch
+def encode_reports(self: RECLF, input_ids: Tensor, attention_mask: Tensor, word_ids: Tensor) -> dict:
     "words (B, N, D), word_mask (B, N), global_ (B, D), cls_weights (B, N) or None"
     words, word_mask, global_, cls_weights = self.text_encoder(input_ids, attention_mask, word_ids)
     return dict(words=words, word_mask=word_mask, global_=global_, cls_weights=cls_weights)
-
-RECLF.encode_images, RECLF.encode_reports = _encode_images, _encode_reports
 
 # %% ../../nbs/08_model.ipynb #0ffcf7b4
 @patch
@@ -113,11 +114,13 @@ def pool(self: RECLF, chunk: MatchingChunk, images: dict, reports: dict, record:
     return chunk.unpairs(scores) / self.tau_local                                           # (b, B)
 
 
-# %% ../../nbs/08_model.ipynb #ca1e2ea9
-def _global_scores(self, images: dict, reports: dict) -> Tensor:
+# %% ../../nbs/08_model.ipynb #e352866e
+@patch
+def global_scores(self: RECLF, images: dict, reports: dict) -> Tensor:
     "(B_i, B_t) global logits."
     return self.global_temperature(cosine_scores(images['global_'], reports['global_']))
 
+# %% ../../nbs/08_model.ipynb #3c2eab55
 def length_groups(word_mask: Tensor, # (B, N) bool
                   size: int,         # reports per group (0: all in one)
                  ) -> list[Tensor]:  # index tensors, shortest reports first
@@ -132,7 +135,9 @@ def _trim_words(reports: dict) -> dict:
     n = int((mask * torch.arange(1, mask.shape[1] + 1, device=mask.device)).amax()) if mask.numel() else 0
     return {k: (v[:, :n] if k in ('words', 'word_mask', 'cls_weights') and v is not None else v) for k, v in reports.items()}
 
-def _local_scores(self, images: dict, reports: dict) -> Tensor | None:
+# %% ../../nbs/08_model.ipynb #a190b214
+@patch
+def local_scores(self: RECLF, images: dict, reports: dict) -> Tensor | None:
     "(B_i, B_t) local logits, or None for `convirt`."
     if self.local is None: return None
     size = self.group_reports if self.group_reports is not None else (4 if images['regions'].device.type == 'cpu' else 0)
@@ -143,9 +148,7 @@ def _local_scores(self, images: dict, reports: dict) -> Tensor | None:
         columns.append(self.local(images['regions'], part['words'], part['word_mask'], pool))   # (B_i, b_t)
     return torch.cat(columns, 1)[:, torch.cat(groups).argsort()]                                 # (B_i, B_t)
 
-RECLF.global_scores, RECLF.local_scores = _global_scores, _local_scores
-
-# %% ../../nbs/08_model.ipynb #7df64340
+# %% ../../nbs/08_model.ipynb #e21d94ae
 def _pad_words(features: dict, n: int) -> dict:
     "Pad word tensors (B, N, ...) to N = n words with masked padding."
     out = dict(features)
@@ -170,6 +173,7 @@ def gather_features(features: dict) -> dict:
         else: out[k] = gather_with_grad(v)
     return out
 
+# %% ../../nbs/08_model.ipynb #933f6e71
 def contrastive_loss(score_fn, images: dict, reports: dict, own: slice | None = None) -> Tensor:
     "Symmetric InfoNCE of `score_fn(images, reports)`; with `own`, only this process's rows and columns."
     if own is None: return info_nce(score_fn(images, reports))
@@ -178,6 +182,7 @@ def contrastive_loss(score_fn, images: dict, reports: dict, own: slice | None = 
     targets = torch.arange(own.start, own.stop, device=rows.device)              # positives of my pairs
     return (F.cross_entropy(rows, targets) + F.cross_entropy(columns.T, targets)) / 2
 
+# %% ../../nbs/08_model.ipynb #212cf3ad
 @patch
 def forward(self: RECLF, batch: dict) -> dict:
     "Encode a batch, score it and return the losses: loss, loss_global, loss_local, tau_global."
@@ -196,7 +201,6 @@ def forward(self: RECLF, batch: dict) -> dict:
     loss_local = contrastive_loss(self.local_scores, images, reports, own)
     out.update(loss=loss_global + self.lambda_local * loss_local, loss_local=loss_local)
     return out
-
 
 # %% ../../nbs/08_model.ipynb #22649985
 def build_model(config, tokenizer) -> RECLF:
@@ -233,29 +237,57 @@ def explain(model: RECLF, batch: dict, image: int = 0, report: int | None = None
     model.train(was_training)
     return out
 
+# %% ../../nbs/08_model.ipynb #2670324e
+def _heatmap(ax, attention: Tensor, grid: tuple, image=None, mask=None, title: str = ''):
+    "One word's attention over the region grid (on the image when given), its ground-truth mask outlined."
+    h, w = grid
+    H, W = image.shape if image is not None else (np.shape(mask) if mask is not None else (h, w))
+    extent = (-0.5, W - 0.5, H - 0.5, -0.5)                    # pixel coordinates, as imshow(image) uses
+    if image is not None: ax.imshow(image, cmap='gray', extent=extent)
+    ax.imshow(attention.reshape(h, w).cpu(), cmap='magma', alpha=0.6 if image is not None else 1, extent=extent)
+    if mask is not None and np.asarray(mask).any(): ax.contour(np.asarray(mask), levels=[0.5], colors='cyan', linewidths=1)
+    ax.set_title(title); ax.axis('off')
+
 # %% ../../nbs/08_model.ipynb #5375cd80
-def plot_explanation(info: dict, words: list[str], image=None, n_maps: int = 6, fig=None):
-    "Word heatmaps, the SRM graph (as a matrix) and IRM importance of one pair, side by side."
+def plot_explanation(info: dict,                    # from `explain`
+                     words: list[str],              # the N word texts of the report
+                     image=None,                    # (H, W) image under the heatmaps
+                     n_maps: int = 6,               # heatmaps for the first n_maps words (when `picks` is None)
+                     fig=None,                      # a Figure to draw into (default: a new one, 10 in wide)
+                     masks=None,                    # per word: (H, W) ground-truth mask or None, outlined
+                     picks: list[int] | None = None, # which words get a heatmap
+                    ):
+    "One pair as a grid: word heatmaps (rows of at most 6), then SRM's edges as a matrix and IRM's importance."
     import matplotlib.pyplot as plt
-    n = info['n_words']; h, w = info['grid']
-    picks = list(range(min(n, n_maps)))
-    fig = fig or plt.figure(figsize=(2.0 * (len(picks) + 3), 2.4), dpi=80)
-    axes = fig.subplots(1, len(picks) + 2, gridspec_kw=dict(width_ratios=[1] * len(picks) + [1.6, 1.6]))
-    for ax, j in zip(axes, picks):
-        if image is not None: ax.imshow(image, cmap='gray', extent=(0, w, h, 0))
-        ax.imshow(info['attention'][j].reshape(h, w).cpu(), cmap='magma', alpha=0.6 if image is not None else 1, extent=(0, w, h, 0))
-        ax.set_title(words[j], fontsize=8); ax.axis('off')
-    if 'edges' in info:
-        axes[-2].imshow(info['edges'].cpu(), cmap='viridis')
-        labels = ['[G]'] + words[:n]
-        axes[-2].set_xticks(range(n + 1), labels, rotation=90, fontsize=5); axes[-2].set_yticks(range(n + 1), labels, fontsize=5)
-        axes[-2].set_title('SRM edges', fontsize=8)
-    else: axes[-2].axis('off')
-    if 'importance' in info:
-        importance = info['importance'].cpu()
-        labels = (['[G]'] if len(importance) == n + 1 else []) + words[:n]
-        axes[-1].barh(range(len(importance)), importance); axes[-1].set_yticks(range(len(importance)), labels, fontsize=5)
-        axes[-1].invert_yaxis(); axes[-1].set_title('IRM importance', fontsize=8)
-    else: axes[-1].axis('off')
-    fig.tight_layout()
+    n = info['n_words']
+    picks = list(picks) if picks is not None else list(range(min(n, n_maps)))
+    n_rows = max(1, -(-len(picks) // 6)); n_cols = max(1, -(-len(picks) // n_rows))
+    extras = [key for key in ('edges', 'importance') if key in info]
+    map_height = 10 / max(n_cols, 4) * 1.1 * n_rows
+    extra_height = max(3.0, 0.125 * (n + 1) + 1.2) if extras else 0
+    fig = fig or plt.figure(figsize=(10, map_height + extra_height), layout='constrained')
+    outer = fig.add_gridspec(2 if extras else 1, 1, height_ratios=[map_height, extra_height] if extras else None)
+    maps = outer[0].subgridspec(n_rows, n_cols)
+    for a, j in enumerate(picks):
+        _heatmap(fig.add_subplot(maps[a // n_cols, a % n_cols]), info['attention'][j], info['grid'], image,
+                 None if masks is None else masks[j], words[j])
+    if extras:
+        for ax, key in zip(outer[1].subgridspec(1, len(extras)).subplots(squeeze=False)[0], extras):
+            _explain_panel(ax, key, info, words)
     return fig
+
+# %% ../../nbs/08_model.ipynb #79de293d
+def _explain_panel(ax, key: str, info: dict, words: list[str]):
+    "SRM's edges as a labelled matrix, or IRM's importance as labelled bars."
+    n = info['n_words']
+    if key == 'edges':
+        labels = ['[G]'] + list(words[:n])
+        ax.imshow(info['edges'].cpu(), cmap='viridis')
+        ax.set_xticks(range(n + 1), labels, rotation=90); ax.set_yticks(range(n + 1), labels)
+        ax.set_title('SRM edges: row word sends to column word')
+    else:
+        importance = info['importance'].cpu()
+        labels = (['[G]'] if len(importance) == n + 1 else []) + list(words[:n])
+        ax.barh(range(len(importance)), importance); ax.set_yticks(range(len(importance)), labels)
+        ax.invert_yaxis(); ax.set_title('IRM importance of each matching')
+    ax.tick_params(labelsize=7)

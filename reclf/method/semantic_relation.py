@@ -13,6 +13,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from torch import Tensor
+from fastcore.basics import patch
 from .local_matching import visual_context, vector_matchings
 
 # %% ../../nbs/06_semantic_relation.ipynb #d1ecfc55
@@ -124,49 +125,57 @@ class SemanticRelation(nn.Module):
         self.beta = nn.Parameter(torch.tensor(float(beta_init))) if spatial_prior else None
         self.sem_scale = nn.Parameter(torch.tensor(1.0)) if semantic_prior else None
 
-    def prior(self, word_mask, attention=None, word_affinity=None):
-        "The edge-logit prior (P, N+1, N+1), or None when no prior is on."
-        prior = None
-        if self.spatial_prior: prior = self.beta * attention_overlap(attention, word_mask)
-        if self.semantic_prior:
-            semantic = self.sem_scale * F.pad(torch.where(word_mask[:, :, None] & word_mask[:, None], word_affinity, 0.),
-                                              (1, 0, 1, 0))                # (P, N+1, N+1), none on the global node
-            prior = semantic if prior is None else prior + semantic
-        return prior
+# %% ../../nbs/06_semantic_relation.ipynb #343342eb
+@patch
+def prior(self:SemanticRelation, word_mask, attention=None, word_affinity=None):
+    "The edge-logit prior (P, N+1, N+1), or None when no prior is on."
+    prior = None
+    if self.spatial_prior: prior = self.beta * attention_overlap(attention, word_mask)
+    if self.semantic_prior:
+        semantic = self.sem_scale * F.pad(torch.where(word_mask[:, :, None] & word_mask[:, None], word_affinity, 0.),
+                                          (1, 0, 1, 0))                # (P, N+1, N+1), none on the global node
+        prior = semantic if prior is None else prior + semantic
+    return prior
 
-    def forward(self,
-                matchings: Tensor,                    # (P, N, S) matching vectors of each pair
-                word_mask: Tensor,                    # (P, N) bool, True for real words
-                global_node: Tensor,                  # (P, S) m_0 (see `GlobalNode`)
-                attention: Tensor | None = None,      # (P, N, M) word-to-region attention (spatial prior)
-                word_affinity: Tensor | None = None,  # (P, N, N) text-side affinity (semantic prior)
-                all_edges: bool = False,              # return every step's edges (P, L, K, K)
-               ) -> tuple[Tensor, Tensor]:            # nodes (P, N+1, S), edges (P, N+1, N+1)
-        self._check(matchings, word_mask, global_node, attention, word_affinity)
-        node_mask = F.pad(word_mask, (1, 0), value=True)                            # (P, K), K = N+1
-        nodes = torch.cat([global_node[:, None], matchings], dim=1)                 # (P, K, S)
-        nodes = torch.where(node_mask[..., None], nodes, 0.)                        # padding nodes are zero
-        prior = self.prior(word_mask, attention, word_affinity)                     # (P, K, K) or None
-        history = []
-        for step in self.steps:
-            nodes, edges = step(nodes, node_mask, prior)
-            history.append(edges)
-        return nodes, (torch.stack(history, 1) if all_edges else edges)
+# %% ../../nbs/06_semantic_relation.ipynb #d6bfb4f0
+@patch
+def _check(self:SemanticRelation, matchings, word_mask, global_node, attention, word_affinity):
+    "Raise a ValueError naming the input whose shape does not fit."
+    _expect(matchings.ndim == 3 and matchings.shape[-1] == self.dim,
+            f'matchings must be (P, N, S={self.dim}), got {tuple(matchings.shape)}')
+    P, N, _ = matchings.shape
+    _expect(word_mask.shape == (P, N) and word_mask.dtype == torch.bool,
+            f'word_mask must be a bool tensor (P, N) = {(P, N)}, got {word_mask.dtype} {tuple(word_mask.shape)}')
+    _expect(global_node.shape == (P, self.dim), f'global_node must be (P, S) = {(P, self.dim)}, got {tuple(global_node.shape)}')
+    if self.spatial_prior:
+        _expect(attention is not None, 'spatial_prior=True needs attention (P, N, M)')
+        _expect(attention.ndim == 3 and attention.shape[:2] == (P, N),
+                f'attention must be (P, N, M) with (P, N) = {(P, N)}, got {tuple(attention.shape)}')
+    if self.semantic_prior:
+        _expect(word_affinity is not None, 'semantic_prior=True needs word_affinity (P, N, N)')
+        _expect(word_affinity.shape == (P, N, N), f'word_affinity must be (P, N, N) = {(P, N, N)}, got {tuple(word_affinity.shape)}')
 
-    def _check(self, matchings, word_mask, global_node, attention, word_affinity):
-        _expect(matchings.ndim == 3 and matchings.shape[-1] == self.dim,
-                f'matchings must be (P, N, S={self.dim}), got {tuple(matchings.shape)}')
-        P, N, _ = matchings.shape
-        _expect(word_mask.shape == (P, N) and word_mask.dtype == torch.bool,
-                f'word_mask must be a bool tensor (P, N) = {(P, N)}, got {word_mask.dtype} {tuple(word_mask.shape)}')
-        _expect(global_node.shape == (P, self.dim), f'global_node must be (P, S) = {(P, self.dim)}, got {tuple(global_node.shape)}')
-        if self.spatial_prior:
-            _expect(attention is not None, 'spatial_prior=True needs attention (P, N, M)')
-            _expect(attention.ndim == 3 and attention.shape[:2] == (P, N),
-                    f'attention must be (P, N, M) with (P, N) = {(P, N)}, got {tuple(attention.shape)}')
-        if self.semantic_prior:
-            _expect(word_affinity is not None, 'semantic_prior=True needs word_affinity (P, N, N)')
-            _expect(word_affinity.shape == (P, N, N), f'word_affinity must be (P, N, N) = {(P, N, N)}, got {tuple(word_affinity.shape)}')
+# %% ../../nbs/06_semantic_relation.ipynb #62504473
+@patch
+def forward(self:SemanticRelation,
+            matchings: Tensor,                    # (P, N, S) matching vectors of each pair
+            word_mask: Tensor,                    # (P, N) bool, True for real words
+            global_node: Tensor,                  # (P, S) m_0 (see `GlobalNode`)
+            attention: Tensor | None = None,      # (P, N, M) word-to-region attention (spatial prior)
+            word_affinity: Tensor | None = None,  # (P, N, N) text-side affinity (semantic prior)
+            all_edges: bool = False,              # return every step's edges (P, L, K, K)
+           ) -> tuple[Tensor, Tensor]:            # nodes (P, N+1, S), edges (P, N+1, N+1)
+    "Enhanced nodes (P, N+1, S) and the last step's edges (P, N+1, N+1); every step's with `all_edges`."
+    self._check(matchings, word_mask, global_node, attention, word_affinity)
+    node_mask = F.pad(word_mask, (1, 0), value=True)                            # (P, K), K = N+1
+    nodes = torch.cat([global_node[:, None], matchings], dim=1)                 # (P, K, S)
+    nodes = torch.where(node_mask[..., None], nodes, 0.)                        # padding nodes are zero
+    prior = self.prior(word_mask, attention, word_affinity)                     # (P, K, K) or None
+    history = []
+    for step in self.steps:
+        nodes, edges = step(nodes, node_mask, prior)
+        history.append(edges)
+    return nodes, (torch.stack(history, 1) if all_edges else edges)
 
 # %% ../../nbs/06_semantic_relation.ipynb #2db94298
 def relation_matrix(relations: list,     # (disease_word_idx, location_word_idx, ...) tuples of one report
@@ -240,20 +249,48 @@ def draw_relation_graph(edges: Tensor,          # (K, K) edges of one pair, node
         truth = [(j, l) for j in words for l in words if j < l and pairs[j + 1, l + 1]]
         nx.draw_networkx_edges(nx.Graph(truth), pos, ax=ax, width=8, edge_color='palegreen', arrows=False)
     colours = [ROLE_COLOURS.get(roles[j], 'lightgrey') if roles else 'lightgrey' for j in words]
-    nx.draw_networkx_nodes(graph, pos, ax=ax, node_size=60, node_color=colours)
+    nx.draw_networkx_nodes(graph, pos, ax=ax, node_size=110, node_color=colours)
     widths = [0.5 + 5 * graph[a][b]['weight'] for a, b in graph.edges]
-    nx.draw_networkx_edges(graph, pos, ax=ax, width=widths, alpha=0.6, arrowsize=6, node_size=60)
-    nx.draw_networkx_labels(graph, {j: (x * 1.15, y * 1.15) for j, (x, y) in pos.items()},
-                            {j: texts[j] for j in words}, ax=ax, font_size=7)
-    ax.set_xlim(-1.45, 1.45); ax.set_ylim(-1.3, 1.3); ax.set_axis_off()
+    nx.draw_networkx_edges(graph, pos, ax=ax, width=widths, alpha=0.6, arrowsize=9, node_size=110)
+    for j, (x, y) in pos.items():                                 # labels outside the circle, away from the node
+        ax.text(1.12 * x, 1.12 * y, texts[j], fontsize=8, va='center', ha='left' if x > 0.3 else 'right' if x < -0.3 else 'center')
+    ax.set_xlim(-1.6, 1.6); ax.set_ylim(-1.3, 1.3); ax.set_axis_off()
+    if roles: _role_legend(ax, [roles[j] for j in words], pairs is not None)
     return ax
 
-# %% ../../nbs/06_semantic_relation.ipynb #4afdc95a
+# %% ../../nbs/06_semantic_relation.ipynb #6e5b099a
+def _role_legend(ax, roles: list, truth: bool):
+    "A legend of the node colours of the roles present (and of the ground-truth band), under the graph."
+    from matplotlib.lines import Line2D
+    handles = [Line2D([], [], marker='o', ls='', color=ROLE_COLOURS[r], label=r) for r in ROLE_COLOURS if r in set(roles)]
+    if truth: handles.append(Line2D([], [], color='palegreen', lw=5, label='ground-truth pair'))
+    ax.set_ylim(-1.55, 1.3)
+    ax.legend(handles=handles, loc='lower center', ncol=min(len(handles), 4), fontsize=7, frameon=False,
+              handlelength=1.2, columnspacing=0.8)
+
+# %% ../../nbs/06_semantic_relation.ipynb #dfc36d20
 def _word_vector(text: str, dim: int) -> Tensor:
     "A fixed random embedding per word type (seeded by the word's text): the stand-in text encoder."
     import zlib
     return torch.randn(dim, generator=torch.Generator().manual_seed(zlib.crc32(text.lower().encode())))
 
+def _standin_encoders(cell: int, dim: int, g: torch.Generator):
+    "The stand-in image encoder (a fixed projection of each cell x cell patch) and a fixed W_s shared with the global node."
+    patch_proj = torch.randn(cell * cell, dim, generator=g) / cell              # stand-in image encoder
+    proj = nn.Linear(dim, dim)                                                  # W_s, fixed
+    with torch.no_grad(): proj.weight.copy_(torch.randn(dim, dim, generator=g) / dim ** 0.5); proj.bias.zero_()
+    global_net = GlobalNode(dim, dim); global_net.proj = proj                   # the global node shares W_s
+    return patch_proj, proj, global_net
+
+# %% ../../nbs/06_semantic_relation.ipynb #0400d31d
+def _standin_attention(word, grid: int, cell: int, g: torch.Generator) -> Tensor:   # (M,) sums to 1
+    "True-region attention for a grounded world word, diffuse random attention otherwise."
+    if word.region is not None and word.region.any():      # grounded word: attention = its true region
+        a = torch.as_tensor(word.region, dtype=torch.float32).unfold(0, cell, cell).unfold(1, cell, cell).mean((-1, -2)).flatten()
+    else: a = torch.randn(grid * grid, generator=g).softmax(0)   # ungrounded word: diffuse random attention
+    return a / a.sum()
+
+# %% ../../nbs/06_semantic_relation.ipynb #3c3f8067
 def standin_matchings(samples: list, # world `Sample`s, one pair each (image and its own report)
                       grid: int = 8,  # regions per side
                       dim: int = 32,  # D = S of the stand-in
@@ -262,10 +299,7 @@ def standin_matchings(samples: list, # world `Sample`s, one pair each (image and
     "Lesson 05's matching arithmetic on stand-in encoders, with the true region as attention for grounded words."
     g = torch.Generator().manual_seed(seed)
     cell = samples[0].image.shape[0] // grid
-    patch_proj = torch.randn(cell * cell, dim, generator=g) / cell              # stand-in image encoder
-    proj = nn.Linear(dim, dim)                                                  # W_s, fixed
-    with torch.no_grad(): proj.weight.copy_(torch.randn(dim, dim, generator=g) / dim ** 0.5); proj.bias.zero_()
-    global_net = GlobalNode(dim, dim); global_net.proj = proj                   # the global node shares W_s
+    patch_proj, proj, global_net = _standin_encoders(cell, dim, g)
     n, P = max(len(s.words) for s in samples), len(samples)
     out = dict(matchings=torch.zeros(P, n, dim), word_mask=torch.zeros(P, n, dtype=torch.bool),
                attention=torch.zeros(P, n, grid * grid), global_node=torch.zeros(P, dim),
@@ -274,11 +308,7 @@ def standin_matchings(samples: list, # world `Sample`s, one pair each (image and
         patches = torch.as_tensor(s.image).unfold(0, cell, cell).unfold(1, cell, cell).reshape(grid * grid, -1)  # (M, cell^2)
         regions = patches @ patch_proj                                                                          # (M, D)
         words = torch.stack([_word_vector(w.text, dim) for w in s.words])                                      # (N, D)
-        for j, w in enumerate(s.words):
-            if w.region is not None and w.region.any():      # grounded word: attention = its true region
-                a = torch.as_tensor(w.region, dtype=torch.float32).unfold(0, cell, cell).unfold(1, cell, cell).mean((-1, -2)).flatten()
-            else: a = torch.randn(grid * grid, generator=g).softmax(0)   # ungrounded word: diffuse random attention
-            out['attention'][p, j] = a / a.sum()
+        for j, w in enumerate(s.words): out['attention'][p, j] = _standin_attention(w, grid, cell, g)
         k = len(s.words)
         with torch.no_grad():
             context = visual_context(out['attention'][None, None, p, :k], regions[None])[0, 0]                # (N, D)
