@@ -138,6 +138,13 @@ def evaluation_table(results: dict) -> str:
 TASK_NAMES = ('zero-shot', 'probe', 'retrieval', 'segmentation')   # lesson 09d's DOWNSTREAM_TASKS, named here so --help needs no torch
 
 # %% ../../nbs/99_cli.ipynb #d8fc3dbb
+def _plain(value):
+    "JSON fallback for what tasks return beside their rows: arrays and tensors become lists, numbers floats."
+    if hasattr(value, 'tolist'): return value.tolist()
+    if isinstance(value, (set, tuple)): return list(value)
+    if isinstance(value, Path): return str(value)
+    return float(value) if isinstance(value, (int, float)) else repr(value)
+
 def cmd_evaluate(args) -> int:
     "Evaluate a checkpoint: validation figures on held-out synthetic pairs, or downstream tasks (lessons 10-13)."
     from reclf.train.evaluation import evaluate, downstream_table, run_downstream, task_runner
@@ -163,10 +170,10 @@ def cmd_evaluate(args) -> int:
         print(f'{args.checkpoint}: method {config.method}, tasks {", ".join(tasks)} on {args.data}\n')
     print(table)
     if out:
-        (out / 'evaluation.json').write_text(json.dumps(results, indent=1, default=float) + '\n')
+        (out / 'evaluation.json').write_text(json.dumps(results, indent=1, default=_plain) + '\n')
         (out / 'evaluation.md').write_text(f'# Evaluation of `{args.checkpoint}`\n\n{table}\n')
         print(f'\nwrote {out / "evaluation.json"} and {out / "evaluation.md"}')
-    if args.json: Path(args.json).write_text(json.dumps(results, indent=1, default=float) + '\n')
+    if args.json: Path(args.json).write_text(json.dumps(results, indent=1, default=_plain) + '\n')
     return 0
 
 @subcommand

@@ -236,8 +236,12 @@ def task_runner(name: str):
     module = importlib.import_module(DOWNSTREAM_TASKS[name][0])
     return getattr(module, DOWNSTREAM_TASKS[name][1]), tuple(getattr(module, 'DATASETS', ('synthetic',)))
 
-def run_downstream(model, tokenizer, config, tasks, data='synthetic', data_root=None, seeds=(0, 1, 2), n=None,
-              floor: bool = True, progress: bool = True) -> dict:
+def run_downstream(model, tokenizer, config,  # the trained model, its tokenizer and `TrainConfig`
+                   tasks,                     # names from DOWNSTREAM_TASKS
+                   data='synthetic', data_root=None, seeds=(0, 1, 2), n=None,
+                   floor: bool = True,        # also run each task on `random_init` (encoder 'random init')
+                   progress: bool = True,
+                   options: dict | None = None) -> dict:  # task name -> extra keyword arguments of its run_<task>
     "Run downstream tasks on a trained model and, with `floor`, on a seeded random-init copy; rows + per-task extras."
     rows, extra = [], {}
     encoders = [('pretrained', model)] + ([('random init', random_init(config, tokenizer, seeds[0]).to(next(model.parameters()).device))] if floor else [])
@@ -245,7 +249,8 @@ def run_downstream(model, tokenizer, config, tasks, data='synthetic', data_root=
         run, datasets = task_runner(name)
         if data not in datasets: raise ValueError(f'task {name} reads data {datasets}, got {data!r}')
         for encoder, m in encoders:
-            result = run(m, tokenizer, config, data=data, data_root=data_root, seeds=tuple(seeds), n=n, encoder=encoder, progress=progress)
+            result = run(m, tokenizer, config, data=data, data_root=data_root, seeds=tuple(seeds), n=n, encoder=encoder,
+                         progress=progress, **(options or {}).get(name, {}))
             rows += result['rows']
             extra[f'{name}/{encoder}'] = {k: v for k, v in result.items() if k != 'rows'}
     return dict(rows=rows, extra=extra)
