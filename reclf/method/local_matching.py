@@ -117,13 +117,21 @@ def scalar_matchings_gram(
     cos:Tensor,       # (b, B, N, M) word-region cosines
     regions:Tensor,   # (b, M, D)
 )->Tensor:            # (b, B, N) cos(w, c), without building the context
-    "Scalar matchings from attention, cosines and the regions' Gram matrix."
+    "Scalar matchings from attention, cosines and the regions' Gram matrix (ill-conditioned words recomputed directly)."
     b, B, N, M = attention.shape
-    along = (attention * cos * regions.norm(dim=-1)[:, None, None, :]).sum(-1)  # (b, B, N): c . w_hat
+    weighted = attention * regions.norm(dim=-1)[:, None, None, :]                # (b, B, N, M): a_m |v_m|
+    along = (weighted * cos).sum(-1)                                             # (b, B, N): c . w_hat
     gram = regions @ regions.transpose(1, 2)                                     # (b, M, M)
     flat = attention.reshape(b, B * N, M)
     norm2 = (torch.bmm(flat, gram) * flat).sum(-1).view(b, B, N)                # (b, B, N): |c|^2 = a^T G a
-    return along / norm2.clamp_min(1e-24).sqrt()
+    bound2 = weighted.sum(-1) ** 2                                               # (b, B, N): r^2 >= |c|^2
+    unsure = norm2 < torch.finfo(norm2.dtype).eps ** 0.5 * bound2                 # cancellation ate half the digits
+    if unsure.any():
+        i, k, j = unsure.nonzero(as_tuple=True)
+        context = (attention[i, k, j, :, None] * regions[i]).sum(1)              # (U, D): c of those words only
+        norm2 = norm2.index_put((i, k, j), context.pow(2).sum(-1))
+    return (along / norm2.clamp_min(1e-24).sqrt()).clamp(-1., 1.)
+
 
 # %% ../../nbs/05_local_matching.ipynb #f3989549
 def lse_pool(

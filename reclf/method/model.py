@@ -21,8 +21,8 @@ from ..train.distributed import gather_with_grad
 from fastcore.basics import patch
 
 # %% auto #0
-__all__ = ['METHODS', 'VECTOR_METHODS', 'masked_mean', 'RECLF', 'length_groups', 'gather_features', 'contrastive_loss',
-           'build_model', 'explain', 'plot_explanation']
+__all__ = ['METHODS', 'VECTOR_METHODS', 'MODEL_SWITCHES', 'masked_mean', 'RECLF', 'length_groups', 'gather_features',
+           'contrastive_loss', 'model_switches', 'build_model', 'explain', 'plot_explanation']
 
 # %% ../../nbs/08_model.ipynb #c3a10afc
 METHODS = ('convirt', 'gloria', 'mgca_weights', 'reclf_mean', 'reclf_srm', 'reclf_irm', 'reclf')
@@ -49,7 +49,8 @@ class RECLF(nn.Module):
                  dim: int = 128,                # D
                  match_dim: int = 128,          # S
                  lambda_local: float = 1.0,     # weight of the local loss
-                 tau_global: float = 0.07,      # initial global temperature (learnable, clamped)
+                 tau_global: float = 0.07,      # initial global temperature (inside [0.01, 1])
+                 learn_tau_global: bool = True, # learn the global temperature (False: fixed at tau_global)
                  tau_local: float = 0.1,        # local temperature (fixed)
                  gamma1: float = 4.0, gamma2: float = 5.0, gamma3: float = 10.0,  # GLoRIA's temperatures
                  attention: str = 'single',     # 'single' or GLoRIA's 'gloria' double softmax
@@ -66,7 +67,7 @@ class RECLF(nn.Module):
         self.image_encoder, self.text_encoder, self.method = image_encoder, text_encoder, method
         self.lambda_local, self.tau_local, self.gamma2, self.gamma3 = lambda_local, tau_local, gamma2, gamma3
         self.group_reports = group_reports
-        self.global_temperature = Temperature(tau_global)
+        self.global_temperature = Temperature(tau_global, learnable=learn_tau_global)
         uses_srm, uses_irm = method in ('reclf_srm', 'reclf'), method in ('reclf_irm', 'reclf')
         self.local = None if method == 'convirt' else LocalMatching(
             dim, match_dim if method in VECTOR_METHODS else None, gamma1, attention, chunk_pairs)
@@ -203,6 +204,13 @@ def forward(self: RECLF, batch: dict) -> dict:
     return out
 
 # %% ../../nbs/08_model.ipynb #22649985
+MODEL_SWITCHES = dict(attention='single', gamma1=4.0, gamma2=5.0, gamma3=10.0, spatial_prior=True, semantic_prior=False,
+                      irm_norm='layer', irm_mode='sigmoid', tau_global=0.07, learn_tau_global=True)   # RECLF's defaults
+
+def model_switches(config) -> dict:
+    "The `RECLF` switches a config sets, each read by name (a config without the field gets RECLF's default)."
+    return {name: getattr(config, name, default) for name, default in MODEL_SWITCHES.items()}
+
 def build_model(config, tokenizer) -> RECLF:
     "A `RECLF` model from a `TrainConfig` and the tokenizer its reports are cut with."
     image_encoder = ImageEncoder(config.image_arch, dim=config.dim, norm=config.image_norm)
@@ -215,7 +223,7 @@ def build_model(config, tokenizer) -> RECLF:
     text_encoder = TextEncoder(bert, dim=config.dim, pooling=pooling)
     return RECLF(image_encoder, text_encoder, method=config.method, dim=config.dim, match_dim=config.match_dim,
                  lambda_local=config.lambda_local, tau_local=config.tau_local, srm_steps=config.srm_steps,
-                 chunk_pairs=config.chunk_pairs, group_reports=config.group_reports)
+                 chunk_pairs=config.chunk_pairs, group_reports=config.group_reports, **model_switches(config))
 
 # %% ../../nbs/08_model.ipynb #e1bd343a
 @torch.no_grad()

@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['pair_up', 'GlobalNode', 'masked_edges', 'attention_overlap', 'text_affinity', 'ReasoningStep', 'SemanticRelation',
-           'relation_matrix', 'uniform_edges', 'semantic_relation_share', 'chance_share', 'draw_relation_graph',
-           'standin_matchings']
+           'relation_matrix', 'uniform_edges', 'semantic_relation_share', 'chance_share', 'location_nodes',
+           'relation_aurocs', 'relation_auroc', 'draw_relation_graph', 'standin_matchings']
 
 # %% ../../nbs/06_semantic_relation.ipynb #6f9ab616
 import math
@@ -28,7 +28,7 @@ def pair_up(image_feats: Tensor, # (b, ...) one entry per image of the chunk
 
 # %% ../../nbs/06_semantic_relation.ipynb #552a56ca
 class GlobalNode(nn.Module):
-    "The global node `m_0 = l2norm(W_g (v_g - t_g)^2)` of every pair."
+    "The global node `m_0 = l2norm(W_g (l2norm(v_g) - l2norm(t_g))^2 + b_g)` of every pair."
     def __init__(self,
                  in_dim: int = 128, # D, the shared embedding dimension
                  dim: int = 128,    # S, the matching dimension
@@ -44,7 +44,8 @@ class GlobalNode(nn.Module):
         if image_global.shape != text_global.shape or image_global.ndim != 2 or image_global.shape[1] != self.in_dim:
             raise ValueError(f'GlobalNode expects image_global and text_global of shape (P, {self.in_dim}), '
                              f'got {tuple(image_global.shape)} and {tuple(text_global.shape)}')
-        return F.normalize(self.proj((image_global - text_global) ** 2), dim=-1)   # (P, S)
+        diff = (F.normalize(image_global, dim=-1) - F.normalize(text_global, dim=-1)) ** 2   # (P, D), as the matchings
+        return F.normalize(self.proj(diff), dim=-1)                                          # (P, S)
 
 # %% ../../nbs/06_semantic_relation.ipynb #b777f58d
 def masked_edges(logits: Tensor,    # (P, K, K) edge logits (finite)
@@ -178,12 +179,15 @@ def forward(self:SemanticRelation,
     return nodes, (torch.stack(history, 1) if all_edges else edges)
 
 # %% ../../nbs/06_semantic_relation.ipynb #2db94298
-def relation_matrix(relations: list,     # (disease_word_idx, location_word_idx, ...) tuples of one report
+def relation_matrix(relations: list,     # (disease_word_idx, location_word_idx, finding_idx) tuples of one report
                     n_nodes: int,        # K = N + 1 nodes
                     offset: int = 1,     # node index of word 0 (1: node 0 is the global node)
+                    by_finding: bool = False, # join every disease word to every location word of the same finding
                    ) -> Tensor:          # (K, K) bool, symmetric
-    "The ground-truth relation pairs of one report as a symmetric node adjacency."
+    "The ground-truth relation pairs of one report as a symmetric node adjacency (per mention, or per finding)."
     pairs = torch.zeros(n_nodes, n_nodes, dtype=torch.bool)
+    if by_finding:
+        relations = [(dis, loc, f) for dis, _, f in relations for _, loc, g in relations if f == g]
     for disease, location, *_ in relations:
         pairs[disease + offset, location + offset] = pairs[location + offset, disease + offset] = True
     return pairs
@@ -218,6 +222,47 @@ def chance_share(pairs: Tensor, # (P, K, K) or (K, K) bool ground-truth pairs
     "The semantic-relation share of the uniform graph."
     mask2 = mask if mask.ndim == 2 else mask[None]
     return semantic_relation_share(uniform_edges(mask2), pairs if pairs.ndim == 3 else pairs[None], mask2)
+
+# %% ../../nbs/06_semantic_relation.ipynb #be97611f
+def location_nodes(roles: list,      # P lists of word roles (lesson 00b), one per report
+                   n_nodes: int,     # K nodes per pair
+                   offset: int = 1,  # node index of word 0 (1: node 0 is the global node)
+                  ) -> Tensor:       # (P, K) bool, True on location words
+    "The nodes of each pair that are location words."
+    out = torch.zeros(len(roles), n_nodes, dtype=torch.bool)
+    for p, report in enumerate(roles):
+        for j, role in enumerate(report): out[p, j + offset] = role == 'location'
+    return out
+
+# %% ../../nbs/06_semantic_relation.ipynb #2f72392d
+def relation_aurocs(edges: Tensor,     # (P, K, K) or (K, K) edges (rows = senders)
+                    pairs: Tensor,     # (P, K, K) or (K, K) bool ground-truth (disease, location) pairs
+                    locations: Tensor, # (P, K) or (K,) bool location-word nodes
+                    mask: Tensor,      # (P, K) or (K,) bool valid nodes
+                   ) -> Tensor:        # (U,) one AUROC per eligible disease word
+    "Per disease word: AUROC of E[d, l] + E[l, d] separating its own location words from the report's other ones."
+    edges, pairs, locations, mask = (t if t.ndim == n else t[None] for t, n in
+                                     ((edges, 3), (pairs, 3), (locations, 2), (mask, 2)))
+    _expect(edges.shape == pairs.shape and edges.shape[:2] == mask.shape == locations.shape,
+            f'edges (P, K, K), pairs (P, K, K), locations (P, K) and mask (P, K) disagree: {tuple(edges.shape)}, '
+            f'{tuple(pairs.shape)}, {tuple(locations.shape)}, {tuple(mask.shape)}')
+    valid = mask[:, :, None] & mask[:, None, :]                          # (P, K, K)
+    pairs, locations = (pairs | pairs.transpose(1, 2)) & valid, locations & mask
+    both = torch.where(valid, edges, 0.)
+    both = both + both.transpose(1, 2)                                   # (P, K, K) r_d(l) = E_dl + E_ld
+    own = pairs & locations[:, None, :]                                  # (P, K, K) G(d)
+    other = ~pairs & locations[:, None, :]                               # (P, K, K) O(d)
+    keep = pairs.any(-1) & ~locations & own.any(-1) & other.any(-1)      # (P, K) eligible disease words
+    p, dis = keep.nonzero(as_tuple=True)
+    score, own, other = both[p, dis], own[p, dis], other[p, dis]         # (U, K) each
+    diff = score[:, :, None] - score[:, None, :]                         # (U, K, K) r_d(l) - r_d(l')
+    wins = (diff > 0).float() + 0.5 * (diff == 0).float()
+    weight = (own[:, :, None] & other[:, None, :]).float()               # (U, K, K) own l against other l'
+    return (wins * weight).sum((1, 2)) / weight.sum((1, 2))
+
+def relation_auroc(edges, pairs, locations, mask) -> Tensor:   # scalar, nan when no disease word is eligible
+    "The relation AUROC: `relation_aurocs` averaged over disease words (chance 0.5)."
+    return relation_aurocs(edges, pairs, locations, mask).mean()
 
 # %% ../../nbs/06_semantic_relation.ipynb #bc68406a
 from ..data.tokenizer import ROLE_COLOURS   # one colour per word role, the same in every lesson (01b)
@@ -295,7 +340,7 @@ def standin_matchings(samples: list, # world `Sample`s, one pair each (image and
                       grid: int = 8,  # regions per side
                       dim: int = 32,  # D = S of the stand-in
                       seed: int = 0,  # seeds the stand-in image encoder, W_s and the diffuse attention
-                     ) -> dict:       # matchings (P, N, S), word_mask, attention (P, N, M), global_node (P, S), pairs, texts, roles
+                     ) -> dict:       # matchings (P, N, S), word_mask, attention (P, N, M), global_node (P, S), pairs, finding_pairs, texts, roles
     "Lesson 05's matching arithmetic on stand-in encoders, with the true region as attention for grounded words."
     g = torch.Generator().manual_seed(seed)
     cell = samples[0].image.shape[0] // grid
@@ -304,6 +349,7 @@ def standin_matchings(samples: list, # world `Sample`s, one pair each (image and
     out = dict(matchings=torch.zeros(P, n, dim), word_mask=torch.zeros(P, n, dtype=torch.bool),
                attention=torch.zeros(P, n, grid * grid), global_node=torch.zeros(P, dim),
                pairs=torch.zeros(P, n + 1, n + 1, dtype=torch.bool), texts=[], roles=[])
+    out['finding_pairs'] = torch.zeros_like(out['pairs'])
     for p, s in enumerate(samples):
         patches = torch.as_tensor(s.image).unfold(0, cell, cell).unfold(1, cell, cell).reshape(grid * grid, -1)  # (M, cell^2)
         regions = patches @ patch_proj                                                                          # (M, D)
@@ -316,5 +362,6 @@ def standin_matchings(samples: list, # world `Sample`s, one pair each (image and
             out['global_node'][p] = global_net(regions.mean(0)[None], words.mean(0)[None])[0]                  # (S,)
         out['word_mask'][p, :k] = True
         out['pairs'][p] = relation_matrix(s.relations, n + 1)
+        out['finding_pairs'][p] = relation_matrix(s.relations, n + 1, by_finding=True)
         out['texts'].append([w.text for w in s.words]); out['roles'].append([w.role for w in s.words])
     return out
