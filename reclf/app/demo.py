@@ -134,6 +134,7 @@ _ROWS = [('in-batch Recall@1, global score', 'recall_global', 'recall_chance'),
          ('attention AUROC, disease words', 'auroc_disease', None),
          ('attention AUROC, location words', 'auroc_location', None),
          ('SRM relation share', 'relation_share', 'relation_chance'),
+         ('SRM relation AUROC (own place vs other places)', 'relation_auroc', 'relation_auroc_chance'),
          ('IRM importance AUROC (content vs filler)', 'importance_auroc', None)]
 
 def results_table(before: dict, after: dict) -> str:

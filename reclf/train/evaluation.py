@@ -16,7 +16,7 @@ from ..world.synthetic_world import SyntheticWorld
 from ..data.pretraining_data import PretrainingDataset, PretrainingCollate, WorldSource, resize_pad_crop
 from ..method.grounding import grounding_table
 from ..data.tokenizer import gt_to_tokenized
-from ..method.semantic_relation import chance_share, relation_matrix, semantic_relation_share
+from ..method.semantic_relation import chance_share, relation_matrix, semantic_relation_share, relation_aurocs, location_nodes
 from ..method.importance_relation import importance_auroc, role_masks
 from ..data.tokenizer import tokenize_reports
 
@@ -57,17 +57,20 @@ def _grounded_words(sample, gt_index: torch.Tensor):
 
 # %% ../../nbs/09d_evaluation.ipynb #4e6d623d
 class _Relations:
-    "Pooled semantic-relation share and importance AUROC over the pairs `evaluate` visits."
-    def __init__(self): self.mass, self.chance, self.rows, self.importance, self.content = 0., 0., 0, [], []
+    "Pooled semantic-relation share, relation AUROC and importance AUROC over the pairs `evaluate` visits."
+    def __init__(self): self.mass, self.chance, self.rows, self.aurocs, self.importance, self.content = 0., 0., 0, [], [], []
     def add(self, sample, gt_index, record: dict, n: int):
         roles = [sample.words[g].role if g >= 0 else '' for g in gt_index[:n].tolist()]
         if 'edges' in record:
             edges, mask = record['edges'][0, :n + 1, :n + 1].float().cpu(), torch.ones(n + 1, dtype=torch.bool)
-            pairs = relation_matrix(gt_to_tokenized(gt_index[:n], sample.relations), n + 1)
+            relations = gt_to_tokenized(gt_index[:n], sample.relations)
+            pairs = relation_matrix(relations, n + 1)
             rows = int((pairs | pairs.T).any(-1).sum())
             if rows:
                 self.mass += semantic_relation_share(edges, pairs, mask).item() * rows
                 self.chance += chance_share(pairs, mask).item() * rows; self.rows += rows
+            self.aurocs.append(relation_aurocs(edges, relation_matrix(relations, n + 1, by_finding=True),
+                                               location_nodes([roles], n + 1)[0], mask))   # one per eligible disease word
         if 'importance' in record:
             importance = record['importance'][0].float().cpu()
             offset = len(importance) - n                                  # 1 when node 0 is SRM's global node
@@ -76,6 +79,8 @@ class _Relations:
     def results(self) -> dict:
         out = {}
         if self.rows: out.update(relation_share=self.mass / self.rows, relation_chance=self.chance / self.rows)
+        aurocs = torch.cat(self.aurocs) if self.aurocs else torch.zeros(0)
+        if len(aurocs): out.update(relation_auroc=aurocs.mean().item(), relation_auroc_chance=0.5, n_relation_diseases=len(aurocs))
         if self.importance:
             scores, labels = torch.cat(self.importance), torch.cat(self.content)
             out['importance_auroc'] = importance_auroc(scores, labels, torch.ones_like(labels))
