@@ -57,6 +57,7 @@ class RECLF(nn.Module):
                  srm_steps: int = 2,            # L
                  spatial_prior: bool = True,    # SRM edge prior from attention-map overlap
                  semantic_prior: bool = False,  # SRM edge prior from word-feature affinity
+                 global_node_norm: bool = True, # SRM's global node from normalised v_g, t_g (lesson 06; False: older checkpoints)
                  irm_norm: str = 'layer',       # 'layer' (per pair), 'batch' (SGRAF) or 'none'
                  irm_mode: str = 'sigmoid',     # 'sigmoid' + L1, or 'softmax'
                  chunk_pairs: int | None = None,   # pairs per local-matching chunk; None: by device (lesson 05)
@@ -71,7 +72,7 @@ class RECLF(nn.Module):
         uses_srm, uses_irm = method in ('reclf_srm', 'reclf'), method in ('reclf_irm', 'reclf')
         self.local = None if method == 'convirt' else LocalMatching(
             dim, match_dim if method in VECTOR_METHODS else None, gamma1, attention, chunk_pairs)
-        self.global_node = GlobalNode(dim, match_dim) if uses_srm else None
+        self.global_node = GlobalNode(dim, match_dim, global_node_norm) if uses_srm else None
         self.srm = SemanticRelation(match_dim, srm_steps, spatial_prior, semantic_prior) if uses_srm else None
         self.irm = ImportanceRelation(match_dim, irm_norm, irm_mode) if uses_irm else None
         self.score_head = nn.Linear(match_dim, 1) if method in ('reclf_mean', 'reclf_srm') else None  # w_o, b_o
@@ -205,7 +206,8 @@ def forward(self: RECLF, batch: dict) -> dict:
 
 # %% ../../nbs/08_model.ipynb #22649985
 MODEL_SWITCHES = dict(attention='single', gamma1=4.0, gamma2=5.0, gamma3=10.0, spatial_prior=True, semantic_prior=False,
-                      irm_norm='layer', irm_mode='sigmoid', tau_global=0.07, learn_tau_global=True)   # RECLF's defaults
+                      irm_norm='layer', irm_mode='sigmoid', tau_global=0.07, learn_tau_global=True,
+                      global_node_norm=True)   # RECLF's defaults
 
 def model_switches(config) -> dict:
     "The `RECLF` switches a config sets, each read by name (a config without the field gets RECLF's default)."

@@ -32,9 +32,10 @@ class GlobalNode(nn.Module):
     def __init__(self,
                  in_dim: int = 128, # D, the shared embedding dimension
                  dim: int = 128,    # S, the matching dimension
+                 normalize: bool = True, # l2-normalise v_g and t_g first (False: the form models trained before this fix used)
                 ):
         super().__init__()
-        self.in_dim, self.dim = in_dim, dim
+        self.in_dim, self.dim, self.normalize = in_dim, dim, normalize
         self.proj = nn.Linear(in_dim, dim)   # W_g
 
     def forward(self,
@@ -44,7 +45,8 @@ class GlobalNode(nn.Module):
         if image_global.shape != text_global.shape or image_global.ndim != 2 or image_global.shape[1] != self.in_dim:
             raise ValueError(f'GlobalNode expects image_global and text_global of shape (P, {self.in_dim}), '
                              f'got {tuple(image_global.shape)} and {tuple(text_global.shape)}')
-        diff = (F.normalize(image_global, dim=-1) - F.normalize(text_global, dim=-1)) ** 2   # (P, D), as the matchings
+        if self.normalize: image_global, text_global = F.normalize(image_global, dim=-1), F.normalize(text_global, dim=-1)
+        diff = (image_global - text_global) ** 2                                             # (P, D), as the matchings
         return F.normalize(self.proj(diff), dim=-1)                                          # (P, S)
 
 # %% ../../nbs/06_semantic_relation.ipynb #b777f58d
