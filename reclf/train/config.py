@@ -29,6 +29,7 @@ class _DataFields:
     train_size: int = 8_000          # synthetic training pairs, rendered once and cached (ignored for real data)
     valid_size: int = 256            # held-out pairs for periodic validation
     flip: bool = True                # horizontal flip with the left/right swap in the text
+    swap_fraction: float = 0.0       # share of each batch made of whole binding-swap groups (binding pressure, lesson 09e); 0 = off
     tokenizer: str | None = None     # path to a Hugging Face tokenizer; None = the course tokenizer
 
 
@@ -100,6 +101,8 @@ def _validate(config: TrainConfig):
     if config.chunk_pairs is not None and config.chunk_pairs < 1: raise ValueError(f'chunk_pairs must be >= 1 or None, got {config.chunk_pairs!r}')
     if config.group_reports is not None and config.group_reports < 0: raise ValueError(f'group_reports must be >= 0 or None, got {config.group_reports!r}')
     if config.data == 'mimic' and not config.data_root: raise ValueError("data_root is required when data='mimic'")
+    if not 0 <= config.swap_fraction < 1: raise ValueError(f'swap_fraction must be in [0, 1), got {config.swap_fraction!r}')
+    if config.swap_fraction and config.data != 'synthetic': raise ValueError('swap_fraction > 0 needs the synthetic world (data=synthetic)')
     return config
 
 # %% ../../nbs/09a_config.ipynb #a701b8ae

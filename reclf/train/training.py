@@ -16,6 +16,8 @@ import threading
 import time
 from pathlib import Path
 
+import numpy as np
+
 import torch
 import torch.distributed as dist
 from torch.utils.data import DataLoader
@@ -23,7 +25,7 @@ from torch.utils.data import DataLoader
 from .config import TrainConfig, save_config
 from .checkpoints import check_output_dir, checkpoint_bytes, load_checkpoint, make_checkpoint, restore, save_atomic
 from .distributed import DistInfo, StepBatchSampler, init_distributed
-from .evaluation import evaluate
+from .evaluation import encode_images, encode_texts, evaluate
 from ..method.model import build_model
 from ..data.pretraining_data import CachedWorldSource, PretrainingCollate, PretrainingDataset, WorldSource
 from ..data.reports import caption
@@ -33,9 +35,10 @@ from fastcore.basics import patch
 
 
 # %% auto #0
-__all__ = ['pick_device', 'make_deterministic', 'autocast_for', 'to_device', 'cosine_schedule', 'make_world', 'KeptPairs',
-           'make_train_data', 'MetricLog', 'read_log', 'NonFiniteLoss', 'Trainer', 'load_trained', 'slim_checkpoint',
-           'plot_history']
+__all__ = ['SWAP_TRAIN_START', 'pick_device', 'make_deterministic', 'autocast_for', 'to_device', 'cosine_schedule', 'make_world',
+           'KeptPairs', 'SwapMembers', 'BindingData', 'swap_groups_per_batch', 'SwapBatchSampler', 'make_train_data',
+           'MetricLog', 'read_log', 'NonFiniteLoss', 'Trainer', 'load_trained', 'slim_checkpoint', 'plot_history',
+           'swap_group_scores', 'swap_group_recall']
 
 # %% ../../nbs/09e_training.ipynb #b9f5dc25
 def pick_device(name: str = 'auto', info: DistInfo | None = None) -> torch.device:
@@ -85,16 +88,71 @@ class KeptPairs:
     def __getitem__(self, i): return self.source[self.keep[i]]
 
 
+# %% ../../nbs/09e_training.ipynb #aff963aa
+SWAP_TRAIN_START = 2 ** 30   # the first binding-swap group that training may use; evaluation groups lie below it
+
+class SwapMembers(WorldSource):
+    "Member `member` of the training swap groups, as lesson 02d's items: item k is group `SWAP_TRAIN_START + k`."
+    def __init__(self, world, member:int, n:int=2 ** 30):
+        super().__init__(world, 'swap', n)
+        self.member, self.group_size = member, world.config.swap_findings
+        if not 0 <= member < self.group_size: raise ValueError(f'member must be in [0, {self.group_size}), got {member}')
+    def __getitem__(self, k) -> dict:
+        if not 0 <= k < self.n: raise IndexError(f'group draw {k} out of range for {self.n}')
+        item = super().__getitem__((SWAP_TRAIN_START + k) * self.group_size + self.member)
+        item['image'] = np.round(item['image'] * 255).astype(np.float32) / 255    # rounded as the cached pairs are
+        return item
+
+class BindingData(torch.utils.data.Dataset):
+    "Ordinary training pairs (keys: draw ids) and the members of training swap groups (keys: (group draw, member))."
+    def __init__(self, pairs, members:list): self.pairs, self.members = pairs, members
+    def __len__(self): return len(self.pairs)                      # what an epoch of ordinary pairs counts
+    def __getitem__(self, key):
+        if isinstance(key, tuple): return self.members[key[1]][key[0]]
+        return self.pairs[key]
+
+# %% ../../nbs/09e_training.ipynb #c8fed467
+def swap_groups_per_batch(config, group_size:int) -> int:
+    "Whole swap groups per batch: as many as fit in `swap_fraction` of it."
+    groups = int(config.swap_fraction * config.batch_size / group_size + 1e-9)
+    if config.swap_fraction and not groups:
+        raise ValueError(f'swap_fraction={config.swap_fraction} of a batch of {config.batch_size} holds no whole group of {group_size}')
+    return groups
+
+class SwapBatchSampler(torch.utils.data.Sampler):
+    "Each step's global batch: ordinary draws as `StepBatchSampler` gives them, then `groups` whole swap groups, new each step."
+    def __init__(self, n:int, batch_size:int, steps:int, groups:int, group_size:int, seed:int=0, rank:int=0,
+                 world_size:int=1, start_step:int=0):
+        if batch_size % world_size: raise ValueError(f'batch_size={batch_size} must be divisible by the number of processes ({world_size})')
+        if groups < 1 or groups * group_size >= batch_size:
+            raise ValueError(f'{groups} swap group(s) of {group_size} must leave ordinary pairs in a batch of {batch_size}')
+        self.pairs = StepBatchSampler(n, batch_size - groups * group_size, steps, seed, draws=True)
+        self.batch_size, self.steps, self.groups, self.group_size = batch_size, steps, groups, group_size
+        self.rank, self.world_size, self.start_step = rank, world_size, start_step
+    def global_batch(self, step:int) -> list:
+        "Ordinary draw ids, then (group draw, member) keys; group draw `step * groups + k` is group `SWAP_TRAIN_START +` it."
+        draws = range(step * self.groups, (step + 1) * self.groups)
+        return self.pairs.global_batch(step).tolist() + [(d, m) for d in draws for m in range(self.group_size)]
+    def __iter__(self):
+        share = self.batch_size // self.world_size
+        for step in range(self.start_step, self.steps):
+            yield self.global_batch(step)[self.rank * share:(self.rank + 1) * share]
+    def __len__(self): return max(0, self.steps - self.start_step)
+
 # %% ../../nbs/09e_training.ipynb #93589e63
-def make_train_data(config: TrainConfig, progress: bool = False) -> PretrainingDataset:
-    "The training pairs of a run: the cached synthetic world, or MIMIC-CXR-JPG under `config.data_root`."
+def make_train_data(config: TrainConfig, progress: bool = False) -> PretrainingDataset | BindingData:
+    "The training pairs of a run: the cached synthetic world (with swap groups when `swap_fraction > 0`), or MIMIC-CXR-JPG."
     load_size, flip_p = round(config.image_size * 9 / 8), 0.5 if config.flip else 0.0
     if config.data == 'synthetic':
         cached = CachedWorldSource(WorldSource(make_world(config), 'train', config.train_size), progress=progress)
         ptr = cached.arrays['report_ptr']
         source = KeptPairs(cached, [cached.reports[ptr[i]:ptr[i + 1]] for i in range(len(cached))])
         if source.dropped and progress: print(f'left out {len(source.dropped)} of {len(cached)} pairs whose report is empty after cleaning')
-        return PretrainingDataset(source, train=True, load_size=load_size, crop_size=config.image_size, flip_p=flip_p, seed=config.seed)
+        pairs = PretrainingDataset(source, train=True, load_size=load_size, crop_size=config.image_size, flip_p=flip_p, seed=config.seed)
+        if not config.swap_fraction: return pairs
+        world = make_world(config)   # swap members: augmentation seeded by the group draw (another seed than the pairs')
+        return BindingData(pairs, [PretrainingDataset(SwapMembers(world, m), train=True, load_size=load_size, crop_size=config.image_size,
+                                                      flip_p=flip_p, seed=config.seed + 2 ** 32) for m in range(world.config.swap_findings)])
     from reclf.data.layouts import MIMIC_LABELS, read_mimic
     from reclf.data.readers import ANCHOR_POLICY
     from reclf.data.pretraining_data import ItemSource
@@ -202,8 +260,13 @@ def _all_finite(loss: torch.Tensor, info: DistInfo) -> bool:
 def _loader(self: Trainer) -> DataLoader:
     "This process's batches from the current step on: the global batch of a step depends on (seed, step) only."
     cfg = self.config
-    sampler = StepBatchSampler(len(self.train_data), cfg.batch_size, cfg.steps, cfg.seed, self.info.rank,
-                               self.info.world_size, start_step=self.step, draws=True)
+    if cfg.swap_fraction:
+        g = len(getattr(self.train_data, 'members', ()))
+        if not g: raise ValueError('swap_fraction > 0 needs training data with swap-group members (make_train_data)')
+        sampler = SwapBatchSampler(len(self.train_data), cfg.batch_size, cfg.steps, swap_groups_per_batch(cfg, g), g, cfg.seed,
+                                   self.info.rank, self.info.world_size, start_step=self.step)
+    else: sampler = StepBatchSampler(len(self.train_data), cfg.batch_size, cfg.steps, cfg.seed, self.info.rank,
+                                     self.info.world_size, start_step=self.step, draws=True)
     # A generator of its own: creating the loader's iterator draws a seed, which must not shift the global
     # generator (dropout) between a straight run and a resumed one.
     return DataLoader(self.train_data, batch_sampler=sampler, num_workers=cfg.num_workers,
@@ -349,3 +412,40 @@ def plot_history(folder, # a run folder (log.jsonl, and valid.jsonl if the run v
     fig.tight_layout()
     return fig
 
+
+# %% ../../nbs/09e_training.ipynb #2be44608
+@torch.no_grad()
+def swap_group_scores(model,              # a `RECLF` (or DDP-wrapped)
+                      world,              # the run's world (`make_world(config)`)
+                      tokenizer,          # the run's tokenizer
+                      groups,             # evaluation group numbers, all below SWAP_TRAIN_START
+                      size:int,           # network input side, px
+                      max_length:int=64,  # tokens per caption
+                      progress:bool=False) -> dict:   # 'global_', 'local': (G, g, g), member images x the group's reports
+    "Scores of each evaluation swap group's member images against the group's own reports (captions)."
+    groups, g = list(groups), world.config.swap_findings
+    if max(groups) >= SWAP_TRAIN_START: raise ValueError(f'group {max(groups)} is a training group (>= SWAP_TRAIN_START = {SWAP_TRAIN_START})')
+    samples = [world.sample('swap', k * g + m) for k in groups for m in range(g)]
+    images = encode_images(model, [dict(image=s.image, masks={}, labels={}, id=f'swap/{s.index}') for s in samples], size, progress=progress)
+    texts = encode_texts(model, tokenizer, [caption(s.report).text for s in samples], max_length, progress=progress)
+    model = getattr(model, 'module', model); device = next(model.parameters()).device
+    blocks = dict(global_=[], local=[])
+    for k in range(len(groups)):
+        rows = slice(k * g, (k + 1) * g)
+        img = {key: v[rows].to(device) for key, v in images.items() if key != 'ids' and v is not None}
+        txt = {key: (v[rows].to(device) if v is not None else None) for key, v in texts.items()}
+        blocks['global_'].append(model.global_scores(img, txt).float().cpu())                 # (g, g)
+        if model.local is not None: blocks['local'].append(model.local_scores(img, txt).float().cpu())
+    return {kind: torch.stack(b).numpy() for kind, b in blocks.items() if b}
+
+# %% ../../nbs/09e_training.ipynb #dc9a3d99
+def swap_group_recall(blocks,            # (G, g, g): each group's images (rows) against its reports
+                      n_boot:int=2000,   # bootstrap resamples of the groups
+                      seed:int=0) -> dict:
+    "Recall@1 within groups (a tie at the top counts 1/k), its 95% percentile-bootstrap interval over groups, chance."
+    blocks = np.asarray(blocks, np.float64)
+    at_top = blocks == blocks.max(2, keepdims=True)                                           # (G, g, g)
+    hits = (np.diagonal(at_top, axis1=1, axis2=2) / at_top.sum(2)).mean(1)                   # (G,) per group
+    means = hits[np.random.default_rng(seed).integers(0, len(hits), (n_boot, len(hits)))].mean(1)
+    lo, hi = np.quantile(means, [0.025, 0.975])
+    return dict(recall=float(hits.mean()), ci95=[float(lo), float(hi)], chance=1 / blocks.shape[1], groups=len(hits))

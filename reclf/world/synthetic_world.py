@@ -12,7 +12,7 @@ __all__ = ['SPLITS', 'SWAPPABLE', 'WorldConfig', 'Finding', 'Word', 'Sample', 'p
 from dataclasses import dataclass, field, replace
 import numpy as np
 from fastcore.basics import patch
-from .world_reports import FINDINGS, ROLES, PLACES, LOCATION_PHRASES, write_report
+from .world_reports import FINDINGS, ROLES, PLACES, LOCATION_PHRASES, write_report, group_phrases
 from .world_views import label_report, save_gallery, samples_to_records, gallery_figure, plot_sample
 from .world_images import render_study, location_mask, draw_patient
 
@@ -212,6 +212,17 @@ def _words(report, spans, tokens, anatomy, findings):
         words.append(Word(report[start:end], start, end, role, fid, neg, unc, region, cls))
     return words
 
+# %% ../../nbs/00_synthetic_world.ipynb #9fcf9136
+def _swap_member(cfg, seed, code, index):
+    "(key, group, member, patient, findings, phrase book, finding streams) of binding-swap sample `index`."
+    group, member = divmod(index, cfg.swap_findings)
+    key = (seed, code, group)
+    rng = _rng(*key, 0, 0)                       # the group's patient, findings, then phrase book
+    patient, specs = draw_patient(rng), swap_specs(cfg, rng, member)
+    phrases = group_phrases(sorted({(f.side, f.zone) for f in specs}), sorted({f.cls for f in specs}), rng)
+    streams = [_rng(*key, 0, 2 + j) for j in range(len(specs))]    # finding j's own stream, shared by the members
+    return key, group, member, patient, specs, phrases, streams
+
 # %% ../../nbs/00_synthetic_world.ipynb #8105c828
 def make_sample(config:WorldConfig, # the world's configuration
                 split:str='train',  # 'train', 'valid', 'test', 'test_decorrelated' or 'swap'
@@ -224,13 +235,10 @@ def make_sample(config:WorldConfig, # the world's configuration
     if split not in SPLITS: raise ValueError(f'split must be one of {tuple(SPLITS)}, got {split!r}')
     for name, value, bits in (('index', index, 40), ('seed', seed, 32), ('visit', visit, 16)):
         if not 0 <= value < 2 ** bits: raise ValueError(f'{name} must be in [0, 2**{bits}), got {value!r}')
-    code, resolved, group, text_cfg = SPLITS[split], [], -1, cfg
+    code, resolved, group, text_cfg, phrases, streams = SPLITS[split], [], -1, cfg, None, None
     if split == 'swap':
-        group, member = divmod(index, cfg.swap_findings)
-        key, study = (seed, code, group), member
-        rng = _rng(*key, 0, 0)                   # the group's patient first, then its findings
-        patient, specs = draw_patient(rng), swap_specs(cfg, rng, member)
-        text_cfg = replace(cfg, p_omit=0.0, p_uncertain=0.0)
+        key, group, member, patient, specs, phrases, streams = _swap_member(cfg, seed, code, index)
+        study, text_cfg = 0, replace(cfg, p_omit=0.0, p_uncertain=0.0)   # one study stream for the whole group
         patient_id, study_id = f'swap-{seed}-{group}', f'swap-{seed}-{group}-m{member}'
     else:
         key, study = (seed, code, index), visit
@@ -240,8 +248,8 @@ def make_sample(config:WorldConfig, # the world's configuration
         patient_id = f'{split}-{seed}-{index}'
         study_id = f'{patient_id}-v{visit}'
     rng = _rng(*key, study, 1)   # one stream for the study: image first, then report
-    image, anatomy, findings, devices = render_study(cfg, patient, specs, rng)
-    report, spans, tokens, (relations, negations) = write_report(findings, rng, text_cfg, resolved, devices, visit)
+    image, anatomy, findings, devices = render_study(cfg, patient, specs, rng, streams)
+    report, spans, tokens, (relations, negations) = write_report(findings, rng, text_cfg, resolved, devices, visit, phrases)
     present = {f.cls for f in findings}
     return Sample(image, anatomy, findings, report, _words(report, spans, tokens, anatomy, findings), relations,
                   negations, {c: int(c in present) for c in FINDINGS}, label_report(report), patient_id, study_id,

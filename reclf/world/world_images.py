@@ -324,7 +324,8 @@ def _devices(density, pose, p, rng, cfg):
 def render_study(cfg,      # a WorldConfig
                  patient,  # anatomy parameters from `draw_patient`
                  specs,    # findings to draw (class, side, zone, severity, subtype)
-                 rng):     # the study's random generator
+                 rng,      # the study's random generator
+                 finding_rngs=None): # one generator per finding (binding-swap groups); None: findings draw from `rng`
     "Image (H, W), anatomy masks, findings with masks and CNR, and device names for one study."
     S, pose = cfg.size, Pose(cfg.size, rng)
     cardio = [f for f in specs if f.cls == 'cardiomegaly']
@@ -333,7 +334,8 @@ def render_study(cfg,      # a WorldConfig
     density, marks = base_density(pose, patient, masks, soft)
     ctx = SimpleNamespace(pose=pose, p=patient, masks=masks, soft=soft, size=S, rng=rng, cfg=cfg, marks=marks)
     gain = rng.uniform(0.85, 1.15)
-    findings = [_draw_finding(spec, ctx, ratio, gain, density) for spec in specs]
+    own = [ctx if finding_rngs is None else SimpleNamespace(**{**vars(ctx), 'rng': r}) for r in (finding_rngs or specs)]
+    findings = [_draw_finding(spec, c, ratio, gain, density) for spec, c in zip(specs, own)]
     density += marks
     devices = _devices(density, pose, patient, rng, cfg)
     bend = rng.uniform(-0.3, 0.3)                                                    # gamma-like curve, exposure gain

@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['FINDINGS', 'ROLES', 'LUNG_ZONES', 'PLACES', 'LOCATION_PHRASES', 'NOUNS', 'DESCRIPTORS', 'NEGATED_NOUNS',
            'SEVERITY_WORDS', 'UNGROUNDED', 'DEVICE_SENTENCES', 'INDICATIONS', 'EXAMINATIONS', 'NORMAL_IMPRESSIONS',
-           'ReportWriter', 'write_report']
+           'ReportWriter', 'group_phrases', 'write_report']
 
 # %% ../../nbs/00b_world_reports.ipynb #7e18ca6e
 import re
@@ -108,9 +108,17 @@ def _wrap(text, width=78):
     return '\n'.join(lines)
 
 # %% ../../nbs/00b_world_reports.ipynb #ea3d23fd
+_NOT_FOR_EFFUSION = ('lobe', 'zone', 'lung')   # effusions avoid the lobe, zone and lung phrases
+
+def _fits(text, cls):
+    "Whether a location phrase may describe a finding of class `cls`."
+    return cls != 'effusion' or not any(w in text for w in _NOT_FOR_EFFUSION)
+
 class ReportWriter:
     "Writes one report as sentences of annotated tokens; `rng` is the report's own random stream."
-    def __init__(self, rng): self.rng, self.n_mentions = rng, 0
+    def __init__(self, rng,
+                 phrases=None): # place -> (text, kind): one fixed phrase per place (binding-swap groups); None: drawn per mention
+        self.rng, self.n_mentions, self.phrases = rng, 0, phrases
 
     def pick(self, options): return options[int(self.rng.integers(len(options)))]
     def coin(self, p): return self.rng.random() < p
@@ -120,14 +128,21 @@ class ReportWriter:
 
     def location(self, side, zone, **kw):
         "Tokens of one surface phrase for (side, zone) and the way it attaches ('a' before the noun, 'n' after)."
-        phrases = LOCATION_PHRASES[(side, zone)]
-        if kw.get('cls') == 'effusion': phrases = [p for p in phrases if not any(w in p[0] for w in ('lobe', 'zone', 'lung'))]
+        if self.phrases is not None:
+            text, kind = self.phrases[(side, zone)]
+            return _ws(text, 'location', place=(side, zone), **kw), kind
+        phrases = [p for p in LOCATION_PHRASES[(side, zone)] if _fits(p[0], kw.get('cls'))]
         if not phrases: return [], 'a'
         text, kind = self.pick(phrases)
         if kind == 'b': kind = 'a' if self.coin(0.6) else 'n'
         return _ws(text, 'location', place=(side, zone), **kw), kind
 
 # %% ../../nbs/00b_world_reports.ipynb #c31d6a3e
+def _preposition(text):
+    "The preposition before a location phrase used after the noun: 'in', 'at the' or 'in the'."
+    words = text.split()
+    return 'in' if words[0] == 'both' else ('at the' if words[-1] in ('base', 'apex', 'angle') else 'in the')
+
 @patch
 def mention(self:ReportWriter, f, unc=False, fid=None, severity=True, located=True, clause=False):
     "A positive (or hedged) mention of finding `f`: [severity] [location] noun, or noun in the location."
@@ -147,8 +162,7 @@ def mention(self:ReportWriter, f, unc=False, fid=None, severity=True, located=Tr
     located = located and not (cls == 'edema' and self.coin(0.5))
     loc, kind = self.location(f.side, f.zone, **kw) if located else ([], 'a')
     if kind == 'a': return sev + loc + nouns
-    prep = 'in' if loc[0][0] == 'both' else ('at the' if loc[-1][0] in ('base', 'apex', 'angle') else 'in the')
-    return sev + nouns + _ws(prep) + loc
+    return sev + nouns + _ws(_preposition(' '.join(t[0] for t in loc))) + loc
 
 # %% ../../nbs/00b_world_reports.ipynb #494f8718
 @patch
@@ -192,12 +206,25 @@ def positive(self:ReportWriter, f):
 @patch
 def pair(self:ReportWriter, f, g):
     "Two findings in one sentence (the binding of each disease to its place is in the word order)."
-    if {f.cls, g.cls} == {'effusion', 'atelectasis'} and f.side == g.side:
+    if self.phrases is None and {f.cls, g.cls} == {'effusion', 'atelectasis'} and f.side == g.side:
         eff, atel = (f, g) if f.cls == 'effusion' else (g, f)
         kw = dict(fid=atel.id, m=self.new_mention(), cls='atelectasis')
         return self.mention(eff) + _ws(self.pick(('and', 'with'))) + [_t('adjacent', 'location', place=(atel.side, atel.zone), **kw),
                                                                         _t('atelectasis', 'disease', **kw)]
     return self.mention(f) + [_t('and')] + self.mention(g)
+
+# %% ../../nbs/00b_world_reports.ipynb #d05ae30a
+def group_phrases(places,  # the group's canonical places (side, zone), in a fixed order
+                  classes, # the group's finding classes (effusions avoid lobe, zone and lung phrases)
+                  rng):    # the group's random stream (the same for every member)
+    "One surface phrase per place, all attached the same way: place -> (text, kind), kind 'a' or 'n'."
+    def options(place, kind, prep):
+        return [t for t, k in LOCATION_PHRASES[place] if k in (kind, 'b') and all(_fits(t, c) for c in classes)
+                and (kind == 'a' or _preposition(t) == prep)]
+    after = [p for p in ('in the', 'at the') if all(options(pl, 'n', p) for pl in places)]
+    kind, prep = ('n', after[int(rng.integers(len(after)))]) if after and rng.random() >= 0.6 else ('a', None)
+    if not all(options(pl, kind, prep) for pl in places): raise ValueError(f'no common phrase form for places {places}')
+    return {pl: (options(pl, kind, prep)[int(rng.integers(len(options(pl, kind, prep))))], kind) for pl in places}
 
 # %% ../../nbs/00b_world_reports.ipynb #c97dfe44
 @patch
@@ -383,9 +410,10 @@ def write_report(findings,      # the study's findings (id, cls, side, zone, sev
                  cfg,           # a WorldConfig (or anything with its report fields)
                  resolved=(),   # findings of the prior study that are gone (follow-ups)
                  devices=(),    # support devices drawn in the image
-                 visit=0):      # follow-up number (0 = first study)
+                 visit=0,       # follow-up number (0 = first study)
+                 phrases=None): # place -> (text, kind) fixed for every mention (binding-swap groups, `group_phrases`)
     "Report text in MIMIC layout, one ground-truth token per `\\w+` run, relation edges and negation edges."
-    w = ReportWriter(rng)
+    w = ReportWriter(rng, phrases)
     body, impression = w.findings_section(findings, cfg, resolved, devices, visit)
     temporal_said = visit > 0 or any(t[1] == 'temporal' for s in body for t in s)
     comparison = w.pick(('___.', 'Chest radiograph ___.', 'Chest radiographs ___ and ___.', 'Prior study from ___.')) \
