@@ -51,6 +51,17 @@ class _ModelFields:
     group_reports: int | None = None # reports per length group of the local scores (0: one group); None: 4 on the CPU, 0 on a GPU
     lambda_local: float = 1.0        # weight of the local loss
     tau_local: float = 0.1           # temperature of the local score
+    tau_global: float = 0.07         # initial global temperature (lesson 04); strictly inside (0.01, 1) when learnt
+    learn_tau_global: bool = True    # learn the global temperature (False: fixed at tau_global)
+    attention: str = 'single'        # word-to-region attention: 'single' softmax or GLoRIA's 'gloria' double softmax (lesson 05)
+    gamma1: float = 4.0              # sharpness of the word-to-region attention (GLoRIA's gamma_1)
+    gamma2: float = 5.0              # sharpness of the gloria pooling's log-sum-exp (GLoRIA's gamma_2)
+    gamma3: float = 10.0             # scale of the gloria pooling's logits (GLoRIA's gamma_3)
+    spatial_prior: bool = True       # SRM edge prior from the overlap of two words' attention maps (lesson 06)
+    semantic_prior: bool = False     # SRM edge prior from the affinity of two words' features
+    global_node_norm: bool = True    # SRM's global node from normalised global features (False: models trained before that fix)
+    irm_norm: str = 'layer'          # IRM's normalisation of importance logits: 'layer' (per pair), 'batch' (SGRAF) or 'none' (lesson 07)
+    irm_mode: str = 'sigmoid'        # IRM's weights: 'sigmoid' then L1 normalisation, or 'softmax'
     dropout: float = 0.1             # dropout in the small BERT
 
 
@@ -85,8 +96,10 @@ class TrainConfig(_OptimFields, _ModelFields, _DataFields):
 
 # %% ../../nbs/09a_config.ipynb #809aa4f9
 _CHOICES = dict(data=('synthetic', 'mimic'), world=('easy', 'hard'), method=METHODS,
-                image_arch=('small_cnn', 'resnet18', 'resnet50'), text_pooling=('auto', 'cls', 'mean'), image_norm=('batch', 'group'), precision=('auto', 'fp32', 'bf16', 'fp64'))
-_POSITIVE = ('image_size', 'max_length', 'batch_size', 'steps', 'dim', 'match_dim', 'lr', 'text_layers', 'text_hidden')
+                image_arch=('small_cnn', 'resnet18', 'resnet50'), text_pooling=('auto', 'cls', 'mean'), image_norm=('batch', 'group'), precision=('auto', 'fp32', 'bf16', 'fp64'),
+                attention=('single', 'gloria'), irm_norm=('layer', 'batch', 'none'), irm_mode=('sigmoid', 'softmax'))
+_POSITIVE = ('image_size', 'max_length', 'batch_size', 'steps', 'dim', 'match_dim', 'lr', 'text_layers', 'text_hidden',
+             'gamma1', 'gamma2', 'gamma3', 'tau_global')
 
 def _validate(config: TrainConfig):
     for name, choices in _CHOICES.items():
@@ -103,6 +116,8 @@ def _validate(config: TrainConfig):
     if config.data == 'mimic' and not config.data_root: raise ValueError("data_root is required when data='mimic'")
     if not 0 <= config.swap_fraction < 1: raise ValueError(f'swap_fraction must be in [0, 1), got {config.swap_fraction!r}')
     if config.swap_fraction and config.data != 'synthetic': raise ValueError('swap_fraction > 0 needs the synthetic world (data=synthetic)')
+    if config.learn_tau_global and not 0.01 < config.tau_global < 1.0: raise ValueError(f'tau_global must lie strictly inside (0.01, 1) when learnt, got {config.tau_global!r}')
+    if not config.learn_tau_global and not 0.01 <= config.tau_global <= 1.0: raise ValueError(f'tau_global must lie in [0.01, 1], got {config.tau_global!r}')
     return config
 
 # %% ../../nbs/09a_config.ipynb #a701b8ae
