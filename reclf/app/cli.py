@@ -146,7 +146,7 @@ def _plain(value):
     return float(value) if isinstance(value, (int, float)) else repr(value)
 
 def cmd_evaluate(args) -> int:
-    "Evaluate a checkpoint: validation figures on held-out synthetic pairs, or downstream tasks (lessons 10-13)."
+    "Evaluate a checkpoint: validation figures on held-out synthetic pairs, or the downstream tasks."
     from reclf.train.evaluation import evaluate, downstream_table, run_downstream, task_runner
     from reclf.train.training import load_trained, make_world, pick_device
     device = pick_device(args.device)
@@ -180,10 +180,10 @@ def cmd_evaluate(args) -> int:
 def add_evaluate(sub):
     evaluate = sub.add_parser('evaluate', help='evaluate a checkpoint: validation figures or the downstream tasks',
         description='Evaluate a checkpoint written by `reclf train`. --task validation (default): in-batch retrieval '
-                    'Recall@1 and the grounding pointing game on held-out synthetic pairs. --task zero-shot (lesson 10: '
+                    'Recall@1 and the grounding pointing game on held-out synthetic pairs. --task zero-shot ('
                     'prompts per class, accuracy, macro-F1, AUC), probe (lesson 11: logistic regression on frozen '
-                    'features with 1/10/100% of the labels, AUC), retrieval (lesson 12: Precision@K, Recall@K, '
-                    'swap-group Recall@1), segmentation (lesson 13: a U-Net decoder on the encoder, Dice with 1/10/100% '
+                    'features with 1/10/100% of the labels, AUC), retrieval (Precision@K, Recall@K, '
+                    'swap-group Recall@1), segmentation (a U-Net decoder on the encoder, Dice with 1/10/100% '
                     'of the masks) or all. Each downstream number comes with its seed, a random-init floor and chance.',
         epilog='Example: reclf evaluate runs/demo/last.pt --task zero-shot --out outputs/eval; real data: '
                'reclf evaluate ckpt.pt --task probe --data chexpert --data-root /data/CheXpert-v1.0-small --out outputs/eval')

@@ -235,7 +235,7 @@ DOWNSTREAM_TASKS = {'zero-shot': ('reclf.tasks.zero_shot', 'run_zero_shot'), 'pr
          'retrieval': ('reclf.tasks.retrieval', 'run_retrieval'), 'segmentation': ('reclf.tasks.segmentation', 'run_segmentation')}
 
 def task_runner(name: str):
-    "The `run_<task>` function of a downstream lesson (10-13), and the `data` values it accepts."
+    "The `run_<task>` function of a downstream lesson, and the `data` values it accepts."
     import importlib
     if name not in DOWNSTREAM_TASKS: raise ValueError(f"task must be one of {tuple(DOWNSTREAM_TASKS)}, got {name!r}")
     module = importlib.import_module(DOWNSTREAM_TASKS[name][0])
