@@ -171,8 +171,8 @@ def cmd_evaluate(args) -> int:
     print(table)
     if out:
         (out / 'evaluation.json').write_text(json.dumps(results, indent=1, default=_plain) + '\n')
-        (out / 'evaluation.md').write_text(f'# Evaluation of `{args.checkpoint}`\n\n{table}\n')
-        print(f'\nwrote {out / "evaluation.json"} and {out / "evaluation.md"}')
+        (out / 'table.md').write_text(f'# Evaluation of `{args.checkpoint}`\n\n{table}\n')
+        print(f'\nwrote {out / "evaluation.json"} and {out / "table.md"}')
     if args.json: Path(args.json).write_text(json.dumps(results, indent=1, default=_plain) + '\n')
     return 0
 
@@ -200,7 +200,7 @@ def add_evaluate(sub):
     evaluate.add_argument('--split', default='valid', help='validation only: world split (default: valid; also test, test_decorrelated)')
     evaluate.add_argument('--batch-size', type=int, default=32, help='validation only: batch for in-batch retrieval (default: 32)')
     evaluate.add_argument('--device', default='auto', help='auto, cpu, cuda, mps (default: auto)')
-    evaluate.add_argument('--out', help='write evaluation.json and evaluation.md into this folder')
+    evaluate.add_argument('--out', help='write evaluation.json and the markdown table (table.md, as in the lessons) into this folder')
     evaluate.add_argument('--json', help='also write the results to this JSON file')
     evaluate.add_argument('--no-progress', action='store_true', help='no progress bars')
     evaluate.set_defaults(func=cmd_evaluate)
