@@ -210,16 +210,20 @@ def cmd_demo(args) -> int:
     "The CPU demo on the built-in synthetic world."
     from reclf.train.config import parse_overrides
     from reclf.app.demo import run_demo
-    run_demo(args.out, args.preset, parse_overrides(args.set), seed=args.seed)
+    from reclf.app.demo import DEMO_TASKS
+    run_demo(args.out, args.preset, parse_overrides(args.set), seed=args.seed, tasks=None if args.no_tasks else DEMO_TASKS)
     return 0
 
 @subcommand
 def add_demo(sub):
     demo = sub.add_parser('demo', help='the CPU demo: pretrain on the synthetic world, evaluate, write a report',
                           description='Render the world, pretrain reclf on CPU (~10 minutes with the demo preset), '
-                                      'evaluate before and after, and write outputs/demo/report.md with figures.')
+                                      'evaluate before and after, run the four downstream tasks (zero-shot, probe, retrieval, '
+                                      'segmentation) on the trained model and a random-init floor, and write '
+                                      'outputs/demo/report.md with figures.')
     demo.add_argument('--out', default='outputs/demo', help='output folder (default: outputs/demo)')
     demo.add_argument('--preset', default='demo', choices=('tiny', 'demo'), help='training preset (default: demo; tiny takes seconds)')
     demo.add_argument('--set', action='append', default=[], metavar='KEY=VALUE', help='override a training field')
     demo.add_argument('--seed', type=int, default=0, help='seed (default: 0)')
+    demo.add_argument('--no-tasks', action='store_true', help='skip the downstream tasks (about two minutes of the demo)')
     demo.set_defaults(func=cmd_demo)

@@ -10,11 +10,12 @@ import platform
 import time
 from pathlib import Path
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 
 from ..train.config import preset
-from ..train.evaluation import evaluate, validation_loader
+from ..train.evaluation import DOWNSTREAM_TASKS, evaluate, run_downstream, validation_loader
 from ..method.model import explain
 from ..data.tokenizer import gt_to_tokenized
 from ..method.semantic_relation import draw_relation_graph, relation_matrix
@@ -23,8 +24,9 @@ from ..train.training import Trainer, make_world, plot_history
 from ..world.world_views import FIGURE_WIDTH, figure_style
 
 # %% auto #0
-__all__ = ['REPRODUCE', 'pick_pair', 'explain_pair', 'finding_words', 'attention_spread', 'word_map_spread', 'attention_figure',
-           'save_pair_figures', 'results_table', 'spread_table', 'cost_lines', 'write_report', 'run_demo']
+__all__ = ['DEMO_TASKS', 'HEADLINE', 'REPRODUCE', 'pick_pair', 'explain_pair', 'finding_words', 'attention_spread',
+           'word_map_spread', 'attention_figure', 'save_pair_figures', 'run_demo_tasks', 'headline_lines', 'task_table',
+           'plot_tasks', 'save_task_figures', 'results_table', 'spread_table', 'cost_lines', 'write_report', 'run_demo']
 
 # %% ../../nbs/98_demo.ipynb #58d8b14f
 def pick_pair(world, split: str = 'valid', n: int = 64) -> int:
@@ -126,6 +128,90 @@ def save_pair_figures(pair: dict, out: Path) -> list[Path]:
         fig.tight_layout(); save(fig, 'irm_weights.png')
     return paths
 
+# %% ../../nbs/98_demo.ipynb #29617f39
+DEMO_TASKS = dict(n=200, seeds=(0,), options={      # run_downstream's n, seeds and per-task options, demo-sized
+    'zero-shot': dict(k=5),
+    'probe': dict(n_train=1000, n_valid=200, fractions=(0.1, 1.0)),
+    'retrieval': dict(),
+    'segmentation': dict(protocols=('frozen',), fractions=(0.1, 1.0), n_train=500, n_valid=100, steps=150)})
+
+def run_demo_tasks(model, tokenizer, config, tasks: dict = DEMO_TASKS, progress: bool = True) -> dict:
+    "Every downstream task on `model` and on a seeded random-init copy (the floor): `run_downstream`'s rows and extras."
+    return run_downstream(model.eval(), tokenizer, config, tuple(DOWNSTREAM_TASKS), seeds=tasks['seeds'], n=tasks['n'],
+                          progress=progress, options=tasks['options'])
+
+# %% ../../nbs/98_demo.ipynb #f7b7ce73
+HEADLINE = (   # (task, setting, metric) of the report's lines; sets named 'decorrelated' are left to results.json
+    ('zero-shot', 'held-out, global', 'accuracy'), ('zero-shot', 'held-out, combined', 'accuracy'),
+    ('probe', '10% labels, global', 'mean AUROC findings'), ('probe', '100% labels, global', 'mean AUROC findings'),
+    ('probe', '100% labels, regions mean', 'mean laterality AUROC'),
+    ('retrieval', 'image->text, global', 'P@5'), ('retrieval', 'text->image, global', 'P@5'),
+    ('retrieval', 'image->text, global', 'R@1'), ('retrieval', 'image->text, global', 'R@10'), ('retrieval', 'image->text, local', 'R@1'),
+    ('segmentation', 'frozen, 10% masks', 'Dice pneumothorax'), ('segmentation', 'frozen, 100% masks', 'Dice pneumothorax'),
+    ('segmentation', 'frozen, 10% masks', 'Dice consolidation'), ('segmentation', 'frozen, 100% masks', 'Dice consolidation'))
+
+def headline_lines(rows: list, headline=HEADLINE) -> list:
+    "[(task, data, setting, metric, {encoder: mean over seeds}, chance)] for the rows `headline` names, in its order."
+    groups = {}
+    for r in rows:
+        key = (r['task'], r['setting'], r['metric'])
+        if key in headline and 'decorrelated' not in r['dataset']:
+            groups.setdefault((headline.index(key), r['dataset']) + key, []).append(r)
+    return [(task, data, setting, metric, {e: float(np.mean([r['value'] for r in rs if r['encoder'] == e])) for e in dict.fromkeys(r['encoder'] for r in rs)},
+             float(np.mean([r['chance'] for r in rs]))) for (_, data, task, setting, metric), rs in sorted(groups.items())]
+
+def task_table(rows: list, headline=HEADLINE) -> str:
+    "Markdown: task | data | setting | metric | random init | pretrained | chance, for the headline lines."
+    lines = ['| task | data | setting | metric | random init | pretrained | chance |', '|' + ' --- |' * 7]
+    for task, data, setting, metric, by, chance in headline_lines(rows, headline):
+        cell = lambda e: f'{by[e]:.3f}' if e in by else '-'
+        lines.append(f"| {task} | {data} | {setting} | {metric} | {cell('random init')} | {cell('pretrained')} | {chance:.3f} |")
+    return '\n'.join(lines)
+
+# %% ../../nbs/98_demo.ipynb #0fca58c1
+def plot_tasks(rows: list, headline=HEADLINE, fig=None):
+    "One panel per task, stacked: random-init and pretrained bars per headline line, chance as a black tick."
+    from matplotlib.figure import Figure
+    lines = headline_lines(rows, headline)
+    tasks = list(dict.fromkeys(l[0] for l in lines))
+    sizes = [sum(l[0] == t for l in lines) for t in tasks]
+    fig = fig or Figure(figsize=(FIGURE_WIDTH, 1.0 + 0.32 * len(lines) + 0.45 * len(tasks)), layout='constrained')
+    axes = fig.subplots(len(tasks), 1, squeeze=False, sharex=True, gridspec_kw=dict(height_ratios=sizes))[:, 0]
+    for ax, task in zip(axes, tasks):
+        mine = [l for l in lines if l[0] == task]
+        y = np.arange(len(mine))
+        for dy, (encoder, colour) in zip((0.2, -0.2), (('random init', '0.65'), ('pretrained', 'C0'))):
+            ax.barh(y + dy, [l[4].get(encoder, np.nan) for l in mine], height=0.38, color=colour, label=encoder)
+        ax.scatter([l[5] for l in mine], y, marker='|', s=250, color='black', label='chance', zorder=3)
+        ax.set_yticks(y, [f'{l[1]}: {l[2]}, {l[3]}' for l in mine]); ax.set_ylim(len(mine) - 0.5, -0.5)
+        ax.set_title(task, loc='left'); ax.set_xlim(0, 1)
+    axes[-1].set_xlabel("value of each line's metric (all lie in [0, 1])")
+    fig.legend(*axes[0].get_legend_handles_labels(), loc='outside upper right', ncols=3)
+    fig.suptitle('Downstream tasks: random-init floor (grey), pretrained (blue), chance (tick)', x=0.02, ha='left')
+    return fig
+
+# %% ../../nbs/98_demo.ipynb #10d0fab4
+def save_task_figures(tasks: dict, world, out: Path) -> list[Path]:
+    "tasks.png, zero_shot_confusion.png and segmentation.png (where the records allow) into `out`."
+    from reclf.tasks.zero_shot import plot_confusions
+    from reclf.tasks.segmentation import plot_predictions
+    paths, extra = [], tasks['extra']
+    def save(fig, name): fig.savefig(out / name); paths.append(out / name)
+    save(plot_tasks(tasks['rows']), 'tasks.png')
+    zero = {e: extra[f'zero-shot/{e}']['tasks']['synth-5x200'] for e in ('random init', 'pretrained') if f'zero-shot/{e}' in extra}
+    setting = 'held-out, combined'
+    if zero and all(setting in z['confusion'] for z in zero.values()):
+        names = next(iter(zero.values()))['classes']
+        save(plot_confusions({e: z['confusion'][setting] for e, z in zero.items()}, names,
+                             f'Zero-shot Synth-5x200 ({setting} prompts): rows the true class'), 'zero_shot_confusion.png')
+    runs = [r for e in ('random init', 'pretrained') for r in extra.get(f'segmentation/{e}', {}).get('runs', [])]
+    if runs:
+        fraction, classes = max(r['fraction'] for r in runs), extra['segmentation/pretrained']['classes']
+        save(plot_predictions(world, runs, classes, fraction, seed=runs[0]['seed'],
+                              title=f'Segmentation, frozen encoder, {fraction:.0%} of the masks: predicted (filled) and true (outlined)'),
+             'segmentation.png')
+    return paths
+
 # %% ../../nbs/98_demo.ipynb #61fa27e2
 _ROWS = [('in-batch Recall@1, global score', 'recall_global', 'recall_chance'),
          ('in-batch Recall@1, local score', 'recall_local', 'recall_chance'),
@@ -157,7 +243,8 @@ def spread_table(before: dict, after: dict) -> str:
 def cost_lines(config, summary: dict, seconds: float) -> str:
     "Markdown bullets: training time and rate, the whole demo's time, peak memory, device and machine."
     rate = summary['step'] * config.batch_size / summary['seconds']
-    return (f"- training: {summary['seconds']:.0f} s ({rate:.1f} pairs/s); whole demo: {seconds:.0f} s\n"
+    tasks = f"; downstream tasks (both encoders): {summary['downstream_seconds']:.0f} s" if 'downstream_seconds' in summary else ''
+    return (f"- training: {summary['seconds']:.0f} s ({rate:.1f} pairs/s){tasks}; whole demo: {seconds:.0f} s\n"
             f"- peak resident memory: {summary['peak_rss_mib']:.0f} MiB; device: {summary.get('device', 'cpu')}; "
             f"machine: {platform.machine()}, {torch.get_num_threads()} torch threads")
 
@@ -168,8 +255,17 @@ reclf evaluate runs/demo/last.pt              # the validation table of a checkp
 ```"""
 
 # %% ../../nbs/98_demo.ipynb #4257a2a0
-def write_report(out: Path, config, summary: dict, before: dict, after: dict, spread: dict, figures: list, seconds: float) -> Path:
-    "Write report.md into `out`: results, word-map spread, cost, figures and the commands that reproduce them."
+def write_report(out: Path, config, summary: dict, before: dict, after: dict, spread: dict, figures: list, seconds: float,
+                 tasks: dict | None = None) -> Path:   # `run_demo_tasks`' result, or None
+    "Write report.md into `out`: results, word-map spread, downstream tasks, cost, figures and the commands that reproduce them."
+    downstream = '' if tasks is None else f"""## Downstream tasks: random-init floor and pretrained encoder
+
+Lessons 10-13's tasks, demo-sized (n = {tasks['settings']['n']}: images per class in zero-shot, images per test set in the
+other tasks; seeds {list(tasks['settings']['seeds'])}; settings in `results.json`); the floor is a randomly initialised copy of the model. Headline lines (every row is in `results.json`):
+
+{task_table(tasks['rows'])}
+
+"""
     figs = '\n\n'.join(f'![{p.stem}]({p.relative_to(out)})' for p in figures)
     text = f"""# reclf demo report
 
@@ -189,7 +285,7 @@ map, 1: no region in common), over {spread['n']} held-out reports:
 
 {spread_table(spread['before'], spread['after'])}
 
-## Cost
+{downstream}## Cost
 
 {cost_lines(config, summary, seconds)}
 
@@ -206,32 +302,41 @@ map, 1: no region in common), over {spread['n']} held-out reports:
 
 # %% ../../nbs/98_demo.ipynb #c5150fd5
 def run_demo(out='outputs/demo', preset_name: str = 'demo', overrides: dict | None = None, seed: int = 0,
-             progress: bool = True) -> Path:
-    "Render the world, pretrain, evaluate before and after, save figures and write report.md; returns its path."
+             progress: bool = True,
+             tasks: dict | None = DEMO_TASKS) -> Path:   # downstream sizes (`DEMO_TASKS`); None: no downstream tasks
+    "Render the world, pretrain, evaluate before and after, run the downstream tasks, save figures, write report.md."
     import matplotlib.pyplot as plt
     from reclf.world.world_views import write_world_samples
     figure_style()
     start, out = time.perf_counter(), Path(out)
     config = preset(preset_name, out_dir=str(out / 'run'), seed=seed, **(overrides or {}))
     world = make_world(config)
-    print(f'[1/4] rendering the {config.world} world ->', out / 'world')
+    print(f'[1/5] rendering the {config.world} world ->', out / 'world')
     write_world_samples(world.samples('train', 8), out / 'world')
     trainer = Trainer(config, progress=progress)
-    print(f'[2/4] validating the untrained model on {config.valid_size} held-out pairs')
+    print(f'[2/5] validating the untrained model on {config.valid_size} held-out pairs')
     args = (world, trainer.tokenizer, 'valid', config.valid_size, min(config.batch_size, config.valid_size), config.max_length)
     before = evaluate(trainer.model, *args)
     n_spread = min(64, config.valid_size)                            # reports for the word-map spread
     spread = dict(n=n_spread, before=word_map_spread(trainer.model, world, trainer.tokenizer, n_spread, max_length=config.max_length))
-    print(f'[3/4] pretraining {config.method} for {config.steps} steps on {trainer.device}')
+    print(f'[3/5] pretraining {config.method} for {config.steps} steps on {trainer.device}')
     summary = dict(trainer.fit(), device=str(trainer.device), preset=preset_name)
     after = {k: summary[k] for k in before if k in summary}          # the trainer's final validation
     if 'recall_global' not in after: after = evaluate(trainer.model, *args)   # the run was stopped early: validate now
     spread['after'] = word_map_spread(trainer.model, world, trainer.tokenizer, n_spread, max_length=config.max_length)
-    print('[4/4] writing figures and the report')
+    downstream = None
+    if tasks is not None:
+        print(f"[4/5] downstream tasks on the trained model and a random-init copy ({tasks['n']} images per set)")
+        clock = time.perf_counter()
+        downstream = run_demo_tasks(trainer.model, trainer.tokenizer, config, tasks, progress) | dict(settings=tasks)
+        summary['downstream_seconds'] = time.perf_counter() - clock
+    print('[5/5] writing figures and the report')
     fig = plot_history(out / 'run'); fig.savefig(out / 'curves.png'); plt.close(fig)
     pair = explain_pair(trainer.model, world, trainer.tokenizer, pick_pair(world), max_length=config.max_length)
-    figures = [out / 'curves.png'] + save_pair_figures(pair, out)
-    report = write_report(out, config, summary, before, after, spread, figures, time.perf_counter() - start)
-    (out / 'results.json').write_text(json.dumps(dict(before=before, after=after, spread=spread, summary=summary), indent=1) + '\n')
+    figures = [out / 'curves.png'] + save_pair_figures(pair, out) + (save_task_figures(downstream, world, out) if downstream else [])
+    report = write_report(out, config, summary, before, after, spread, figures, time.perf_counter() - start, downstream)
+    record = dict(before=before, after=after, spread=spread, summary=summary)
+    if downstream: record['downstream'] = dict(rows=downstream['rows'], settings=tasks)
+    (out / 'results.json').write_text(json.dumps(record, indent=1) + '\n')
     print(f'wrote {report} in {time.perf_counter() - start:.0f} s')
     return report

@@ -21,16 +21,17 @@ METHODS = ('convirt', 'gloria', 'mgca_weights', 'reclf_mean', 'reclf_srm', 'recl
 @dataclass
 class _DataFields:
     "The data of a run (a part of `TrainConfig`)."
-    data: str = 'synthetic'          # 'synthetic' (the course world) or 'mimic' (a MIMIC-CXR-JPG root)
-    data_root: str | None = None     # folder of a real dataset (for data='mimic')
+    data: str = 'synthetic'          # 'synthetic' (the course world), 'mimic' (a MIMIC-CXR-JPG root) or 'iu_xray' (an IU X-ray / Open-i root)
+    data_root: str | None = None     # folder of a real dataset (for data='mimic' or 'iu_xray')
     world: str = 'hard'              # synthetic world configuration: 'easy' or 'hard'
     image_size: int = 128            # side of the square network input, px
-    max_length: int = 64             # tokens per report, special tokens included
+    max_length: int = 64             # tokens per report, special tokens included (cut at the last whole word; the run prints what it cuts)
     train_size: int = 8_000          # synthetic training pairs, rendered once and cached (ignored for real data)
     valid_size: int = 256            # held-out pairs for periodic validation
     flip: bool = True                # horizontal flip with the left/right swap in the text
     swap_fraction: float = 0.0       # share of each batch made of whole binding-swap groups (binding pressure, lesson 09e); 0 = off
-    tokenizer: str | None = None     # path to a Hugging Face tokenizer; None = the course tokenizer
+    tokenizer: str | None = None     # None: 'course' for synthetic data, 'reports' for real data; or 'course', 'reports' (WordPiece learnt from the run's training captions, kept in <out_dir>/tokenizer), or a tokenizer folder (e.g. a pretrained BERT's)
+    vocab_size: int = 8000           # vocabulary size of a 'reports' tokenizer (an upper bound)
 
 
 # %% ../../nbs/09a_config.ipynb #f0239901
@@ -95,10 +96,10 @@ class TrainConfig(_OptimFields, _ModelFields, _DataFields):
 
 
 # %% ../../nbs/09a_config.ipynb #809aa4f9
-_CHOICES = dict(data=('synthetic', 'mimic'), world=('easy', 'hard'), method=METHODS,
+_CHOICES = dict(data=('synthetic', 'mimic', 'iu_xray'), world=('easy', 'hard'), method=METHODS,
                 image_arch=('small_cnn', 'resnet18', 'resnet50'), text_pooling=('auto', 'cls', 'mean'), image_norm=('batch', 'group'), precision=('auto', 'fp32', 'bf16', 'fp64'),
                 attention=('single', 'gloria'), irm_norm=('layer', 'batch', 'none'), irm_mode=('sigmoid', 'softmax'))
-_POSITIVE = ('image_size', 'max_length', 'batch_size', 'steps', 'dim', 'match_dim', 'lr', 'text_layers', 'text_hidden',
+_POSITIVE = ('image_size', 'max_length', 'vocab_size', 'batch_size', 'steps', 'dim', 'match_dim', 'lr', 'text_layers', 'text_hidden',
              'gamma1', 'gamma2', 'gamma3', 'tau_global')
 
 def _validate(config: TrainConfig):
@@ -113,7 +114,7 @@ def _validate(config: TrainConfig):
     if not 0 <= config.dropout < 1: raise ValueError(f'dropout must be in [0, 1), got {config.dropout!r}')
     if config.chunk_pairs is not None and config.chunk_pairs < 1: raise ValueError(f'chunk_pairs must be >= 1 or None, got {config.chunk_pairs!r}')
     if config.group_reports is not None and config.group_reports < 0: raise ValueError(f'group_reports must be >= 0 or None, got {config.group_reports!r}')
-    if config.data == 'mimic' and not config.data_root: raise ValueError("data_root is required when data='mimic'")
+    if config.data != 'synthetic' and not config.data_root: raise ValueError(f"data_root is required when data={config.data!r}")
     if not 0 <= config.swap_fraction < 1: raise ValueError(f'swap_fraction must be in [0, 1), got {config.swap_fraction!r}')
     if config.swap_fraction and config.data != 'synthetic': raise ValueError('swap_fraction > 0 needs the synthetic world (data=synthetic)')
     if config.learn_tau_global and not 0.01 < config.tau_global < 1.0: raise ValueError(f'tau_global must lie strictly inside (0.01, 1) when learnt, got {config.tau_global!r}')

@@ -256,7 +256,7 @@ def run_downstream(model, tokenizer, config,  # the trained model, its tokenizer
         for encoder, m in encoders:
             result = run(m, tokenizer, config, data=data, data_root=data_root, seeds=tuple(seeds), n=n, encoder=encoder,
                          progress=progress, **(options or {}).get(name, {}))
-            rows += result['rows']
+            rows += [r for r in result['rows'] if r not in rows]   # encoder-free baselines (e.g. the mean mask) once
             extra[f'{name}/{encoder}'] = {k: v for k, v in result.items() if k != 'rows'}
     return dict(rows=rows, extra=extra)
 

@@ -11,6 +11,7 @@ import json
 import math
 import os
 import resource
+import shutil
 import signal
 import threading
 import time
@@ -29,7 +30,7 @@ from .evaluation import encode_images, encode_texts, evaluate
 from ..method.model import build_model
 from ..data.pretraining_data import CachedWorldSource, PretrainingCollate, PretrainingDataset, WorldSource
 from ..data.reports import caption
-from ..data.tokenizer import load_course_tokenizer
+from ..data.tokenizer import choose_max_length, tokenizer_for_run, truncation_report
 from ..world.synthetic_world import SyntheticWorld, WorldConfig
 from fastcore.basics import patch
 
@@ -37,8 +38,8 @@ from fastcore.basics import patch
 # %% auto #0
 __all__ = ['SWAP_TRAIN_START', 'pick_device', 'make_deterministic', 'autocast_for', 'to_device', 'cosine_schedule', 'make_world',
            'KeptPairs', 'SwapMembers', 'BindingData', 'swap_groups_per_batch', 'SwapBatchSampler', 'make_train_data',
-           'MetricLog', 'read_log', 'NonFiniteLoss', 'Trainer', 'load_trained', 'slim_checkpoint', 'plot_history',
-           'swap_group_scores', 'swap_group_recall']
+           'tokenizer_spec', 'MetricLog', 'read_log', 'NonFiniteLoss', 'Trainer', 'load_trained', 'slim_checkpoint',
+           'plot_history', 'swap_group_scores', 'swap_group_recall']
 
 # %% ../../nbs/09e_training.ipynb #b9f5dc25
 def pick_device(name: str = 'auto', info: DistInfo | None = None) -> torch.device:
@@ -141,29 +142,40 @@ class SwapBatchSampler(torch.utils.data.Sampler):
 
 # %% ../../nbs/09e_training.ipynb #93589e63
 def make_train_data(config: TrainConfig, progress: bool = False) -> PretrainingDataset | BindingData:
-    "The training pairs of a run: the cached synthetic world (with swap groups when `swap_fraction > 0`), or MIMIC-CXR-JPG."
+    "The training pairs of a run: the cached synthetic world (with swap groups when `swap_fraction > 0`), MIMIC-CXR-JPG or IU X-ray."
     load_size, flip_p = round(config.image_size * 9 / 8), 0.5 if config.flip else 0.0
     if config.data == 'synthetic':
         cached = CachedWorldSource(WorldSource(make_world(config), 'train', config.train_size), progress=progress)
         ptr = cached.arrays['report_ptr']
-        source = KeptPairs(cached, [cached.reports[ptr[i]:ptr[i + 1]] for i in range(len(cached))])
+        reports = [cached.reports[ptr[i]:ptr[i + 1]] for i in range(len(cached))]
+        source = KeptPairs(cached, reports)
         if source.dropped and progress: print(f'left out {len(source.dropped)} of {len(cached)} pairs whose report is empty after cleaning')
         pairs = PretrainingDataset(source, train=True, load_size=load_size, crop_size=config.image_size, flip_p=flip_p, seed=config.seed)
+        pairs.captions = [caption(reports[i]).text for i in source.keep]   # for the run's truncation count
         if not config.swap_fraction: return pairs
         world = make_world(config)   # swap members: augmentation seeded by the group draw (another seed than the pairs')
-        return BindingData(pairs, [PretrainingDataset(SwapMembers(world, m), train=True, load_size=load_size, crop_size=config.image_size,
+        data = BindingData(pairs, [PretrainingDataset(SwapMembers(world, m), train=True, load_size=load_size, crop_size=config.image_size,
                                                       flip_p=flip_p, seed=config.seed + 2 ** 32) for m in range(world.config.swap_findings)])
-    from reclf.data.layouts import MIMIC_LABELS, read_mimic
+        data.captions = pairs.captions
+        return data
+    from reclf.data.layouts import MIMIC_LABELS, read_iu_xray, read_mimic
     from reclf.data.readers import ANCHOR_POLICY
     from reclf.data.pretraining_data import ItemSource
-    items = read_mimic(config.data_root, strict=False)
+    if config.data == 'mimic': items, classes, policy = read_mimic(config.data_root, strict=False), MIMIC_LABELS, ANCHOR_POLICY
+    else: items, classes, policy = read_iu_xray(config.data_root, strict=False), (), None   # no labels; split seeded by patient
     print(items.log.summary())
     train = [item for item in items if item.split == 'train']
     if not train: raise ValueError(f'no training images found under data_root={config.data_root}')
-    source = KeptPairs(ItemSource(train, MIMIC_LABELS, policy=ANCHOR_POLICY), [item.report or '' for item in train])
+    source = KeptPairs(ItemSource(train, classes, policy=policy), [item.report or '' for item in train])
     print(f'left out {len(source.dropped)} of {len(train)} studies whose report is empty after cleaning')
-    return PretrainingDataset(source, train=True, load_size=load_size, crop_size=config.image_size, flip_p=flip_p,
+    data = PretrainingDataset(source, train=True, load_size=load_size, crop_size=config.image_size, flip_p=flip_p,
                               strict=False, seed=config.seed)
+    data.captions = [caption(train[i].report or '').text for i in source.keep]   # the run's tokenizer and truncation check read them
+    return data
+
+def tokenizer_spec(config: TrainConfig) -> str:
+    "The run's tokenizer setting: as configured, else 'course' for the synthetic world and 'reports' for real data."
+    return config.tokenizer or ('course' if config.data == 'synthetic' else 'reports')
 
 # %% ../../nbs/09e_training.ipynb #356af308
 class MetricLog:
@@ -197,13 +209,13 @@ class Trainer:
         if config.deterministic: make_deterministic()
         self.info = init_distributed(config.device if config.device != 'auto' else ('cuda' if torch.cuda.is_available() else 'cpu'))
         self.device = pick_device(config.device, self.info)
-        self.tokenizer = tokenizer or load_course_tokenizer(config.tokenizer)
+        self.progress = progress and self.info.is_main
+        self.train_data = train_data if train_data is not None else make_train_data(config, progress=self.progress)
+        self.tokenizer = tokenizer or self._make_tokenizer()
         torch.manual_seed(config.seed)
         self.model = (model or build_model(config, self.tokenizer)).to(self.device)
         self.dtype = torch.float64 if config.precision == 'fp64' else None   # fp64: for numerical checks only
         if self.dtype is not None: self.model.to(self.dtype)
-        self.progress = progress and self.info.is_main
-        self.train_data = train_data if train_data is not None else make_train_data(config, progress=self.progress)
         decay = [p for p in self.model.parameters() if p.ndim >= 2]
         rest = [p for p in self.model.parameters() if p.ndim < 2]
         self.optimizer = torch.optim.AdamW([dict(params=decay, weight_decay=config.weight_decay),
@@ -211,6 +223,22 @@ class Trainer:
         self.scheduler = cosine_schedule(self.optimizer, config.warmup_steps, config.steps)
         self.step, self.out_dir, self.stop_reason = 0, Path(config.out_dir), None
         self.log, self.valid_log = MetricLog(), MetricLog(name='valid')
+
+# %% ../../nbs/09e_training.ipynb #ad392f12
+@patch
+def _make_tokenizer(self: Trainer):
+    "The run's tokenizer (`tokenizer_for_run`): a 'reports' one is learnt by the main process into out_dir/tokenizer; what max_length cuts is printed."
+    cfg, texts = self.config, getattr(self.train_data, 'captions', None)
+    spec, folder, wait = tokenizer_spec(cfg), Path(cfg.out_dir) / 'tokenizer', self.info.enabled and tokenizer_spec(cfg) == 'reports'
+    if wait and not self.info.is_main: dist.barrier()                     # the main process learns it first
+    tokenizer = tokenizer_for_run(spec, folder, texts, vocab_size=cfg.vocab_size, seed=cfg.seed)
+    if wait and self.info.is_main: dist.barrier()
+    if texts and self.info.is_main:
+        cut = truncation_report(tokenizer, texts, cfg.max_length)        # warns when more than 5% of the captions lose words
+        print(f"tokenizer: {len(tokenizer)} tokens; max_length={cfg.max_length} cuts {cut['truncated']} of {cut['texts']} "
+              f"captions ({cut['fraction']:.1%}), losing {cut['words_lost']} of {cut['words']} words; "
+              f"95% of the captions fit in {choose_max_length(tokenizer, texts)} tokens")
+    return tokenizer
 
 # %% ../../nbs/09e_training.ipynb #ee636efa
 @patch
@@ -368,7 +396,7 @@ def load_trained(checkpoint, # a checkpoint written by `Trainer` (or `slim_check
     "(model, config, tokenizer) from a checkpoint, in eval mode on `device`."
     ckpt = load_checkpoint(checkpoint, map_location=device)
     config = TrainConfig(**ckpt['config'])
-    tokenizer = load_course_tokenizer(config.tokenizer)
+    tokenizer = tokenizer_for_run(tokenizer_spec(config), Path(checkpoint).parent / 'tokenizer')   # a 'reports' one lives beside the run
     model = build_model(config, tokenizer)
     model.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in ckpt['model'].items()})
     return model.to(device).eval(), config, tokenizer
@@ -380,6 +408,8 @@ def slim_checkpoint(checkpoint, # a checkpoint written by `Trainer`
     ckpt = load_checkpoint(checkpoint, map_location='cpu')
     weights = {k: v.half() if half and v.is_floating_point() else v for k, v in ckpt['model'].items()}
     save_atomic(dict(model=weights, config=ckpt['config'], step=ckpt['step']), path)
+    if (Path(checkpoint).parent / 'tokenizer').exists():                 # a learnt tokenizer travels with the weights
+        shutil.copytree(Path(checkpoint).parent / 'tokenizer', Path(path).parent / 'tokenizer', dirs_exist_ok=True)
     return Path(path)
 
 
