@@ -38,7 +38,7 @@ def explain_pair(model, world, tokenizer, index: int = 0, split: str = 'valid', 
     "A held-out pair: its sample, explanation, per word its text, role, finding and region; the relation matrix."
     loader = validation_loader(world, tokenizer, split, n=index + 1, batch_size=index + 1, max_length=max_length)
     batch = next(iter(loader))
-    b, sample = index, world.sample(split, index)
+    b, sample = batch['ids'].index(f'{split}/{index}'), world.sample(split, index)   # raises if that pair was skipped
     info = explain(model, {k: (v.to(next(model.parameters()).device) if isinstance(v, torch.Tensor) else v)
                           for k, v in batch.items()}, b)
     n, gt = info['n_words'], batch['word_gt_index'][b][:info['n_words']].tolist()
@@ -69,8 +69,8 @@ def word_map_spread(model, world, tokenizer, n: int = 64, split: str = 'valid', 
     device, sums = next(model.parameters()).device, dict(same=[], different=[])
     batch = next(iter(validation_loader(world, tokenizer, split, n=n, batch_size=n, max_length=max_length)))
     batch = {k: (v.to(device) if isinstance(v, torch.Tensor) else v) for k, v in batch.items()}
-    for b in range(n):
-        sample, info = world.sample(split, b), explain(model, batch, b)
+    for b, item_id in enumerate(batch['ids']):                       # ids, not positions: a pair may have been skipped
+        sample, info = world.sample(split, int(item_id.split('/')[-1])), explain(model, batch, b)
         gt = batch['word_gt_index'][b][:info['n_words']].tolist()
         words = [(j, sample.words[g].finding_id) for j, g in enumerate(gt) if g >= 0 and sample.words[g].finding_id >= 0
                  and sample.words[g].role in ('disease', 'location') and sample.words[g].region is not None

@@ -29,9 +29,9 @@ __all__ = ['GROUNDED_ROLES', 'DOWNSTREAM_TASKS', 'ROW_KEYS', 'validation_loader'
 # %% ../../nbs/09d_evaluation.ipynb #c43103f6
 def validation_loader(world: SyntheticWorld, tokenizer, split: str = 'valid', n: int = 256, batch_size: int = 32,
                       max_length: int = 64) -> DataLoader:
-    "Batches of `n` held-out pairs of `world` at the world's own image size (masks align with the pixels)."
+    "Batches of `n` held-out pairs of `world` at the world's own image size; a pair whose caption is empty is skipped and counted."
     size = world.config.size
-    data = PretrainingDataset(WorldSource(world, split, n), train=False, load_size=size, crop_size=size)
+    data = PretrainingDataset(WorldSource(world, split, n), train=False, load_size=size, crop_size=size, strict=False)
     return DataLoader(data, batch_size=batch_size, shuffle=False, num_workers=0,
                       collate_fn=PretrainingCollate(tokenizer, max_length=max_length))
 
@@ -96,8 +96,9 @@ def evaluate(model, world: SyntheticWorld, tokenizer, split: str = 'valid', n: i
     device = device or next(model.parameters()).device
     was_training = model.training
     model.eval()
-    recalls, attention, masks, roles, relations = dict(global_=[], local=[]), [], [], [], _Relations()
+    recalls, attention, masks, roles, relations, skipped = dict(global_=[], local=[]), [], [], [], _Relations(), 0
     for batch in validation_loader(world, tokenizer, split, n, batch_size, max_length):
+        skipped += batch['n_skipped']                                           # pairs whose caption is empty
         images = model.encode_images(batch['images'].to(device))
         reports = model.encode_reports(*(batch[k].to(device) for k in ('input_ids', 'attention_mask', 'word_ids')))
         recalls['global_'].append(recall_at_1(model.global_scores(images, reports)))
@@ -115,7 +116,7 @@ def evaluate(model, world: SyntheticWorld, tokenizer, split: str = 'valid', n: i
             if not keep: continue
             attention.append(chunk.attention[0, 0, keep].float().cpu()); masks += word_masks; roles += word_roles
     model.train(was_training)
-    out = dict(n_pairs=n, batch_size=batch_size, recall_chance=1 / batch_size,
+    out = dict(n_pairs=n - skipped, n_skipped=skipped, batch_size=batch_size, recall_chance=1 / batch_size,
                recall_global=float(np.mean(recalls['global_'])),
                recall_local=float(np.mean(recalls['local'])) if recalls['local'] else math.nan)
     if attention:
