@@ -45,6 +45,8 @@ CELLS = {                                       # name: (question, TrainConfig o
     'reclf_nopressure':  ('reclf without binding pressure', dict(method='reclf')),
     'reclf_nospatial':   ("reclf, SRM's spatial prior off", dict(method='reclf', spatial_prior=False, **PRESSURE)),
     'reclf_semantic':    ("reclf, SRM's semantic prior on", dict(method='reclf', semantic_prior=True, **PRESSURE)),
+    'gloria_easy':       ('gloria in the easy world', dict(method='gloria', world='easy', **PRESSURE)),
+    'reclf_easy':        ('reclf in the easy world', dict(method='reclf', world='easy', **PRESSURE)),
 }
 BASE = dict(preset='demo', precision='bf16', valid_every=0, checkpoint_every=0, log_every=10)   # every cell starts here
 STEPS = 300                                     # optimiser steps of every run (the demo preset trains 700)
