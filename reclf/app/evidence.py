@@ -229,6 +229,8 @@ def _smooth(x, k:int):
     "Moving mean over k consecutive logged points (valid part only)."
     return np.convolve(x, np.ones(k) / k, mode='valid') if k > 1 else np.asarray(x)
 
+_PALETTE = [f'C{k}' for k in range(10)] + ['black', 'magenta', 'navy', 'lime', 'goldenrod']   # distinct line colours
+
 def plot_curves(runs:list, cells=None, smooth:int=5, fig=None):
     "Training loss per cell (mean over seeds, band: lowest to highest seed, moving mean over `smooth` log points): methods above, variants below."
     from matplotlib.figure import Figure
@@ -247,7 +249,7 @@ def plot_curves(runs:list, cells=None, smooth:int=5, fig=None):
                 n = min(map(len, logs)); window = min(smooth, n)                             # logged points kept, window
                 curves = np.array([_smooth([row[key] for row in log[:n]], window) for log in logs])   # (seeds, n - window + 1)
                 steps = [row['step'] for row in logs[0][:n]][window - 1:]
-                line, = ax.plot(steps, curves.mean(0), label=cell, lw=1.2, color=f'C{cells.index(cell) % 10}')   # one colour per cell
+                line, = ax.plot(steps, curves.mean(0), label=cell, lw=1.2, color=_PALETTE[cells.index(cell) % len(_PALETTE)])   # one colour per cell
                 ax.fill_between(steps, curves.min(0), curves.max(0), alpha=0.15, color=line.get_color(), lw=0)
         for ax, title in zip(row, ('global', 'local')):
             if runs: ax.axhline(np.log(runs[-1]['config']['batch_size']), c='gray', ls=':', lw=1)
