@@ -12,9 +12,8 @@ For each setting x seed the script trains with `Trainer` (run folder under `--ru
 groups 0 .. groups-1 of the run's own world (all below `SWAP_TRAIN_START`, so never a group that binding pressure
 trains on) with the global score and, where the method has one, the local score, and keeps Recall@1 within groups with
 its 95% percentile-bootstrap interval over groups. Each finished run is appended to the JSON file at once; runs already
-in it are skipped, so an interrupted sweep resumes where it stopped. Where the final validation stops at a held-out
-pair whose caption is empty after cleaning, the in-batch Recall@1 is computed the same way on the first held-out pairs
-whose caption is not empty (`kept_pairs_recall`), and the record says which pairs were skipped. The markdown table (same name, `.md`) is
+in it are skipped, so an interrupted sweep resumes where it stopped. The final validation skips held-out pairs whose
+caption is empty after cleaning (lesson 09d); one record made before it did keeps its own marker. The markdown table (same name, `.md`) is
 rewritten from the JSON after every run, and by `--report` alone.
 Run it with one thread per process (`OMP_NUM_THREADS=1`; the script also calls `torch.set_num_threads(1)`), one run
 at a time.
@@ -78,39 +77,9 @@ def save_runs(path: Path, runs: list):
     tmp.replace(path)
 
 
-def kept_pairs_recall(trainer) -> dict:
-    "In-batch Recall@1 (global, local) on the first `valid_size` held-out pairs whose caption is not empty, in batches."
-    import torch
-    from reclf.data.reports import caption
-    from reclf.train.evaluation import encode_images, encode_texts, recall_at_1
-    from reclf.train.training import make_world
-    cfg, world, model = trainer.config, make_world(trainer.config), trainer.model
-    samples, skipped, i = [], [], 0
-    while len(samples) < cfg.valid_size:
-        sample = world.sample('valid', i)
-        (samples.append(sample) if caption(sample.report).ok else skipped.append(i)); i += 1
-    images = encode_images(model, [dict(image=s.image, masks={}, labels={}, id=f'valid/{s.index}') for s in samples], cfg.image_size, progress=False)
-    texts = encode_texts(model, trainer.tokenizer, [caption(s.report).text for s in samples], cfg.max_length, progress=False)
-    batch = min(cfg.batch_size, cfg.valid_size)
-    recalls, was_training = dict(global_=[], local=[]), model.training
-    model.eval()
-    with torch.no_grad():
-        for start in range(0, len(samples) - batch + 1, batch):
-            rows = slice(start, start + batch)
-            img = {k: v[rows] for k, v in images.items() if k != 'ids' and v is not None}
-            txt = {k: (v[rows] if v is not None else None) for k, v in texts.items()}
-            recalls['global_'].append(recall_at_1(model.global_scores(img, txt)))
-            if model.local is not None: recalls['local'].append(recall_at_1(model.local_scores(img, txt)))
-    model.train(was_training)
-    return dict(global_=sum(recalls['global_']) / len(recalls['global_']),
-                local=sum(recalls['local']) / len(recalls['local']) if recalls['local'] else None,
-                chance=1 / batch, pairs=len(samples), skipped=skipped)
-
-
 def train_and_measure(name: str, seed: int, base_steps: int, runs_dir: Path, groups: int) -> dict:
     "Train one setting x seed, then swap-group Recall@1 (global, local) on `groups` evaluation groups."
     import torch
-    from reclf.data.readers import BadInput
     from reclf.train.config import preset
     from reclf.train.training import (SWAP_TRAIN_START, Trainer, make_world, swap_group_recall, swap_group_scores,
                                       swap_groups_per_batch)
@@ -122,17 +91,11 @@ def train_and_measure(name: str, seed: int, base_steps: int, runs_dir: Path, gro
     start = time.perf_counter(); cpu_start = time.process_time()
     trainer = Trainer(preset('demo', **overrides, out_dir=str(out_dir)), progress=False)   # renders the training pairs
     built = time.perf_counter()
-    try:
-        summary, in_batch = trainer.fit(), None
-    except BadInput as e:                           # the final validation met a held-out pair whose caption is empty
-        if trainer.step != trainer.config.steps: raise
-        summary = dict(status='finished', step=trainer.step, validation_error=str(e))
-        in_batch = kept_pairs_recall(trainer)
+    summary = trainer.fit()              # its final validation skips (and counts) held-out pairs with an empty caption
     trained = time.perf_counter()
     if summary['status'] != 'finished': raise RuntimeError(f'{name} seed {seed}: training ended with {summary["status"]}')
-    if in_batch is None:
-        in_batch = dict(global_=summary.get('recall_global'), local=summary.get('recall_local'),
-                        chance=summary.get('recall_chance'), pairs=summary.get('n_pairs'), skipped=[])
+    in_batch = dict(global_=summary.get('recall_global'), local=summary.get('recall_local'),
+                    chance=summary.get('recall_chance'), pairs=summary.get('n_pairs'), skipped=[])
     blocks = swap_group_scores(trainer.model, make_world(trainer.config), trainer.tokenizer, range(groups),
                                trainer.config.image_size, trainer.config.max_length)
     swap = {kind.rstrip('_'): swap_group_recall(b) for kind, b in blocks.items()}
@@ -299,7 +262,7 @@ def report(runs: list, json_name: str) -> str:
                   'cleaning (' + ', '.join(sorted({f"valid/{i} of the {r['world']} world, seed {r['seed']}" for r in marked
                                                    for i in r['in_batch']['skipped']})) + '); their in-batch Recall@1 is '
                   f"computed the same way on the first {marked[0]['in_batch']['pairs']} held-out pairs whose caption is "
-                  'not empty (`kept_pairs_recall`). The trained model and the swap-group measurement are not affected.']
+                  'not empty (validation now skips such pairs itself). The trained model and the swap-group measurement are not affected.']
     lines += ['', f'Every number above is computed from `{json_name}` (one record per run, with its exact overrides of '
               'the demo preset) by `benchmarks/binding_sweep.py --report`.', '']
     return '\n'.join(lines)

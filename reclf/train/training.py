@@ -81,9 +81,11 @@ def make_world(config: TrainConfig) -> SyntheticWorld:
     return SyntheticWorld(getattr(WorldConfig, config.world)(size=config.image_size), seed=config.seed)
 
 class KeptPairs:
-    "The pairs of a source whose report survives the caption cleaning; `dropped` lists the others."
+    "The pairs of a source whose report survives the caption cleaning; `dropped` lists the others, `captions` the kept texts."
     def __init__(self, source, reports):
-        self.source, self.keep = source, [i for i, report in enumerate(reports) if caption(report).ok]
+        captions = [caption(report) for report in reports]
+        self.source, self.keep = source, [i for i, c in enumerate(captions) if c.ok]
+        self.captions = [captions[i].text for i in self.keep]        # what the run's tokenizer reads
         self.dropped = sorted(set(range(len(source))) - set(self.keep))
     def __len__(self): return len(self.keep)
     def __getitem__(self, i): return self.source[self.keep[i]]
@@ -147,11 +149,10 @@ def make_train_data(config: TrainConfig, progress: bool = False) -> PretrainingD
     if config.data == 'synthetic':
         cached = CachedWorldSource(WorldSource(make_world(config), 'train', config.train_size), progress=progress)
         ptr = cached.arrays['report_ptr']
-        reports = [cached.reports[ptr[i]:ptr[i + 1]] for i in range(len(cached))]
-        source = KeptPairs(cached, reports)
+        source = KeptPairs(cached, [cached.reports[ptr[i]:ptr[i + 1]] for i in range(len(cached))])
         if source.dropped and progress: print(f'left out {len(source.dropped)} of {len(cached)} pairs whose report is empty after cleaning')
         pairs = PretrainingDataset(source, train=True, load_size=load_size, crop_size=config.image_size, flip_p=flip_p, seed=config.seed)
-        pairs.captions = [caption(reports[i]).text for i in source.keep]   # for the run's truncation count
+        pairs.captions = source.captions                                   # for the run's truncation count
         if not config.swap_fraction: return pairs
         world = make_world(config)   # swap members: augmentation seeded by the group draw (another seed than the pairs')
         data = BindingData(pairs, [PretrainingDataset(SwapMembers(world, m), train=True, load_size=load_size, crop_size=config.image_size,
@@ -170,7 +171,7 @@ def make_train_data(config: TrainConfig, progress: bool = False) -> PretrainingD
     print(f'left out {len(source.dropped)} of {len(train)} studies whose report is empty after cleaning')
     data = PretrainingDataset(source, train=True, load_size=load_size, crop_size=config.image_size, flip_p=flip_p,
                               strict=False, seed=config.seed)
-    data.captions = [caption(train[i].report or '').text for i in source.keep]   # the run's tokenizer and truncation check read them
+    data.captions = source.captions                                    # the run's tokenizer and truncation check read them
     return data
 
 def tokenizer_spec(config: TrainConfig) -> str:
