@@ -72,7 +72,10 @@ def parse_sections(text:str, # a report in the MIMIC layout (or any text)
 
 # %% ../../nbs/01_reports.ipynb #2874f160
 _WORD_RE, _TOKEN_RE = re.compile(r'\d+(?:\.\d+)+|\w+'), re.compile(r'\S+')   # a decimal number ("1.8") is one word
-_LIST_RE = re.compile(r'(?:^|(?<=[.:;!?]))[ \t]*\d{1,2}\.(?!\d)', re.M)       # "2." opening a line or after a sentence end
+# A list marker: "2." opening a line, after a sentence end and a space, or glued to a stop that is no decimal
+# point (so "1.8." holds no marker)
+_LIST_RE = re.compile(r'(?:^[ \t]*|(?<=[.:;!?])[ \t]+|(?<=[.:;!?])(?<!\d\.))\d{1,2}\.(?!\d)', re.M)
+_ALPHA_RE = re.compile(r'[^\W\d_]')                                  # a letter: "1." and "___" have none
 _STOP_RE = re.compile(r'(?<!\d)\.|\.(?!\d)')                                   # a full stop, but not a decimal point
 
 @dataclass
@@ -129,7 +132,8 @@ def _sentence_chars(body, pieces, where, lowercase, ascii_only):
 
 # %% ../../nbs/01_reports.ipynb #d9473e6f
 PLACEHOLDER = '___'   # the one form of every de-identification placeholder in a caption (MIMIC's own)
-_PLACEHOLDER_RE = re.compile(r'(?<![A-Za-z])(?:[A-Za-z]-)?X{3,}(?:-X{3,})*(?![A-Za-z])|_{2,}')   # XXXX, x-XXXX, ___
+_PLACEHOLDER_RE = re.compile(r'(?<![A-Za-z])(?:[A-Za-z]-)?X{3,}(?:-X{3,})*(?![A-Za-z])'   # XXXX, x-XXXX
+                             r'|(?<![A-Za-z])XXXX(?=[A-WYZa-z])|_{2,}')                   # XXXXPM, ___
 
 def _placeheld(section, placeholder):
     "The section's text with each placeholder written as `placeholder`, and the report position of each of its characters."
@@ -137,8 +141,11 @@ def _placeheld(section, placeholder):
     if placeholder is None: return text, where
     parts, at, pos = [], [], 0
     for m in _PLACEHOLDER_RE.finditer(text):
-        parts += [text[pos:m.start()], placeholder]
-        at += [where[pos:m.start()], np.linspace(where[m.start()], where[m.end() - 1], len(placeholder)).round().astype(np.int64)]
+        before = m.start() > 0 and text[m.start() - 1].isalnum()              # glued: '4XXXX' -> '4 ___'
+        after = m.end() < len(text) and text[m.end()].isalnum()              # glued: 'XXXXPM' -> '___ PM'
+        spread = np.linspace(where[m.start()], where[m.end() - 1], len(placeholder)).round().astype(np.int64)
+        parts += [text[pos:m.start()], ' ' * before, placeholder, ' ' * after]
+        at += [where[pos:m.start()]] + [_SPACE] * before + [spread] + [_SPACE] * after
         pos = m.end()
     return ''.join(parts + [text[pos:]]), np.concatenate(at + [where[pos:]])
 
@@ -150,7 +157,8 @@ def caption(text:str, # the report
             lowercase=True, # lower-case the caption
             words_only=True, # rebuild each sentence from its \w+ tokens (the anchors); False keeps punctuation
             ascii_only=False, # drop non-ASCII characters (the anchors' `encode('ascii', 'ignore')`)
-            min_sentence_tokens=2, # drop sentences with fewer \w+ tokens
+            min_sentence_tokens=2, # drop sentences with fewer \w+ tokens (but see `keep_words`)
+            keep_words=True, # keep a shorter sentence that has a letter ("Cardiomegaly."); False: the anchors'
             min_report_tokens=3, # drop the report when fewer \w+ tokens remain
             strict=False, # raise ValueError naming the report instead of returning an empty Caption
             name=None, # how to name the report in messages (a path, a study id)
@@ -167,7 +175,7 @@ def caption(text:str, # the report
             if words_only: pieces = [(m.start(), m.end()) for m in _WORD_RE.finditer(body, a, b)]
             else: pieces = [(m.start(), m.end()) for m in _TOKEN_RE.finditer(body, a, b)]
             n = len(pieces) if words_only else sum(len(_WORD_RE.findall(body, p, q)) for p, q in pieces)
-            if n < min_sentence_tokens: continue
+            if n < min_sentence_tokens and not (keep_words and _ALPHA_RE.search(body, a, b)): continue
             sentence, sent_offsets, sent_used = _sentence_chars(body, pieces, where, lowercase, ascii_only)
             if used: texts.append(' '); offsets.append(_SPACE)
             sentences.append(sentence); texts.append(sentence); offsets += sent_offsets
@@ -210,9 +218,22 @@ def clean_reports(texts, # reports
 
 # %% ../../nbs/01_reports.ipynb #9cb1d428
 _SIDE_RE = re.compile(r'(?:(?<![A-Za-z])|(?<=\bmid))(left|right)(?=wards?\b|most\b|sided|\b|-|_)', re.I)
-_PREFIX_RE = re.compile(r'\b(dextro|levo)(?=-?(?:scolio|convex|concav|curv|rotat|posit|cardia|version))', re.I)
+_PREFIX_RE = re.compile(r'\b(dextro|levo)(?=[\s-]?(?:scolio|convex|concav|curv|rotat|posit|cardia|version))',
+                        re.I)   # also written apart: "dextro curvature"
 _LETTER_RE = re.compile(r'\b[LR]\b')
-_CHAMBER_RE = re.compile(r'\b(?:left|right)(?:\s+(?:and|or)\s+(?:left|right))?[\s-]+(?:atri|ventric)', re.I)   # names
+_CHAMBER_RE = re.compile(r'\b(?:left|right)(?:\s+(?:and|or)\s+(?:left|right))?(?:[\s-]+sided)?[\s-]+'
+                         r'(?:atri|ventric|heart\b(?![\s-]+(?:border|contour|margin|silhouette)))',
+                         re.I)   # chambers ("right heart failure"), not image sides ("right heart border")
+_FLOW_RE = re.compile(r'\b(?:left|right)(?:-to-(?:left|right)\b|\s+to\s+(?:left|right)(?=\s+(?:shunt|flow)))',
+                      re.I)   # a flow direction: "left-to-right shunt"
+_VERB_RE = re.compile(r'\b(?:was|were|is|are|be|been|being|has|have|had|messages?|voicemail)\s+(left)'
+                      r'(?=\s+(?:with|for|in|on|at|by|behind|unchanged|open|to|a|an|the)\b)',
+                      re.I)   # the verb: "a message was left with"
+
+def _kept_spans(text):
+    "Spans whose side words name no side of the image: chambers, flow directions, the verb 'left'."
+    spans = [m.span() for r in (_CHAMBER_RE, _FLOW_RE) for m in r.finditer(text)]
+    return spans + [m.span(1) for m in _VERB_RE.finditer(text)]
 _ONE_SIDED_RE = re.compile(r'\b(?:lingular?|middle[\s-]+lobe|rml|minor\s+fissure|horizontal\s+fissure|azygo(?:s|us))\b', re.I)
 _SWAP = {'left': 'right', 'right': 'left', 'l': 'r', 'r': 'l', 'dextro': 'levo', 'levo': 'dextro'}
 
@@ -242,7 +263,7 @@ def flip_report(text:str, # report or caption
                 flip_regions=True, # mirror each word's region mask left-right, to go with the flipped image
                ): # (flipped text, flipped words or None)
     "Swap left and right (and dextro/levo) in a report and its word ground truth to go with a horizontal image flip."
-    names = [(m.start(), m.end()) for m in _CHAMBER_RE.finditer(text)]   # chamber names keep their side word
+    names = _kept_spans(text)                         # chambers, flows, the verb: they keep their side word
     hits = [(m.start(), m.end()) for r in (_SIDE_RE, _PREFIX_RE) + ((_LETTER_RE,) if letters else ()) for m in r.finditer(text)]
     hits = sorted(h for h in hits if not any(a <= h[0] < b for a, b in names))
     pieces, ends, shift, pos = [], [], [0], 0         # ends of swapped words in `text`; length change up to each
