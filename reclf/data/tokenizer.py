@@ -82,17 +82,22 @@ def load_course_tokenizer(path=None, # a tokenizer folder or Hub name; default: 
 
 # %% ../../nbs/01b_tokenizer.ipynb #1b4ff7f3
 def _encode(tokenizer, texts, max_length, padding):
-    "ids, attention mask, tokenizer word of each token (-1 none) (B, T) and offsets (B, T, 2), cut at the last whole word."
+    "ids, attention mask, token words (-1 none) (B, T), offsets (B, T, 2), cut at the last whole word; the words cut."
     enc = tokenizer(list(texts), return_offsets_mapping=True, verbose=False)      # no truncation yet
-    keep, words = [], []
+    keep, words, lost = [], [], []                                    # lost: per text, the (start, end) of each cut word
     for b, n in enumerate(map(len, enc['input_ids'])):
         word = np.array([-1 if w is None else w for w in enc.word_ids(b)], np.int64)
+        at = np.asarray(enc['offset_mapping'][b]).reshape(-1, 2)
         inside, kept = np.flatnonzero(word >= 0), np.arange(n)
         if n > max_length and len(inside):
             first, last = inside[0], inside[-1]                       # the text's tokens sit between the special ones
             cut = max(first, max_length - (n - 1 - last))             # the first token that does not fit
             while cut > first and word[cut] >= 0 and word[cut] == word[cut - 1]: cut -= 1   # back to its word's start
             kept = np.r_[np.arange(cut), np.arange(last + 1, n)]
+            gone = word[cut:last + 1]                                 # the tokens cut, a whole word at a time
+            lost.append([(int(at[cut + t[0], 0]), int(at[cut + t[-1], 1]))
+                         for t in (np.flatnonzero(gone == w) for w in np.unique(gone))])
+        else: lost.append([])
         keep.append(kept); words.append(word)
     T = max_length if padding == 'max_length' else max(map(len, keep), default=0)
     B = len(keep)
@@ -101,7 +106,12 @@ def _encode(tokenizer, texts, max_length, padding):
     for b, k in enumerate(keep):
         ids[b, :len(k)], attention[b, :len(k)] = np.asarray(enc['input_ids'][b])[k], 1
         token_word[b, :len(k)], offsets[b, :len(k)] = words[b][k], np.asarray(enc['offset_mapping'][b]).reshape(-1, 2)[k]
-    return ids, attention, token_word, offsets
+    return ids, attention, token_word, offsets, lost
+
+def _words_cut(texts, lost, drop_punctuation):
+    "(B,) how many words each text lost to the cut, counted as its words are (punctuation-only ones not, if dropped)."
+    count = lambda text, spans: sum(not drop_punctuation or any(c.isalnum() for c in text[s:e]) for s, e in spans)
+    return torch.tensor([count(t, spans) for t, spans in zip(texts, lost)], dtype=torch.long)
 
 # %% ../../nbs/01b_tokenizer.ipynb #a7fdf819
 _ALNUM_RE = re.compile(r'[^\W_]')   # \w is str.isalnum() plus '_' (Python's re docs): this is exactly isalnum
@@ -112,10 +122,10 @@ def tokenize_reports(tokenizer, # a fast Hugging Face tokenizer (`load_course_to
                      drop_punctuation=False, # give punctuation-only words (",", ".", "___") word id -1
                      padding='longest', # 'longest' (T = longest text) or 'max_length' (T = max_length)
                     ) -> dict: # tensors, see below
-    "Tokenize texts and number their words: input_ids, attention_mask, word_ids, n_words, word_mask, word_spans, token_offsets."
+    "Tokenize texts and number their words (word_ids, n_words, word_mask, word_spans); count the words cut (words_cut)."
     if isinstance(texts, str): texts = [texts]
     if not getattr(tokenizer, 'is_fast', False): raise TypeError('tokenize_reports needs a fast tokenizer (word_ids)')
-    ids, attention, token_word, offsets = _encode(tokenizer, texts, max_length, padding)   # (B, T) x 3, (B, T, 2)
+    ids, attention, token_word, offsets, lost = _encode(tokenizer, texts, max_length, padding)   # (B, T) x 3, (B, T, 2)
     B, T = ids.shape
     row, pos = np.nonzero(token_word >= 0)                         # the word tokens of all texts, text by text
     key = row * (token_word.max() + 1) + token_word[row, pos]      # (text, tokenizer word): one key per word
@@ -136,7 +146,7 @@ def tokenize_reports(tokenizer, # a fast Hugging Face tokenizer (`load_course_to
     n_words = torch.from_numpy(n_words).long()
     return dict(input_ids=torch.from_numpy(ids), attention_mask=torch.from_numpy(attention), word_ids=torch.from_numpy(word_ids),
                 n_words=n_words, word_mask=torch.arange(N)[None] < n_words[:, None], word_spans=torch.from_numpy(word_spans),
-                token_offsets=torch.from_numpy(offsets))
+                token_offsets=torch.from_numpy(offsets), words_cut=_words_cut(texts, lost, drop_punctuation))
 
 # %% ../../nbs/01b_tokenizer.ipynb #5f52b45f
 from ..world.synthetic_world import ROLES   # a role's id is its index in ROLES
@@ -309,12 +319,12 @@ def truncation_report(tokenizer, texts, # a fast tokenizer and the texts a model
                       warn_above:float=0.05, # warn when more than this share of the texts loses words
                       batch:int=256) -> dict: # texts per tokenizer call
     "How many texts `max_length` cuts and how many words they lose; warns above `warn_above`."
-    full, kept = [], []
+    kept, cut = [], []
     for k in range(0, len(texts), batch):
-        part = list(texts[k:k + batch])
-        full.append(tokenize_reports(tokenizer, part, max_length=10**9, drop_punctuation=True)['n_words'])
-        kept.append(tokenize_reports(tokenizer, part, max_length=max_length, drop_punctuation=True)['n_words'])
-    full, kept = (torch.cat(x) if x else torch.zeros(0, dtype=torch.long) for x in (full, kept))
+        out = tokenize_reports(tokenizer, list(texts[k:k + batch]), max_length=max_length, drop_punctuation=True)
+        kept.append(out['n_words']); cut.append(out['words_cut'])
+    kept, cut = (torch.cat(x) if x else torch.zeros(0, dtype=torch.long) for x in (kept, cut))
+    full = kept + cut                                              # the words of each whole text
     out = dict(texts=len(full), truncated=int((kept < full).sum()), words=int(full.sum()),
                words_lost=int((full - kept).sum()), max_length=max_length)
     out['fraction'] = out['truncated'] / max(1, out['texts'])
