@@ -15,10 +15,10 @@ from .readers import rle_encode
 from .layouts import MIMIC_LABELS, CHEXPERT_LABELS, IU_SECTIONS, mimic_study_dir
 
 # %% auto #0
-__all__ = ['TO_CHEXPERT', 'TO_NIH', 'VALUE_TEXT', 'MIMIC_SPLIT', 'IU_MESH', 'RG1_README', 'FORMATS', 'label_cells', 'stable_id',
-           'to_uint8', 'save_image', 'write_dicom', 'export_mimic', 'export_chexpert', 'export_rsna', 'export_siim',
-           'covidx_class', 'export_covidx', 'export_nih', 'export_iu_xray', 'export_rg1', 'data_samples_path',
-           'make_data_samples']
+__all__ = ['TO_CHEXPERT', 'TO_NIH', 'VALUE_TEXT', 'MIMIC_SPLIT', 'NIH_RELABELLED', 'IU_MESH', 'RG1_README', 'FORMATS',
+           'label_cells', 'stable_id', 'to_uint8', 'save_image', 'write_dicom', 'export_mimic', 'export_chexpert',
+           'export_rsna', 'export_siim', 'covidx_class', 'export_covidx', 'export_nih', 'export_iu_xray', 'export_rg1',
+           'data_samples_path', 'make_data_samples']
 
 # %% ../../nbs/02c_exporters.ipynb #109b0231
 TO_CHEXPERT = {'consolidation': 'Consolidation', 'effusion': 'Pleural Effusion', 'pneumothorax': 'Pneumothorax',
@@ -179,11 +179,15 @@ def export_covidx(samples:list, root, list_names:tuple=('train_COVIDx9A.txt', 't
     return ids
 
 # %% ../../nbs/02c_exporters.ipynb #22668c26
-def export_nih(samples:list, root) -> list:
+NIH_RELABELLED = {'Fracture': None, 'Pneumothorax': 'pneumothorax', 'Airspace opacity': 'consolidation',
+                  'Nodule or mass': 'nodule'}   # a relabelled file's findings -> the world's class (None: never present)
+
+def export_nih(samples:list, root, relabelled:str|None=None) -> list: # also write a relabelled entries file of this name
     "Write samples as NIH ChestX-ray14 under `root`; returns each Image Index."
     root, patients, follow, ids = Path(root), {}, {}, []
     entries = ['Image Index,Finding Labels,Follow-up #,Patient ID,Patient Age,Patient Gender,View Position,'
                'OriginalImage[Width,Height],OriginalImagePixelSpacing[x,y]']
+    relabels = [entries[0] + ',' + ','.join(NIH_RELABELLED) + ',Set Id']
     boxes, lists = ['Image Index,Finding Label,Bbox [x,y,w,h],,,'], {'train': [], 'test': []}
     for k, s in enumerate(samples):
         patient = patients.setdefault(s.patient_id, len(patients) + 1)
@@ -196,6 +200,8 @@ def export_nih(samples:list, root) -> list:
                        f"{'F' if k % 2 else 'M'},{'AP' if k % 3 == 0 else 'PA'},{w},{h},0.143,0.143")
         part = 'train' if s.split in ('train', 'valid') else 'test'
         lists[part].append(name)
+        cells = [('YES' if cls and s.labels_true[cls] == 1 else 'NO') * (k % 4 != 3) for cls in NIH_RELABELLED.values()]
+        relabels.append(entries[-1] + ',' + ','.join(cells) + f",{'test' if part == 'test' else 'validation'}")
         for f in s.findings if part == 'test' else []:
             x0, y0, x1, y1 = (float(v) for v in f.bbox)
             label = {'Infiltration': 'Infiltrate'}.get(TO_NIH[f.cls], TO_NIH[f.cls])
@@ -203,6 +209,7 @@ def export_nih(samples:list, root) -> list:
         ids.append(name)
     (root/'Data_Entry_2017_v2020.csv').write_text('\n'.join(entries) + '\n')
     (root/'BBox_List_2017.csv').write_text('\n'.join(boxes) + '\n')
+    if relabelled: (root/relabelled).write_text('\n'.join(relabels) + '\n')   # every fourth image not relabelled
     for part, file in (('train', 'train_val_list.txt'), ('test', 'test_list.txt')):
         (root/file).write_text('\n'.join(lists[part]) + '\n')
     return ids

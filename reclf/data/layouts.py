@@ -15,9 +15,9 @@ from .reports import caption
 
 # %% auto #0
 __all__ = ['MIMIC_LABELS', 'FRONTAL', 'CHEXPERT_LABELS', 'COMPETITION', 'FIVE_X_200_NEGATIVE', 'RSNA_CLASSES', 'COVIDX_CLASSES',
-           'NIH_LABELS', 'IU_SECTIONS', 'mimic_study_dir', 'read_mimic', 'read_chexpert', 'five_x_200_class',
-           'build_5x200', 'read_rsna', 'read_siim', 'read_covidx', 'read_nih', 'patient_split', 'label_fractions',
-           'load_subset', 'iu_view_key', 'iu_views', 'read_iu_xray']
+           'NIH_LABELS', 'NIH_COLUMNS', 'NIH_SETS', 'EXTRA_VALUES', 'IU_SECTIONS', 'mimic_study_dir', 'read_mimic',
+           'read_chexpert', 'five_x_200_class', 'build_5x200', 'read_rsna', 'read_siim', 'read_covidx', 'read_nih',
+           'patient_split', 'label_fractions', 'load_subset', 'iu_view_key', 'iu_views', 'read_iu_xray']
 
 # %% ../../nbs/02b_layouts.ipynb #9b156497
 MIMIC_LABELS = ('Atelectasis', 'Cardiomegaly', 'Consolidation', 'Edema', 'Enlarged Cardiomediastinum', 'Fracture',
@@ -142,8 +142,8 @@ def read_rsna(root, strict:bool=True, check:str|None='exists') -> Items:
 
 # %% ../../nbs/02b_layouts.ipynb #4d4518c8
 def read_siim(root, rle_csv:str='train-rle.csv', image_dir:str='dicom-images-train', relative:bool=True,
-              read_patient:bool=True, strict:bool=True, check:str|None='exists') -> Items:
-    "SIIM-ACR images with all their run-length rows (relative column-major unless `relative=False`)."
+              read_patient:bool=True, strict:bool=True, check:str|None='exists', mask_size:tuple|None=None) -> Items:
+    "SIIM-ACR images with their run-length rows (relative column-major unless `relative=False`) and mask size."
     root, log = Path(root), ReadLog(strict)
     file, paths = csv_path(root/rle_csv), {p.stem: p for p in (root/image_dir).rglob('*.dcm')}
     images, bad = {}, set()
@@ -159,9 +159,15 @@ def read_siim(root, rle_csv:str='train-rle.csv', image_dir:str='dicom-images-tra
     for image_id, item in images.items():
         if image_id in bad or not check_image(item.image, check, log, file, item.meta['line']): continue
         item.labels = {'Pneumothorax': float(bool(item.rles))}
+        item.meta['mask_size'] = tuple(mask_size) if mask_size else None       # (H, W) of the run-length masks
         if read_patient and item.image.exists():
             ds = pydicom.dcmread(item.image, stop_before_pixels=True)
-            item.patient_id, size = str(ds.get('PatientID', image_id)), int(ds.get('Rows', 0)) * int(ds.get('Columns', 0))
+            rows, cols = int(ds.get('Rows', 0)), int(ds.get('Columns', 0))
+            item.patient_id, size = str(ds.get('PatientID', image_id)), rows * cols
+            if mask_size and rows and (rows, cols) != tuple(mask_size):
+                log.bad(file, item.meta['line'], 'wrong image size', f'image {image_id} is {rows} x {cols} pixels, its '
+                        f'masks {mask_size[0]} x {mask_size[1]}'); continue
+            if rows and not mask_size: item.meta['mask_size'] = (rows, cols)
             ends = [int((s + n).max()) for s, n in (rle_runs(r, relative) for r in item.rles) if len(s)]
             if size and ends and max(ends) > size:
                 log.bad(file, item.meta['line'], 'bad run-length', f'a run ends at {max(ends)}, outside the {size} pixels of '
@@ -194,13 +200,22 @@ def read_covidx(root, list_name:str='train_COVIDx9A.txt', image_dir:str|None=Non
 NIH_LABELS = ('Atelectasis', 'Cardiomegaly', 'Effusion', 'Infiltration', 'Mass', 'Nodule', 'Pneumonia', 'Pneumothorax',
               'Consolidation', 'Edema', 'Emphysema', 'Fibrosis', 'Pleural_Thickening', 'Hernia')
 
+NIH_COLUMNS = ('Image Index', 'Finding Labels', 'Follow-up #', 'Patient ID', 'Patient Age', 'Patient Gender',
+               'View Position', 'OriginalImage[Width', 'Height]', 'OriginalImagePixelSpacing[x', 'y]')   # split by the CSV
+NIH_SETS = {'train': 'train', 'validation': 'valid', 'valid': 'valid', 'test': 'test'}   # a relabelled `Set Id` -> split
+EXTRA_VALUES = {'YES': 1.0, 'NO': 0.0, 'HEDGE': -1.0, **LABEL_VALUES}   # a relabelled finding's cell -> label value
+
 def read_nih(root, entries:str='Data_Entry_2017_v2020.csv', bbox:str='BBox_List_2017.csv', strict:bool=True,
              check:str|None='exists') -> Items:
-    "NIH images with multi-hot labels, boxes (where listed) and the official train_val / test split."
+    "NIH images with multi-hot labels, boxes, extra (relabelled) label columns and the split (`Set Id` or the lists)."
     root, log, items = Path(root), ReadLog(strict), []
     paths = {p.name: p for p in root.glob('images_*/images/*.png')}
+    file = csv_path(root/entries)
+    rows = read_csv(file, ('Image Index', 'Finding Labels', 'Patient ID', 'View Position'), log)
+    columns = list(rows[0][1]) if rows else []
+    extra = [c for c in columns if c and c not in NIH_COLUMNS + ('Set Id',)]   # a relabelled file's finding columns
     lists = {'train': root/'train_val_list.txt', 'test': root/'test_list.txt'}
-    if missing := [f.name for f in lists.values() if not f.exists()]:
+    if 'Set Id' not in columns and (missing := [f.name for f in lists.values() if not f.exists()]):
         warnings.warn(f"{root}: no {' or '.join(missing)}: the official split is unknown, those items get split ''")
     split = {name: s for s, f in lists.items() if f.exists() for name in f.read_text().split()}
     boxes, box_file = defaultdict(list), csv_path(root/bbox)
@@ -212,15 +227,20 @@ def read_nih(root, entries:str='Data_Entry_2017_v2020.csv', bbox:str='BBox_List_
             if cls not in NIH_LABELS: log.bad(box_file, line, 'unknown label', cls); continue
             x, y, w, h = (float(v) for v in values[2:6])
             boxes[row['Image Index']].append((x, y, x + w, y + h, cls))
-    file = csv_path(root/entries)
-    for line, row in read_csv(file, ('Image Index', 'Finding Labels', 'Patient ID', 'View Position'), log):
+    for line, row in rows:
         found = [] if row['Finding Labels'] == 'No Finding' else row['Finding Labels'].split('|')
         if unknown := [f for f in found if f not in NIH_LABELS]: log.bad(file, line, 'unknown label', str(unknown)); continue
+        if bad := [c for c in extra if row.get(c, '').upper() not in EXTRA_VALUES]:
+            log.bad(file, line, 'unknown label', f"{row[bad[0]]!r} in column {bad[0]!r}"); continue
+        chosen = row.get('Set Id', '').lower()
+        if chosen and chosen not in NIH_SETS: log.bad(file, line, 'unknown split', f"Set Id {row['Set Id']!r}"); continue
         name = row['Image Index']
         image = paths.get(name, root/'images_001'/'images'/name)
         if not check_image(image, check, log, file, line): continue
         items.append(Item(name, image, row['Patient ID'], labels={c: float(c in found) for c in NIH_LABELS},
-                          boxes=boxes.get(name, []), split=split.get(name, ''), view=row['View Position']))
+                          boxes=boxes.get(name, []), split=NIH_SETS.get(chosen) or split.get(name, ''),
+                          view=row['View Position'], meta={'extra_labels': {c: EXTRA_VALUES[row.get(c, '').upper()]
+                                                                            for c in extra}} if extra else {}))
     return finish(items, log)
 
 # %% ../../nbs/02b_layouts.ipynb #56df303b
@@ -276,22 +296,33 @@ def read_iu_xray(root, reports_dir:str='ecgen-radiology', projections:str|None='
     paths, views = {p.stem: p for p in root.rglob('*.png')}, iu_views(root, projections, log)
     if not views: warnings.warn(f'{root}: no projection list ({projections}): views unknown, every image is kept')
     for file in sorted((root/reports_dir).glob('*.xml'), key=lambda p: (len(p.stem), p.stem)):
+        log.read['reports'] += 1
         try: doc = ET.parse(file).getroot()
         except ET.ParseError as e: log.bad(file, None, 'bad XML', str(e)); continue
         uid = doc.find('uId').get('id') if doc.find('uId') is not None else file.stem
         sections = {el.get('Label', '').upper(): ' '.join((el.text or '').split()) for el in doc.iter('AbstractText')}
         report = ''.join(f' {name}: {sections[name]}\n' for name in IU_SECTIONS if sections.get(name))
         images = [el.get('id') for el in doc.iter('parentImage')]
-        if not images: log.filtered['no image'] += 1; continue
+        log.read['images'] += len(images)
+        if not images: log.leave('report without images', uid); continue
         text = clean(report) if clean else report
-        if not text or not text.strip(): log.bad(file, None, 'empty report', uid); continue
+        if not text or not text.strip():
+            log.bad(file, None, 'empty report', uid)
+            for image_id in images: log.leave('image of a dropped report', image_id)
+            continue
+        kept, unreadable = 0, 0
         for image_id in images:
             view = views.get(iu_view_key(uid, image_id), '')
-            if frontal_only and views and view != 'Frontal': log.filtered['not frontal'] += 1; continue
+            if frontal_only and views and view != 'Frontal':
+                log.leave('image not frontal' if view else 'image without a view', image_id); continue
             image = paths.get(image_id, root/f'{image_id}.png')
-            if not check_image(image, check, log, file, None): continue
+            if not check_image(image, check, log, file, None): unreadable += 1; continue
             items.append(Item(image_id, image, uid, uid, report=report, view=view,
                               meta={'caption': text, 'mesh': [m.text for m in doc.iter('major') if m.text]}))
+            kept += 1
+        if kept: continue                                  # else the report's text is lost with its images: count it
+        if unreadable: log.bad(file, None, 'report without a readable image', uid)
+        else: log.leave('report without a frontal image', uid)
     for name, part in patient_split(items, fractions, seed=seed).items():
         for item in part: item.split = name
     return finish(items, log)

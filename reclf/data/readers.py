@@ -5,7 +5,7 @@
 # %% ../../nbs/02a_readers.ipynb #9333117d
 from __future__ import annotations
 import csv, gzip, math, warnings
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np
@@ -23,17 +23,23 @@ class BadInput(ValueError):
     "A bad file, line or value in a dataset; the message names the file and the line."
 
 class ReadLog:
-    "What a reader skipped (bad input, with file, line and reason) and filtered (on purpose)."
+    "What a reader read, skipped (bad input, with file, line and reason) and filtered (on purpose, named)."
     def __init__(self, strict:bool=True): # raise on the first bad input instead of skipping it
         self.strict, self.skipped, self.filtered = strict, [], Counter()
+        self.read, self.names = Counter(), defaultdict(list)   # inputs read per unit; filter reason -> names
     def bad(self, file, line, reason:str, detail:str=''):
         "Raise (strict) or record (lenient) one bad input; `reason` is the short kind used in the summary."
         where = f'{file}, line {line}' if line is not None else f'{file}'
         if self.strict: raise BadInput(f'{where}: {reason}' + (f' ({detail})' if detail else ''))
         self.skipped.append((str(file), line, reason, detail))
+    def leave(self, reason:str, name=None, n:int=1):
+        "Count `n` inputs left out on purpose; `reason` says the unit ('image not frontal'); `name` names them."
+        self.filtered[reason] += n
+        if name is not None: self.names[reason].append(str(name))
     def summary(self) -> dict:
-        "Counts: skipped per reason and filtered per reason."
-        return {'skipped': dict(Counter(s[2] for s in self.skipped)), 'filtered': dict(self.filtered)}
+        "Counts: what was read (when the reader counts it), skipped per reason and filtered per reason."
+        out = {'skipped': dict(Counter(s[2] for s in self.skipped)), 'filtered': dict(self.filtered)}
+        return {'read': dict(self.read), **out} if self.read else out
 
 # %% ../../nbs/02a_readers.ipynb #2b24e117
 @dataclass
@@ -58,8 +64,12 @@ class Items(list):
     def __repr__(self): return f'Items({len(self)} items, {self.log.summary()})'
 
 def finish(items, log) -> Items:
-    "Wrap `items`, warning with the summary when anything was skipped."
-    if log.skipped: warnings.warn(f'{len(log.skipped)} items skipped: {log.summary()["skipped"]}')
+    "Wrap `items`, warning with the summary and the first bad input when anything was skipped."
+    if log.skipped:
+        file, line, reason, detail = log.skipped[0]
+        first = f'{file}' + (f', line {line}' if line is not None else '') + f': {reason}' + (f' ({detail})' if detail else '')
+        n = len(log.skipped)
+        warnings.warn(f'skipped {n} bad input{"s" * (n != 1)} {log.summary()["skipped"]}; the first: {first}')
     return Items(items, log)
 
 # %% ../../nbs/02a_readers.ipynb #1bb5a800
@@ -123,9 +133,15 @@ def rle_encode(mask:np.ndarray, relative:bool=True) -> str:
 
 # %% ../../nbs/02a_readers.ipynb #a49999f8
 def item_mask(item:Item, shape:tuple) -> np.ndarray:
-    "Union of the item's run-length masks and filled boxes, bool (H, W)."
+    "Union of the item's run-length masks and filled boxes, bool (H, W); raises on a shape its masks do not fit."
+    size = item.meta.get('mask_size')                       # (H, W) the run-length strings describe, when known
+    if item.rles and size is not None and tuple(shape) != tuple(size):
+        raise ValueError(f'image {item.id}: its run-length masks are {size[0]} x {size[1]} pixels, '
+                         f'not {shape[0]} x {shape[1]} ({item.image})')
     mask = np.zeros(shape, bool)
-    for rle in item.rles: mask |= rle_decode(rle, shape, item.meta.get('rle_relative', True))
+    for rle in item.rles:
+        try: mask |= rle_decode(rle, shape, item.meta.get('rle_relative', True))
+        except ValueError as e: raise ValueError(f'image {item.id}: {e} ({item.image})') from None
     for x0, y0, x1, y1, _ in item.boxes:
         mask[max(int(round(y0)), 0):int(round(y1)), max(int(round(x0)), 0):int(round(x1))] = True
     return mask
