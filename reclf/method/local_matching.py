@@ -227,16 +227,21 @@ class LocalMatching(nn.Module):
 
 # %% ../../nbs/05_local_matching.ipynb #3bd09e86
 @patch
-def match(self:LocalMatching, regions:Tensor, words:Tensor, word_mask:Tensor, images:slice=slice(None))->MatchingChunk:
+def match(self:LocalMatching, regions:Tensor, words:Tensor, word_mask:Tensor, images:slice=slice(None),
+          vectors:bool=True,  # False: scalar matchings only, even with a matching projection
+         )->MatchingChunk:
     "All local-matchings of the images `regions` (b, M, D) against the reports `words` (B, N, D)."
-    if regions.shape[-1] != self.dim: raise ValueError(f"regions have D={regions.shape[-1]}, LocalMatching expects dim={self.dim}")
+    if regions.shape[-1] != self.dim:
+        raise ValueError(f"regions have D={regions.shape[-1]}, LocalMatching expects dim={self.dim}")
     check_matching_inputs(regions, words, word_mask)
-    cos = word_region_cosines(regions, words)                                                # (b, B, N, M)
-    attention = attention_from_cosines(cos, word_mask, self.gamma1, self.attention)         # (b, B, N, M)
-    if self.proj is None and regions.shape[1] <= regions.shape[2]:                           # scalar only, M <= D:
-        return MatchingChunk(images, attention, scalar_matchings_gram(attention, cos, regions), None, word_mask, regions)
-    context = visual_context(attention, regions)                                            # (b, B, N, D)
-    vector = vector_matchings(context, words, self.proj) if self.proj is not None else None   # (b, B, N, S)
+    cos = word_region_cosines(regions, words)                                          # (b, B, N, M)
+    attention = attention_from_cosines(cos, word_mask, self.gamma1, self.attention)   # (b, B, N, M)
+    vectors = vectors and self.proj is not None
+    if not vectors and regions.shape[1] <= regions.shape[2]:                           # scalar only, M <= D:
+        scalar = scalar_matchings_gram(attention, cos, regions)                        # (b, B, N), no context
+        return MatchingChunk(images, attention, scalar, None, word_mask, regions)
+    context = visual_context(attention, regions)                                      # (b, B, N, D)
+    vector = vector_matchings(context, words, self.proj) if vectors else None          # (b, B, N, S)
     return MatchingChunk(images, attention, scalar_matchings(context, words), vector, word_mask, regions, context)
 
 # %% ../../nbs/05_local_matching.ipynb #23acbb84
@@ -251,10 +256,11 @@ def chunk_size(self:LocalMatching, n_reports:int, regions:Optional[Tensor]=None,
 
 # %% ../../nbs/05_local_matching.ipynb #8ff4cd49
 @patch
-def _score(self:LocalMatching, regions, words, word_mask, start, pool):
-    chunk = self.match(regions, words, word_mask, slice(start, start + regions.shape[0]))
+def _score(self:LocalMatching, regions, words, word_mask, start, pool, vectors=True):
+    chunk = self.match(regions, words, word_mask, slice(start, start + regions.shape[0]), vectors)
     scores = pool(chunk)
-    if scores.shape != chunk.shape: raise ValueError(f"pool must return (b, B) = {chunk.shape}, got {tuple(scores.shape)}")
+    if scores.shape != chunk.shape:
+        raise ValueError(f"pool must return (b, B) = {chunk.shape}, got {tuple(scores.shape)}")
     return scores
 
 # %% ../../nbs/05_local_matching.ipynb #3e2970d0
@@ -264,15 +270,17 @@ def forward(self:LocalMatching,
     words:Tensor,      # (B_t, N, D) words of all reports
     word_mask:Tensor,  # (B_t, N) bool
     pool:Callable=gloria_pool, # pool(chunk) -> (b, B_t)
+    vectors:bool=True, # False: the chunks carry scalar matchings only
 )->Tensor:             # (B_i, B_t) scores, rows = images, columns = reports
     "Score every image against every report, one chunk of images at a time."
     check_matching_inputs(regions, words, word_mask)
     b, rows = self.chunk_size(words.shape[0], regions, words), []
     for start in range(0, regions.shape[0], b):
-        args = (regions[start:start + b], words, word_mask, start, pool)
-        if self.checkpoint and torch.is_grad_enabled(): rows.append(_checkpoint(self._score, *args, use_reentrant=False))
+        args = (regions[start:start + b], words, word_mask, start, pool, vectors)
+        if self.checkpoint and torch.is_grad_enabled():
+            rows.append(_checkpoint(self._score, *args, use_reentrant=False))
         else: rows.append(self._score(*args))
-    return torch.cat(rows)                                                                    # (B_i, B_t)
+    return torch.cat(rows)                                                              # (B_i, B_t)
 
 # %% ../../nbs/05_local_matching.ipynb #b1c2d3e4
 GPU_CHUNK_NUMBERS = 2 ** 28   # off the CPU, a chunk's largest tensor holds at most this many numbers

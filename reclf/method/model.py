@@ -14,15 +14,16 @@ from torch import Tensor
 
 from .encoders import ImageEncoder, TextEncoder, small_bert_config
 from .global_alignment import Temperature, cosine_scores, info_nce
-from .local_matching import LocalMatching, MatchingChunk, lse_pool, mgca_word_weights, weighted_pool
+from .local_matching import (LocalMatching, MatchingChunk, lse_pool, mean_pool, mgca_word_weights,
+                                         vector_matchings, weighted_pool)
 from .semantic_relation import GlobalNode, SemanticRelation, pair_up, text_affinity
 from .importance_relation import ImportanceRelation
 from ..train.distributed import gather_with_grad
 from fastcore.basics import patch
 
 # %% auto #0
-__all__ = ['METHODS', 'VECTOR_METHODS', 'MODEL_SWITCHES', 'masked_mean', 'RECLF', 'length_groups', 'gather_features',
-           'contrastive_loss', 'model_switches', 'build_model', 'explain', 'plot_explanation']
+__all__ = ['METHODS', 'VECTOR_METHODS', 'MODEL_SWITCHES', 'masked_mean', 'RECLF', 'length_groups', 'hardest_pairs',
+           'gather_features', 'contrastive_loss', 'model_switches', 'build_model', 'explain', 'plot_explanation']
 
 # %% ../../nbs/08_model.ipynb #c3a10afc
 METHODS = ('convirt', 'gloria', 'mgca_weights', 'reclf_mean', 'reclf_srm', 'reclf_irm', 'reclf')
@@ -61,13 +62,16 @@ class RECLF(nn.Module):
                  irm_norm: str = 'layer',       # 'layer' (per pair), 'batch' (SGRAF) or 'none'
                  irm_mode: str = 'sigmoid',     # 'sigmoid' + L1, or 'softmax'
                  chunk_pairs: int | None = None,   # pairs per local-matching chunk; None: by device (lesson 05)
-                 group_reports: int | None = None, # reports per length group in `local_scores` (0: one group); None: 4 on the CPU, 0 elsewhere
+                 group_reports: int | None = None, # reports per length group in `local_scores` (0: one group);
+                                                   # None: 8 on the CPU, 0 elsewhere
+                 srm_topk: int | None = None,   # SRM scores only each image's k hardest reports (None: all)
                 ):
         super().__init__()
         if method not in METHODS: raise ValueError(f'method={method!r} is not one of {METHODS}')
         self.image_encoder, self.text_encoder, self.method = image_encoder, text_encoder, method
         self.lambda_local, self.tau_local, self.gamma2, self.gamma3 = lambda_local, tau_local, gamma2, gamma3
-        self.group_reports = group_reports
+        if srm_topk is not None and srm_topk < 1: raise ValueError(f'srm_topk must be >= 1 or None, got {srm_topk!r}')
+        self.group_reports, self.srm_topk = group_reports, srm_topk
         self.global_temperature = Temperature(tau_global, learnable=learn_tau_global)
         uses_srm, uses_irm = method in ('reclf_srm', 'reclf'), method in ('reclf_irm', 'reclf')
         self.local = None if method == 'convirt' else LocalMatching(
@@ -90,6 +94,58 @@ def encode_reports(self: RECLF, input_ids: Tensor, attention_mask: Tensor, word_
     words, word_mask, global_, cls_weights = self.text_encoder(input_ids, attention_mask, word_ids)
     return dict(words=words, word_mask=word_mask, global_=global_, cls_weights=cls_weights)
 
+# %% ../../nbs/08_model.ipynb #1aa6cae5
+@patch
+def pair_inputs(self: RECLF, chunk: MatchingChunk, images: dict, reports: dict,
+                pick: Tensor | None = None,  # (p,) flat pair indices to keep (None: every pair of the chunk)
+               ) -> dict:
+    "What `pair_scores` needs for the chunk's pairs (or the `pick`ed ones), each (P, ...) image-major."
+    take = (lambda x: x) if pick is None else (lambda x: x[pick])
+    out = dict(matchings=take(chunk.pairs(chunk.vector)) if chunk.vector is not None else
+               self._picked_matchings(chunk, reports, pick), word_mask=take(chunk.pair_mask))  # (P, N, S), (P, N)
+    if self.srm is None: return out
+    image_global, report_global = pair_up(images['global_'][chunk.images], reports['global_'])  # (P, D) each
+    out.update(attention=take(chunk.pairs(chunk.attention)),                                    # (P, N, M)
+               image_global=take(image_global), report_global=take(report_global))
+    if self.srm.semantic_prior:
+        affinity = text_affinity(reports['words'], chunk.word_mask)                             # (B, N, N)
+        out['affinity'] = take(pair_up(chunk.word_mask.new_zeros(chunk.shape[0]), affinity)[1])  # (P, N, N)
+    return out
+
+@patch
+def pair_scores(self: RECLF,
+                matchings: Tensor,               # (P, N, S)
+                word_mask: Tensor,               # (P, N) bool
+                attention: Tensor | None = None, # (P, N, M), for SRM's spatial prior
+                image_global: Tensor | None = None, report_global: Tensor | None = None,  # (P, D), SRM's node
+                affinity: Tensor | None = None,  # (P, N, N), SRM's semantic prior
+                record: dict | None = None,      # receives 'edges' and 'importance' when given
+               ) -> Tensor:                      # (P,) unscaled scores
+    "SRM over each pair's matchings (when built), then IRM's score (or the mean-pool head)."
+    nodes, node_mask = matchings, word_mask
+    if self.srm is not None:
+        nodes, edges = self.srm(matchings, word_mask, self.global_node(image_global, report_global),
+                                attention, affinity)                                  # (P, N+1, S), (P, N+1, N+1)
+        node_mask = F.pad(word_mask, (1, 0), value=True)                              # (P, N+1)
+        if record is not None: record['edges'] = edges
+    return self.readout(nodes, node_mask, record)
+
+@patch
+def readout(self: RECLF, nodes: Tensor, node_mask: Tensor, record: dict | None = None) -> Tensor:
+    "One score per pair from its nodes (P, K, S): IRM's importance-weighted score, or the mean-pool head."
+    if self.irm is not None:
+        scores, importance = self.irm(nodes, node_mask)                               # (P,), (P, K)
+        if record is not None: record['importance'] = importance
+        return scores
+    return self.score_head(F.normalize(masked_mean(nodes, node_mask), dim=-1))[:, 0]  # (P,)
+
+@patch
+def _picked_matchings(self: RECLF, chunk: MatchingChunk, reports: dict, pick: Tensor) -> Tensor:
+    "Vector matchings (p, N, S) of the picked pairs of a chunk that carries scalar matchings only."
+    B = chunk.shape[1]
+    context = torch.bmm(chunk.pairs(chunk.attention)[pick], chunk.regions[pick // B])   # (p, N, M) @ (p, M, D)
+    return vector_matchings(context, reports['words'][pick % B], self.local.proj)      # (p, N, S)
+
 # %% ../../nbs/08_model.ipynb #0ffcf7b4
 @patch
 def pool(self: RECLF, chunk: MatchingChunk, images: dict, reports: dict, record: dict | None = None) -> Tensor:
@@ -98,23 +154,8 @@ def pool(self: RECLF, chunk: MatchingChunk, images: dict, reports: dict, record:
     if self.method == 'mgca_weights':
         weights = mgca_word_weights(reports['cls_weights'], chunk.word_mask)               # (B, N)
         return weighted_pool(chunk.scalar, weights) / self.tau_local
-    matchings, word_mask = chunk.pairs(chunk.vector), chunk.pair_mask                       # (P, N, S), (P, N)
-    nodes, node_mask = matchings, word_mask
-    if self.srm is not None:
-        image_global, report_global = pair_up(images['global_'][chunk.images], reports['global_'])  # (P, D) each
-        affinity = None
-        if self.srm.semantic_prior:
-            affinity = pair_up(chunk.word_mask.new_zeros(chunk.shape[0]), text_affinity(reports['words'], chunk.word_mask))[1]
-        nodes, edges = self.srm(matchings, word_mask, self.global_node(image_global, report_global),
-                                chunk.pairs(chunk.attention), affinity)                    # (P, N+1, S), (P, N+1, N+1)
-        node_mask = F.pad(word_mask, (1, 0), value=True)                                    # (P, N+1)
-        if record is not None: record['edges'] = edges
-    if self.irm is not None:
-        scores, importance = self.irm(nodes, node_mask)                                     # (P,), (P, K)
-        if record is not None: record['importance'] = importance
-    else: scores = self.score_head(F.normalize(masked_mean(nodes, node_mask), dim=-1))[:, 0]   # (P,)
+    scores = self.pair_scores(**self.pair_inputs(chunk, images, reports), record=record)   # (P,)
     return chunk.unpairs(scores) / self.tau_local                                           # (b, B)
-
 
 # %% ../../nbs/08_model.ipynb #e352866e
 @patch
@@ -139,16 +180,57 @@ def _trim_words(reports: dict) -> dict:
 
 # %% ../../nbs/08_model.ipynb #a190b214
 @patch
-def local_scores(self: RECLF, images: dict, reports: dict) -> Tensor | None:
-    "(B_i, B_t) local logits, or None for `convirt`."
+def local_scores(self: RECLF, images: dict, reports: dict,
+                 positives: Tensor | None = None, # (B_i,) each row's positive column, -1 for none (`srm_topk`)
+                ) -> Tensor | None:               # (B_i, B_t) local logits, or None for `convirt`
+    "Local logits of every image against every report, reports scored in length groups."
     if self.local is None: return None
-    size = self.group_reports if self.group_reports is not None else (4 if images['regions'].device.type == 'cpu' else 0)
-    groups, columns = length_groups(reports['word_mask'], size), []
+    size = self.group_reports if self.group_reports is not None else (
+        8 if images['regions'].device.type == 'cpu' else 0)
+    rerank = self.srm is not None and self.srm_topk is not None and len(reports['global_']) > self.srm_topk
+    groups, columns, chunks = length_groups(reports['word_mask'], size), [], []
     for group in groups:
         part = _trim_words(_take(reports, group))
-        pool = lambda chunk, part=part: self.pool(chunk, images, part)
-        columns.append(self.local(images['regions'], part['words'], part['word_mask'], pool))   # (B_i, b_t)
-    return torch.cat(columns, 1)[:, torch.cat(groups).argsort()]                                 # (B_i, B_t)
+        if rerank: pool = lambda chunk, part=part, group=group: self._plain_pool(chunk, part, group, chunks)
+        else: pool = lambda chunk, part=part: self.pool(chunk, images, part)
+        columns.append(self.local(images['regions'], part['words'], part['word_mask'], pool,
+                                  vectors=not rerank))                                     # (B_i, b_t)
+    scores = torch.cat(columns, 1)[:, torch.cat(groups).argsort()]                               # (B_i, B_t)
+    return self._refine_hardest(scores, chunks, images, positives) if rerank else scores
+
+# %% ../../nbs/08_model.ipynb #a2622d4d
+def hardest_pairs(scores: Tensor,                  # (B_i, B_t) scores without relation reasoning
+                  k: int,                          # reports kept per image
+                  positives: Tensor | None = None, # (B_i,) each row's positive column, -1 for none
+                 ) -> Tensor:                      # (B_i, B_t) bool, the pairs SRM rescores
+    "Each image's k highest-scoring reports, and its positive."
+    chosen = torch.zeros(scores.shape, dtype=torch.bool, device=scores.device)
+    chosen.scatter_(1, scores.detach().topk(min(k, scores.shape[1]), dim=1).indices, True)
+    if positives is not None:
+        rows = (positives >= 0).nonzero()[:, 0]
+        chosen[rows, positives[rows]] = True
+    return chosen
+
+# %% ../../nbs/08_model.ipynb #bcd827f3
+@patch
+def _plain_pool(self: RECLF, chunk: MatchingChunk, reports: dict, group: Tensor, kept: list) -> Tensor:
+    "The pooled scalar matchings of a chunk's pairs (b, B), keeping the chunk for `_refine_hardest`."
+    kept.append((chunk, reports, group))
+    return mean_pool(chunk.scalar, chunk.word_mask) / self.tau_local                  # (b, B)
+
+@patch
+def _refine_hardest(self: RECLF, plain: Tensor, kept: list, images: dict, positives: Tensor | None) -> Tensor:
+    "Replace the plain scores (B_i, B_t) of each image's `srm_topk` hardest reports and its positive by SRM's."
+    chosen = hardest_pairs(plain, self.srm_topk, positives)                           # (B_i, B_t) bool
+    rows, cols, refined = [], [], []
+    for chunk, part, group in kept:
+        pick = chosen[chunk.images][:, group].flatten().nonzero()[:, 0]               # (p,) pair i * g + k
+        if not len(pick): continue
+        scores = self.pair_scores(**self.pair_inputs(chunk, images, part, pick))     # (p,)
+        refined.append(scores.to(plain.dtype) / self.tau_local)
+        rows.append(pick // len(group) + chunk.images.start); cols.append(group[pick % len(group)])
+    if not refined: return plain
+    return plain.index_put((torch.cat(rows), torch.cat(cols)), torch.cat(refined))   # (B_i, B_t)
 
 # %% ../../nbs/08_model.ipynb #e21d94ae
 def _pad_words(features: dict, n: int) -> dict:
@@ -176,12 +258,19 @@ def gather_features(features: dict) -> dict:
     return out
 
 # %% ../../nbs/08_model.ipynb #933f6e71
-def contrastive_loss(score_fn, images: dict, reports: dict, own: slice | None = None) -> Tensor:
+def contrastive_loss(score_fn, images: dict, reports: dict, own: slice | None = None,
+                     positives: bool = False, # also pass `score_fn` each row's positive column (`positives=`)
+                    ) -> Tensor:
     "Symmetric InfoNCE of `score_fn(images, reports)`; with `own`, only this process's rows and columns."
-    if own is None: return info_nce(score_fn(images, reports))
-    rows = score_fn(_take(images, own), reports)                                 # (b, K b)
-    columns = score_fn(images, _take(reports, own))                              # (K b, b)
-    targets = torch.arange(own.start, own.stop, device=rows.device)              # positives of my pairs
+    if not positives: score = lambda i, r, _: score_fn(i, r)
+    else: score = lambda i, r, pos: score_fn(i, r, positives=pos.to(i['global_'].device))
+    if own is None: return info_nce(score(images, reports, torch.arange(len(images.get('global_', ())))))
+    n = len(images['global_']) if positives else 0
+    rows = score(_take(images, own), reports, torch.arange(own.start, own.stop))        # (b, K b)
+    column_positives = torch.full((n,), -1)                                             # (K b,) for my reports
+    if positives: column_positives[own] = torch.arange(own.stop - own.start)
+    columns = score(images, _take(reports, own), column_positives)                      # (K b, b)
+    targets = torch.arange(own.start, own.stop, device=rows.device)                     # positives of my pairs
     return (F.cross_entropy(rows, targets) + F.cross_entropy(columns.T, targets)) / 2
 
 # %% ../../nbs/08_model.ipynb #212cf3ad
@@ -200,14 +289,14 @@ def forward(self: RECLF, batch: dict) -> dict:
     if self.local is None:
         out.update(loss=loss_global, loss_local=torch.zeros_like(loss_global))
         return out
-    loss_local = contrastive_loss(self.local_scores, images, reports, own)
+    loss_local = contrastive_loss(self.local_scores, images, reports, own, positives=True)
     out.update(loss=loss_global + self.lambda_local * loss_local, loss_local=loss_local)
     return out
 
 # %% ../../nbs/08_model.ipynb #22649985
 MODEL_SWITCHES = dict(attention='single', gamma1=4.0, gamma2=5.0, gamma3=10.0, spatial_prior=True, semantic_prior=False,
                       irm_norm='layer', irm_mode='sigmoid', tau_global=0.07, learn_tau_global=True,
-                      global_node_norm=True)   # RECLF's defaults
+                      global_node_norm=True, srm_topk=None)   # RECLF's defaults
 
 def model_switches(config) -> dict:
     "The `RECLF` switches a config sets, each read by name (a config without the field gets RECLF's default)."

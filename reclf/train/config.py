@@ -49,7 +49,7 @@ class _ModelFields:
     match_dim: int = 128             # local-matching vector dimension S
     srm_steps: int = 2               # SRM reasoning steps L
     chunk_pairs: int | None = None   # (image, report) pairs per local-matching chunk; None: 256 on the CPU, the whole batch (up to 2^28 numbers a tensor) on a GPU
-    group_reports: int | None = None # reports per length group of the local scores (0: one group); None: 4 on the CPU, 0 on a GPU
+    group_reports: int | None = None # reports per length group of the local scores (0: one group); None: 8 on the CPU, 0 on a GPU
     lambda_local: float = 1.0        # weight of the local loss
     tau_local: float = 0.1           # temperature of the local score
     tau_global: float = 0.07         # initial global temperature (lesson 04); strictly inside (0.01, 1) when learnt
@@ -61,6 +61,7 @@ class _ModelFields:
     spatial_prior: bool = True       # SRM edge prior from the overlap of two words' attention maps (lesson 06)
     semantic_prior: bool = False     # SRM edge prior from the affinity of two words' features
     global_node_norm: bool = True    # SRM's global node from normalised global features (False: models trained before that fix)
+    srm_topk: int | None = None      # SRM rescores only each image's k hardest reports (lesson 08); None: every pair
     irm_norm: str = 'layer'          # IRM's normalisation of importance logits: 'layer' (per pair), 'batch' (SGRAF) or 'none' (lesson 07)
     irm_mode: str = 'sigmoid'        # IRM's weights: 'sigmoid' then L1 normalisation, or 'softmax'
     dropout: float = 0.1             # dropout in the small BERT
@@ -113,6 +114,7 @@ def _validate(config: TrainConfig):
         if getattr(config, name) < 0: raise ValueError(f'{name} must be >= 0, got {getattr(config, name)!r}')
     if not 0 <= config.dropout < 1: raise ValueError(f'dropout must be in [0, 1), got {config.dropout!r}')
     if config.chunk_pairs is not None and config.chunk_pairs < 1: raise ValueError(f'chunk_pairs must be >= 1 or None, got {config.chunk_pairs!r}')
+    if config.srm_topk is not None and config.srm_topk < 1: raise ValueError(f'srm_topk must be >= 1 or None, got {config.srm_topk!r}')
     if config.group_reports is not None and config.group_reports < 0: raise ValueError(f'group_reports must be >= 0 or None, got {config.group_reports!r}')
     if config.data != 'synthetic' and not config.data_root: raise ValueError(f"data_root is required when data={config.data!r}")
     if not 0 <= config.swap_fraction < 1: raise ValueError(f'swap_fraction must be in [0, 1), got {config.swap_fraction!r}')
