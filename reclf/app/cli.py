@@ -230,40 +230,53 @@ def add_demo(sub):
 
 # %% ../../nbs/99_cli.ipynb #30cf8fe1
 def cmd_sweep(args) -> int:
-    "Run (or resume) the comparison sweep, rewrite its report, or list its cells."
+    "Run (or resume) the comparison sweep, measure its runs again, rewrite its report, or list its cells."
     from reclf.train.config import parse_overrides
-    from reclf.app.evidence import BASE, CELLS, run_sweep, write_report
+    from reclf.app.evidence import BASE, CELLS, write_report
+    from reclf.app.sweep import reevaluate, run_sweep
     if args.list:
         for name, (question, overrides) in CELLS.items(): print(f'{name:18s} {question}: {overrides}')
         return 0
-    unknown = [c for c in args.cells or [] if c not in CELLS]
+    unknown = [c for c in args.cells or [] if c not in CELLS and c != 'floor']
     if unknown: raise ValueError(f'unknown cell(s) {unknown}; reclf sweep --list names them')
     if args.report:
         print(f'wrote {write_report(args.out, args.cells, tuple(args.seeds))}')
         return 0
-    options = dict(base={**BASE, **parse_overrides(args.set)}, progress=not args.quiet, work=args.work, threads=args.threads)
+    options = dict(progress=not args.quiet, work=args.work, threads=args.threads)
     if args.groups: options['groups'] = args.groups
     if args.no_tasks: options['tasks'] = None
+    if args.reevaluate:
+        result = reevaluate(args.out, args.cells, tuple(args.seeds), **options)
+        print(f"measured again: {len(result['reevaluated'])} run(s)")
+        if result['missing']: print('not measured: ' + '; '.join(result['missing']), file=sys.stderr)
+        return 1 if result['missing'] else 0
+    options['base'] = {**BASE, **parse_overrides(args.set)}
     print(f'wrote {run_sweep(args.out, args.cells, tuple(args.seeds), args.steps, **options)}')
     return 0
 
 @subcommand
 def add_sweep(sub):
     sweep = sub.add_parser('sweep', help='pretrain and measure every method and ablation over seeds (resumable)',
-                           description='The comparison of lesson 14: each cell (method or ablation) x seed is pretrained on the hard '
-                                       'world, then measured (validation, swap-group Recall@1, the four downstream tasks); one JSON '
-                                       'per run, a table, curves and the commands go to --out. Finished runs are skipped.',
-                           epilog='Example: reclf sweep --out benchmarks/results/evidence --cells gloria reclf --seeds 0 1 2')
+                           description='The comparison of lessons 14-14b: each cell (method or ablation) x seed is '
+                                       'pretrained, then measured (validation, swap-group Recall@1, the four '
+                                       'downstream tasks); one JSON per run, a table, curves and the commands go to '
+                                       '--out, each run\'s slim checkpoint to --work. Finished runs are skipped.',
+                           epilog='Example: reclf sweep --out outputs/evidence --cells gloria reclf --seeds 0 1 2')
     sweep.add_argument('--out', default='outputs/evidence', help='results folder (default: outputs/evidence)')
     sweep.add_argument('--cells', nargs='+', metavar='CELL', help='cells to run (default: all; see --list)')
     sweep.add_argument('--seeds', nargs='+', type=int, default=[0, 1, 2], help='training seeds (default: 0 1 2)')
     sweep.add_argument('--steps', type=int, help="optimiser steps per run (default: lesson 14's STEPS)")
-    sweep.add_argument('--set', action='append', default=[], metavar='KEY=VALUE', help='override a field of the common base (e.g. image_size=128)')
-    sweep.add_argument('--groups', type=int, help="evaluation swap groups (default: lesson 14's SWAP_GROUPS)")
+    sweep.add_argument('--set', action='append', default=[], metavar='KEY=VALUE',
+                       help='override a field of the common base (e.g. image_size=128)')
+    sweep.add_argument('--groups', type=int, help="evaluation swap groups (default: lesson 14a's SWAP_GROUPS)")
     sweep.add_argument('--threads', type=int, default=1, help='torch threads (default: 1; run one sweep per core)')
-    sweep.add_argument('--work', help='folder for the runs while they train (default: a temporary folder)')
+    sweep.add_argument('--work', help='kept checkpoints and the runs while they train (default: OUT/work)')
     sweep.add_argument('--no-tasks', action='store_true', help='skip the downstream tasks and their floor')
     sweep.add_argument('--quiet', action='store_true', help='no line per run')
-    sweep.add_argument('--report', action='store_true', help='only rewrite table.md and curves.png from the records in --out')
+    sweep.add_argument('--report', action='store_true',
+                       help='only rewrite table.md and curves.png from the records in --out')
+    sweep.add_argument('--reevaluate', action='store_true',
+                       help='measure the recorded runs again from their kept checkpoints (no training); '
+                            'exit status 1 if a run has no checkpoint')
     sweep.add_argument('--list', action='store_true', help='list the cells and exit')
     sweep.set_defaults(func=cmd_sweep)
