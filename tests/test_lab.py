@@ -41,21 +41,51 @@ def lab(tmp_path_factory):
     return lab_launch(tmp_path_factory.mktemp('lab'), dict(os.environ, MPLBACKEND='Agg'))
 
 
-def test_lab_kernels_draw_inline(lab):
+def _run_in_lab_kernel(lab, code: str) -> list:
+    "Run `code` in a kernel started as `make lab` starts one; the iopub messages it produced."
     from jupyter_client.manager import KernelManager
     km = KernelManager(kernel_name='python3')
     km.start_kernel(env=lab['env'], cwd=lab['cwd'])
     try:
-        kc = km.client(); kc.start_channels(); kc.wait_for_ready(timeout=30)
-        seen = []
-        kc.execute_interactive('import matplotlib; print(matplotlib.get_backend())', timeout=30,
-                               output_hook=lambda msg: seen.append(msg['content'].get('text', '')))
+        kc = km.client(); kc.start_channels(); kc.wait_for_ready(timeout=60)
+        msgs = []
+        reply = kc.execute_interactive(code, timeout=120, output_hook=msgs.append)
         kc.stop_channels()
     finally:
         km.shutdown_kernel(now=True)
-    backend = ''.join(seen).strip()
+    assert reply['content']['status'] == 'ok', reply['content']
+    return msgs
+
+
+def test_lab_kernels_draw_inline(lab):
+    msgs = _run_in_lab_kernel(lab, 'import matplotlib; print(matplotlib.get_backend())')
+    backend = ''.join(m['content'].get('text', '') for m in msgs).strip()
     assert 'inline' in backend, f'a `make lab` kernel draws with {backend!r}, not inline: figures would not show'
     assert Path(lab['cwd']).resolve() == (ROOT / 'nbs').resolve(), f"make lab serves {lab['cwd']}, not nbs/"
+
+
+# A lesson's figure functions build a pyplot-free `matplotlib.figure.Figure` and the cell returns it. The inline
+# backend hooks display only once pyplot has made a figure, so without the course's own hook such a cell shows
+# `<Figure size 900x306 with 2 Axes>` as text. The kernel imports the package as the lessons do, pyplot-free.
+BARE_FIGURE = """
+from reclf.world.world_views import FIGURE_WIDTH
+from matplotlib.figure import Figure
+fig = Figure(figsize=(FIGURE_WIDTH, 2))
+fig.subplots(1, 2)[0].plot([0, 1], [1, 0])
+fig
+"""
+
+
+def test_lab_kernels_show_a_bare_figure_as_an_image(lab):
+    msgs = _run_in_lab_kernel(lab, BARE_FIGURE)
+    shown = [m['content']['data'] for m in msgs if m['msg_type'] in ('execute_result', 'display_data')]
+    assert shown, 'the cell showed nothing'
+    kinds = [sorted(d) for d in shown]
+    assert any('image/png' in d for d in shown), f'a bare Figure shows as {kinds}, not as an image: {shown[0]}'
+    png = next(d['image/png'] for d in shown if 'image/png' in d)
+    import base64
+    assert base64.b64decode(png)[:8] == b'\x89PNG\r\n\x1a\n', 'the image/png output is not a PNG'
+    assert len(shown) == 1, f'the figure is shown {len(shown)} times'
 
 
 def _saved_by_lab(lab, notebook: Path, tmp_path) -> Path:

@@ -4,12 +4,13 @@
 
 # %% auto #0
 __all__ = ['LABELLER_PATTERNS', 'FIGURE_WIDTH', 'FIGURE_DPI', 'MIN_FONT_PT', 'CLASS_COLORS', 'ROLE_COLORS', 'PLACE_COLORS',
-           'label_report', 'figure_style', 'check_figure', 'plot_sample', 'gallery_figure', 'save_gallery',
-           'samples_to_records', 'write_world_samples', 'plot_roles', 'relation_graph', 'draw_relations',
-           'plot_swap_report', 'swap_figure']
+           'label_report', 'figure_style', 'check_figure', 'show_figures_inline', 'plot_sample', 'gallery_figure',
+           'save_gallery', 'samples_to_records', 'write_world_samples', 'plot_roles', 'relation_graph',
+           'draw_relations', 'plot_swap_report', 'swap_figure']
 
 # %% ../../nbs/00c_world_views.ipynb #cb0bc456
-import csv, json, math, re, textwrap
+import csv, json, math, re, sys, textwrap
+from functools import partial
 from pathlib import Path
 import numpy as np
 from .world_reports import FINDINGS
@@ -67,6 +68,21 @@ def check_figure(fig,                           # a matplotlib Figure, drawn
                     if t.get_visible() and t.get_text().strip() and t.get_fontsize() < min_font})
     if small: raise ValueError(f'{len(small)} text(s) under {min_font} pt, e.g. {small[:3]}')
     return fig
+
+# %% ../../nbs/00c_world_views.ipynb #1f529180
+def show_figures_inline(shell=None, # an IPython shell; None: the one running, if any
+                       ) -> bool:   # whether a shell was found
+    "Let IPython show every matplotlib `Figure` as a PNG, as the inline backend shows pyplot's."
+    if shell is None:
+        ipython = sys.modules.get('IPython')        # never imported: not inside IPython
+        shell = ipython.get_ipython() if ipython else None
+    if shell is None: return False
+    from IPython.core.pylabtools import print_figure
+    png = shell.display_formatter.formatters['image/png']
+    png.for_type_by_name('matplotlib.figure', 'Figure', partial(print_figure, fmt='png', base64=True))
+    return True
+
+show_figures_inline();
 
 # %% ../../nbs/00c_world_views.ipynb #78f98394
 CLASS_COLORS = dict(consolidation='tab:orange', effusion='tab:blue', pneumothorax='tab:pink', nodule='tab:red',
