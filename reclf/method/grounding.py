@@ -165,9 +165,11 @@ class AttentionExplorer:
         self.redraw()
 
     def _word_options(self, i:int): return [(w, k) for k, w in enumerate(self.words[i])]
-    def _ipython_display_(self):
-        from IPython.display import display
-        display(self.widget)
+    def _repr_mimebundle_(self, **kwargs):
+        "In a running kernel the live widget; elsewhere (a saved lesson, GitHub) the current picture."
+        from IPython import get_ipython
+        if getattr(get_ipython(), 'kernel', None) is not None: return self.widget._repr_mimebundle_(**kwargs)
+        return dict(self.out.outputs[0]['data'])
 
 # %% ../../nbs/05b_grounding.ipynb #6531a5ab
 @patch

@@ -24,7 +24,7 @@ __all__ = ['TASK_NAME', 'DATASETS', 'WORLD_CLASSES', 'LAYOUT_CLASS', 'PROTOCOLS'
            'UNetDecoder', 'SegmentationNet', 'soft_dice_loss', 'dice_bce_loss', 'dice_per_image', 'dice_summary',
            'class_mask', 'world_masks', 'subset', 'pretraining_patients', 'check_splits', 'mask_fractions',
            'train_segmentation', 'predict_masks', 'mean_mask', 'segmentation_data', 'layout_masks', 'example_ids',
-           'run_segmentation', 'dice_table', 'plot_dice_vs_fraction', 'plot_predictions']
+           'run_segmentation', 'dice_table', 'plot_dice_vs_fraction', 'panel_score', 'plot_predictions']
 
 # %% ../../nbs/13_segmentation.ipynb #7c5bfaca
 TASK_NAME = 'segmentation'
@@ -368,14 +368,30 @@ def plot_dice_vs_fraction(rows:list, classes:tuple, fig=None, title:str|None=Non
     return fig
 
 # %% ../../nbs/13_segmentation.ipynb #e292ef90
-def plot_predictions(world, records:list, classes:tuple, fraction:float, seed:int=0, fig=None, title:str|None=None):
-    "Test images (rows), true outlines (dotted: invisible findings) and each encoder x protocol's predicted mask (columns)."
+def panel_score(pred:np.ndarray,   # (H, W) bool, one class's predicted mask
+                truth:np.ndarray,  # (H, W) bool, its true mask
+                name:str) -> str:  # the class's short name
+    "One class's score on a panel, as the headline counts it: Dice where present, else what was predicted."
+    if truth.any():                                    # (1, 1, H, W) each: one image, one class
+        dice = dice_per_image(torch.from_numpy(pred)[None, None], torch.from_numpy(truth)[None, None])
+        return f'{name} {dice.item():.2f}'
+    return f'{name} empty' if not pred.any() else f'{name} {int(pred.sum())} px on empty'
+
+def plot_predictions(world,                # the `SyntheticWorld` the records' test images come from
+                     records:list,         # run records of `run_segmentation`, with `examples`
+                     classes:tuple,        # the K mask classes, in the records' channel order
+                     fraction:float,       # the mask fraction whose runs to show
+                     seed:int=0,           # the subset seed whose runs to show
+                     fig=None,             # a Figure to draw into (None: a new pyplot-free one)
+                     title:str|None=None): # a line above the panels
+    "Test images (rows), true outlines (dotted: invisible findings), each encoder x protocol's mask (columns)."
     from matplotlib.colors import ListedColormap
     from matplotlib.figure import Figure
     runs = sorted((r for r in records if r['fraction'] == fraction and r['seed'] == seed),
                   key=lambda r: (PROTOCOLS.index(r['protocol']), r['encoder'] != 'pretrained'))
     ids = list(runs[0]['examples'])
-    fig = fig or Figure(figsize=(FIGURE_WIDTH * 0.8, 2.1 * len(ids) + 0.4))
+    lines = title.count('\n') + 1 if title else 0                       # of the title above the panels
+    fig = fig or Figure(figsize=(FIGURE_WIDTH * 0.8, 2.2 * len(ids) + 0.25 + 0.2 * lines))
     axes = fig.subplots(len(ids), len(runs), squeeze=False)
     for i, image_id in enumerate(ids):
         split, index = image_id.split('/')
@@ -384,12 +400,16 @@ def plot_predictions(world, records:list, classes:tuple, fraction:float, seed:in
             ax = axes[i, j]; ax.imshow(sample.image, cmap='gray', vmin=0, vmax=1); ax.axis('off')
             scores = []
             for k, c in enumerate(classes):
-                pred, truth = rle_decode(run['examples'][image_id][k], sample.image.shape), class_mask(sample, c)
-                ax.imshow(np.ma.masked_where(~pred, pred), cmap=ListedColormap([CLASS_COLORS[c]]), alpha=0.5, vmin=0, vmax=1)
-                for f in sample.findings:                                # dotted: drawn below the visibility floor
-                    if f.cls == c: ax.contour(f.mask, levels=[0.5], colors=CLASS_COLORS[c], linewidths=1.0, linestyles='solid' if f.visible else 'dotted')
-                scores.append(dice_per_image(torch.from_numpy(pred)[None, None], torch.from_numpy(truth)[None, None]).item())
-            ax.set_title((f"{run['encoder']}, {run['protocol']}\n" if i == 0 else '') + ' '.join(f'{c[:5]} {d:.2f}' for c, d in zip(classes, scores)), fontsize=7.5)
+                pred = rle_decode(run['examples'][image_id][k], sample.image.shape)
+                ax.imshow(np.ma.masked_where(~pred, pred), cmap=ListedColormap([CLASS_COLORS[c]]),
+                          alpha=0.5, vmin=0, vmax=1)
+                for f in sample.findings:                        # dotted: drawn below the visibility floor
+                    if f.cls != c: continue
+                    ax.contour(f.mask, levels=[0.5], colors=CLASS_COLORS[c], linewidths=1.0,
+                               linestyles='solid' if f.visible else 'dotted')
+                scores.append(panel_score(pred, class_mask(sample, c), c[:5]))
+            head = f"{run['encoder']}, {run['protocol']}\n" if i == 0 else ''
+            ax.set_title(head + ', '.join(scores), fontsize=7.5)
     if title: fig.suptitle(title)
     fig.tight_layout()
     return fig
