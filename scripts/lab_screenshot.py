@@ -1,14 +1,15 @@
-"""Open a lesson in a real JupyterLab, Run All in a headless Chromium, and save screenshots of its figures.
+"""Open a lesson in a real JupyterLab, Run All in a headless Chromium, and save screenshots of its
+figures.
 
-    python scripts/lab_screenshot.py 13_segmentation --out /tmp/lab13.png [--shots 3] [--timeout 600]
+    python scripts/lab_screenshot.py 13_segmentation --out /tmp/lab13.png [--shots 3]
 
-JupyterLab starts as `make lab` starts it (in nbs/, MPLBACKEND unset, saving cleans the notebook), on a free local
-port with a fresh token, and with this checkout first on PYTHONPATH. Autosave is off and the lesson's file is put
-back as it was if anything wrote to it, so a run leaves the checkout unchanged. The script prints what the page
-shows (cells, images, figures shown as `<Figure ...>` text, errors) and exits 1 when a figure shows as text or a
-cell fails. `--out x.png` saves the screen at the first image output; with `--shots 3`, also `x_2.png` and `x_3.png`
-at the next ones. Needs `chromium`, `chromium-driver` (apt) and `selenium` (pip).
-"""
+JupyterLab starts as `make lab` starts it (in nbs/, MPLBACKEND unset, saving cleans the notebook),
+on a free local port with a fresh token, and with this checkout first on PYTHONPATH. Autosave is off
+and the lesson's file is put back as it was if anything wrote to it, so a run leaves the checkout
+unchanged. The script prints what the page shows (cells, images, figures shown as `<Figure ...>`
+text, errors) and exits 1 when a figure shows as text or a cell fails. `--out x.png` saves the
+screen at the first image output; with `--shots 3`, also `x_2.png` and `x_3.png` at the next ones.
+Needs `chromium`, `chromium-driver` (apt) and `selenium` (pip)."""
 import argparse
 import json
 import os
@@ -22,12 +23,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 NBS = ROOT / 'nbs'
-# Lab settings for a scripted run: no autosave (Run All must not rewrite the lesson) and every cell in the page
-# (JupyterLab 4 otherwise attaches only the cells in view, and the counts below would miss the others).
+# Lab settings for a scripted run: no autosave (Run All must not rewrite the lesson) and every cell
+# in the page (JupyterLab 4 otherwise attaches only the cells in view, and the counts below would
+# miss the others).
 SETTINGS = {'@jupyterlab/docmanager-extension/plugin.jupyterlab-settings': {'autosave': False},
             '@jupyterlab/notebook-extension/tracker.jupyterlab-settings': {'windowingMode': 'none'},
-            '@jupyterlab/apputils-extension/notification.jupyterlab-settings': {'fetchNews': 'false',
-                                                                                 'checkForUpdates': False}}
+            '@jupyterlab/apputils-extension/notification.jupyterlab-settings':
+                {'fetchNews': 'false', 'checkForUpdates': False}}
 STATE_JS = """
 const cells = [...document.querySelectorAll('.jp-Notebook .jp-Cell.jp-CodeCell')];
 const prompts = cells.map(c => (c.querySelector('.jp-InputPrompt') || {}).textContent || '');
@@ -36,9 +38,12 @@ return {cells: cells.length, running: prompts.filter(p => p.includes('*')).lengt
         unrun: prompts.filter(p => p.trim() === '[ ]:' || p.trim() === '').length,
         images: document.querySelectorAll('.jp-OutputArea-output img').length,
         figure_texts: texts.filter(t => /^\\s*<Figure size [^>]*>\\s*$/.test(t)).length,
-        errors: document.querySelectorAll('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'
-                                          + ' .jp-RenderedText, .jp-OutputArea-output .ansi-red-fg').length,
-        traceback: (texts.find(t => t.includes('Traceback') || t.includes('Error')) || '').slice(0, 400)};
+        errors: document.querySelectorAll(
+            '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'
+            + ' .jp-RenderedText,'
+            + ' .jp-OutputArea-output .ansi-red-fg').length,
+        traceback: (texts.find(t => t.includes('Traceback') || t.includes('Error')) || '')
+                   .slice(0, 400)};
 """
 
 
@@ -49,16 +54,20 @@ def free_port() -> int:
 
 
 def start_lab(port: int, token: str, settings: Path, log) -> subprocess.Popen:
-    "JupyterLab in nbs/, as `make lab` starts it, plus a port, a token and the scripted-run settings."
+    "JupyterLab in nbs/ as `make lab` starts it, plus a port, a token and the settings above."
     for name, value in SETTINGS.items():
-        path = settings / name; path.parent.mkdir(parents=True, exist_ok=True); path.write_text(json.dumps(value))
-    env = {k: v for k, v in os.environ.items() if k != 'MPLBACKEND'}      # `make lab`: env -u MPLBACKEND
-    env.update(PYTHONPATH=os.pathsep.join([str(ROOT)] + [p for p in [os.environ.get('PYTHONPATH')] if p]),
+        path = settings / name; path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(value))
+    # `make lab`: env -u MPLBACKEND
+    env = {k: v for k, v in os.environ.items() if k != 'MPLBACKEND'}
+    env.update(PYTHONPATH=os.pathsep.join([str(ROOT)]
+                                          + [p for p in [os.environ.get('PYTHONPATH')] if p]),
                JUPYTERLAB_SETTINGS_DIR=str(settings), HF_HUB_OFFLINE='1', TRANSFORMERS_OFFLINE='1')
     jupyter = Path(sys.executable).parent / 'jupyter'
-    cmd = [str(jupyter), 'lab', '--ContentsManager.pre_save_hook=nbdev.clean.clean_jupyter', '--no-browser',
+    cmd = [str(jupyter), 'lab', '--ContentsManager.pre_save_hook=nbdev.clean.clean_jupyter',
+           '--no-browser',
            f'--port={port}', '--ip=127.0.0.1', f'--IdentityProvider.token={token}', '--allow-root',
-           '--LabApp.expose_app_in_browser=True']              # window.jupyterapp: Run All from the script
+           '--LabApp.expose_app_in_browser=True']  # window.jupyterapp: Run All from the script
     return subprocess.Popen(cmd, cwd=NBS, env=env, stdout=log, stderr=subprocess.STDOUT)
 
 
@@ -81,23 +90,24 @@ def browser(width: int, height: int):
                 f'--window-size={width},{height}'):
         opts.add_argument(arg)
     opts.binary_location = os.environ.get('CHROMIUM', '/usr/bin/chromium')
-    driver = webdriver.Chrome(service=Service(os.environ.get('CHROMEDRIVER', '/usr/bin/chromedriver')), options=opts)
-    driver.execute_cdp_cmd('Emulation.setDeviceMetricsOverride',          # the page itself, without window chrome
+    service = Service(os.environ.get('CHROMEDRIVER', '/usr/bin/chromedriver'))
+    driver = webdriver.Chrome(service=service, options=opts)
+    # the page itself, without window chrome
+    driver.execute_cdp_cmd('Emulation.setDeviceMetricsOverride',
                            dict(width=width, height=height, deviceScaleFactor=1, mobile=False))
     return driver
 
 
 def run_all(driver, url: str, timeout: float) -> dict:
-    "Open `url`, wait for an idle kernel, Run All, and wait until no cell is running; the page's final state."
+    "Open `url`, wait for an idle kernel, Run All, wait until no cell runs; the page's final state."
     from selenium.webdriver.common.by import By
     driver.get(url)
-    wait_for(lambda: driver.find_elements(By.CSS_SELECTOR, '.jp-Notebook .jp-Cell'), 120, 'notebook in the page')
+    wait_for(lambda: driver.find_elements(By.CSS_SELECTOR, '.jp-Notebook .jp-Cell'), 120,
+             'notebook in the page')
     wait_for(lambda: driver.execute_script(
-        "return window.jupyterapp && window.jupyterapp.shell.currentWidget"
-        " && window.jupyterapp.shell.currentWidget.sessionContext.session"
-        " && window.jupyterapp.shell.currentWidget.sessionContext.session.kernel"
-        " && window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.status === 'idle';"),
-        120, 'idle kernel')
+        "const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;"
+        "const k = w && w.sessionContext.session && w.sessionContext.session.kernel;"
+        "return k && k.status === 'idle';"), 120, 'idle kernel')
     driver.execute_script("window.jupyterapp.commands.execute('notebook:run-all-cells');")
     time.sleep(2)
     start = time.time()
@@ -112,12 +122,13 @@ def run_all(driver, url: str, timeout: float) -> dict:
 
 
 def shoot(driver, out: Path, shots: int) -> list:
-    "Screenshots scrolled to the first `shots` image outputs (the top of the page when there is none)."
+    "Screenshots scrolled to the first `shots` image outputs (the top of the page if none)."
     from selenium.webdriver.common.by import By
     images = driver.find_elements(By.CSS_SELECTOR, '.jp-OutputArea-output img')
     paths = []
     for k in range(max(1, min(shots, len(images)))):
-        if images: driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", images[k])
+        if images:
+            driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", images[k])
         time.sleep(0.5)
         path = out if k == 0 else out.with_name(f'{out.stem}_{k + 1}{out.suffix}')
         driver.save_screenshot(str(path)); paths.append(path)
@@ -125,8 +136,11 @@ def shoot(driver, out: Path, shots: int) -> list:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument('lesson', help="a lesson's file name in nbs/, with or without .ipynb (13_segmentation)")
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument('lesson',
+                        help="a lesson's file name in nbs/, with or without .ipynb "
+                             "(13_segmentation)")
     parser.add_argument('--out', type=Path, help='PNG to write (default: /tmp/lab_<lesson>.png)')
     parser.add_argument('--shots', type=int, default=1, help='screenshots at the first N figures')
     parser.add_argument('--timeout', type=float, default=600, help='seconds Run All may take')
@@ -145,7 +159,8 @@ def main(argv=None) -> int:
             base = f'http://127.0.0.1:{port}'
             wait_for(lambda: _up(f'{base}/api/status?token={token}'), 90, 'JupyterLab on ' + base)
             driver = browser(width, height)
-            state = run_all(driver, f'{base}/lab/tree/{lesson.name}?token={token}&reset', args.timeout)
+            state = run_all(driver, f'{base}/lab/tree/{lesson.name}?token={token}&reset',
+                            args.timeout)
             paths = shoot(driver, out, args.shots)
         finally:
             if driver is not None: driver.quit()
@@ -154,8 +169,10 @@ def main(argv=None) -> int:
             except subprocess.TimeoutExpired: lab.kill()
             log.close()
             if lesson.read_bytes() != before:
-                lesson.write_bytes(before); print(f'{lesson.name} was written during the run; put back as it was')
-    print(json.dumps(dict(lesson=lesson.name, **state, screenshots=[str(p) for p in paths]), indent=1))
+                lesson.write_bytes(before)
+                print(f'{lesson.name} was written during the run; put back as it was')
+    print(json.dumps(dict(lesson=lesson.name, **state, screenshots=[str(p) for p in paths]),
+                     indent=1))
     return 1 if state['figure_texts'] or state['errors'] else 0
 
 
