@@ -22,13 +22,16 @@ def mask_cover(
     grid:tuple,   # (h, w) of the region grid
 )->Tensor:        # (W, M) fraction of each region's pixels on the mask
     "Downsample pixel masks to the region grid."
-    if masks.ndim != 3: raise ValueError(f"masks must be (W, H, Wd), got shape {tuple(masks.shape)}")
+    if masks.ndim != 3:
+        raise ValueError(f"masks must be (W, H, Wd), got shape {tuple(masks.shape)}")
     return F.adaptive_avg_pool2d(masks.float()[:, None], grid).flatten(1)  # (W, 1, h, w) -> (W, M)
 
 # %% ../../nbs/05b_grounding.ipynb #78857c79
 def _check(attention, masks, grid):
-    if attention.ndim != 2 or attention.shape[0] != masks.shape[0] or attention.shape[1] != grid[0] * grid[1]:
-        raise ValueError(f"attention must be (W, M) = ({masks.shape[0]}, {grid[0] * grid[1]}) for {masks.shape[0]} masks "
+    M = grid[0] * grid[1]
+    if attention.ndim != 2 or attention.shape[0] != masks.shape[0] or attention.shape[1] != M:
+        raise ValueError(f"attention must be (W, M) = ({masks.shape[0]}, {grid[0] * grid[1]}) for "
+                         f"{masks.shape[0]} masks "
                          f"and a {grid[0]}x{grid[1]} grid, got {tuple(attention.shape)}")
 
 def pointing_game(
@@ -56,7 +59,7 @@ def attention_auroc(
     "How well each word's attention ranks the regions on its mask above the others."
     _check(attention, masks, grid)
     on_mask = mask_cover(masks, grid) > min_cover                                  # (W, M)
-    diff = attention[:, :, None] - attention[:, None, :]                           # (W, M, M): on - off
+    diff = attention[:, :, None] - attention[:, None, :]  # (W, M, M): on - off
     wins = (diff > 0).float() + 0.5 * (diff == 0).float()
     pairs = on_mask[:, :, None] & ~on_mask[:, None, :]                             # (W, M, M)
     n_pairs = pairs.sum((1, 2))
@@ -65,9 +68,10 @@ def attention_auroc(
 # %% ../../nbs/05b_grounding.ipynb #1a135f9b
 def word_ground_truth(
     sample,             # a `reclf.world.synthetic_world.Sample`
-    word_spans:Tensor,  # (N, 2) character spans of the tokenized words (from `tokenize_reports`), -1 for padding
+    # (N, 2) character spans of the tokenized words (from `tokenize_reports`), -1 for padding
+    word_spans:Tensor,
 ):
-    "Roles (list of N str, '' when unmatched), masks (N, H, W) bool and has_mask (N,) bool for the tokenized words."
+    "Per tokenized word: roles (N str, '' if unmatched), masks (N, H, W) bool, has_mask (N,) bool."
     by_start = {w.start: w for w in sample.words}
     H, W = sample.image.shape
     roles, masks = [], torch.zeros(len(word_spans), H, W, dtype=torch.bool)
@@ -88,12 +92,14 @@ def grounding_table(
     min_cover:float=0.0,
 )->dict:               # role -> {n, pointing, chance, auroc}
     "Pointing game, its chance level and attention AUROC, averaged per word role."
-    hits, chance = pointing_game(attention, masks, grid, min_cover).float(), pointing_chance(masks, grid, min_cover)
+    hits, chance = pointing_game(attention, masks, grid,
+                                 min_cover).float(), pointing_chance(masks, grid, min_cover)
     auroc = attention_auroc(attention, masks, grid, min_cover)
     table = {}
     for role in sorted(set(roles)):
         sel = torch.tensor([r == role for r in roles])
-        table[role] = dict(n=int(sel.sum()), pointing=hits[sel].mean().item(), chance=chance[sel].mean().item(),
+        table[role] = dict(n=int(sel.sum()), pointing=hits[sel].mean().item(),
+                           chance=chance[sel].mean().item(),
                            auroc=auroc[sel].nanmean().item())
     return table
 
@@ -108,9 +114,11 @@ def show_word_attention(
     "One word's attention over the image, upsampled to pixels, with its mask outlined."
     ax = ax or plt.gca()
     H, W = image.shape
-    heat = F.interpolate(attention.detach().float().view(1, 1, *grid), size=(H, W), mode='nearest')[0, 0]
+    heat = F.interpolate(attention.detach().float().view(1, 1, *grid), size=(H, W),
+                         mode='nearest')[0, 0]
     ax.imshow(image, cmap='gray'); ax.imshow(heat, cmap='magma', alpha=0.55)
-    if mask is not None and np.asarray(mask).any(): ax.contour(np.asarray(mask), levels=[0.5], colors='cyan', linewidths=0.8)
+    if mask is not None and np.asarray(mask).any():
+        ax.contour(np.asarray(mask), levels=[0.5], colors='cyan', linewidths=0.8)
     ax.set_title(title, fontsize=7); ax.set_xticks([]); ax.set_yticks([])
     return ax
 
@@ -125,11 +133,14 @@ def word_attention_grid(image:np.ndarray,       # (H, W) image
                        ):
     "Small multiples: the attention map of every word, ground-truth masks outlined."
     n = len(words); n_rows = -(-n // n_cols)
-    fig, axs = plt.subplots(n_rows, n_cols, figsize=(n_cols * 1.2, n_rows * 1.35 + (0.4 if title else 0)), squeeze=False)
+    fig, axs = plt.subplots(n_rows, n_cols,
+                            figsize=(n_cols * 1.2, n_rows * 1.35 + (0.4 if title else 0)),
+                            squeeze=False)
     for k, ax in enumerate(axs.flat):
         if k >= n: ax.axis('off'); continue
         mask = None if masks is None else masks[k]
-        show_word_attention(image, attention[k], grid, None if mask is None or not mask.any() else mask.numpy(), ax, words[k])
+        show_word_attention(image, attention[k], grid, None if mask is None
+                            or not mask.any() else mask.numpy(), ax, words[k])
     if title: fig.suptitle(title)
     fig.tight_layout()
     return fig
@@ -144,7 +155,7 @@ def _png_output(fig, text:str)->dict:
 
 # %% ../../nbs/05b_grounding.ipynb #eec17cbc
 class AttentionExplorer:
-    "Drop-downs for a sample and one of its words, and an Output area that shows that word's attention and mask."
+    "Drop-downs for a sample and one of its words; an Output area shows the word's attention, mask."
     def __init__(self,
         images:Sequence[np.ndarray],   # per sample: (H, W) image
         words:Sequence[Sequence[str]], # per sample: its N words
@@ -154,10 +165,13 @@ class AttentionExplorer:
         sample:int=0, word:int=0,      # the first selection
     ):
         import ipywidgets as widgets
-        self.images, self.words, self.attention, self.grid, self.masks = images, words, attention, grid, masks
+        self.images, self.words, self.attention = images, words, attention
+        self.grid, self.masks = grid, masks
         self.draws, self.title, self._switching = 0, '', False
-        self.sample = widgets.Dropdown(options=list(range(len(images))), value=sample, description='sample')
-        self.word = widgets.Dropdown(options=self._word_options(sample), value=word, description='word')
+        self.sample = widgets.Dropdown(options=list(range(len(images))), value=sample,
+                                       description='sample')
+        self.word = widgets.Dropdown(options=self._word_options(sample), value=word,
+                                     description='word')
         self.out = widgets.Output()
         self.sample.observe(self.on_sample, 'value')
         self.word.observe(self.on_word, 'value')
@@ -165,9 +179,12 @@ class AttentionExplorer:
         self.redraw()
 
     def _word_options(self, i:int): return [(w, k) for k, w in enumerate(self.words[i])]
-    def _ipython_display_(self):
-        from IPython.display import display
-        display(self.widget)
+    def _repr_mimebundle_(self, **kwargs):
+        "In a running kernel the live widget; elsewhere (a saved lesson) the current picture."
+        from IPython import get_ipython
+        if getattr(get_ipython(), 'kernel', None) is not None:
+            return self.widget._repr_mimebundle_(**kwargs)
+        return dict(self.out.outputs[0]['data'])
 
 # %% ../../nbs/05b_grounding.ipynb #6531a5ab
 @patch
@@ -175,7 +192,8 @@ def word_figure(self:AttentionExplorer, i:int, k:int):
     "The figure for word k of sample i (also the static picture for readers without widgets)."
     fig, ax = plt.subplots(figsize=(3.2, 3.4))
     mask = None if self.masks is None else np.asarray(self.masks[i][k])
-    show_word_attention(self.images[i], self.attention[i][k], self.grid, mask if mask is not None and mask.any() else None,
+    show_word_attention(self.images[i], self.attention[i][k], self.grid, mask if mask is not None
+                        and mask.any() else None,
                         ax, f'sample {i}: "{self.words[i][k]}"')
     ax.title.set_fontsize(9)
     return fig
@@ -193,7 +211,7 @@ def redraw(self:AttentionExplorer):
 # %% ../../nbs/05b_grounding.ipynb #e0ff8db8
 @patch
 def on_sample(self:AttentionExplorer, change):
-    "A new sample: its words become the options, the first is selected, and the picture is redrawn once."
+    "A new sample: its words become the options, the first is selected, the picture redrawn once."
     self._switching = True
     try: self.word.options, self.word.value = self._word_options(change['new']), 0
     finally: self._switching = False
@@ -204,6 +222,7 @@ def on_word(self:AttentionExplorer, change):
     "A new word of the same sample: redraw."
     if not self._switching: self.redraw()
 
-def attention_explorer(images, words, attention, grid, masks=None, sample:int=0, word:int=0)->AttentionExplorer:
-    "An `AttentionExplorer` over per-sample images, words, attention (N, M) and masks (see its arguments)."
+def attention_explorer(images, words, attention, grid, masks=None, sample:int=0,
+                       word:int=0)->AttentionExplorer:
+    "An `AttentionExplorer` over per-sample images, words, attention (N, M) and masks."
     return AttentionExplorer(images, words, attention, grid, masks, sample, word)

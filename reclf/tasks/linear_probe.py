@@ -13,7 +13,8 @@ from sklearn.preprocessing import StandardScaler
 from tqdm.auto import tqdm
 from ..world.synthetic_world import FINDINGS
 from ..data.readers import ANCHOR_POLICY, apply_policy
-from ..data.layouts import COMPETITION, NIH_LABELS, patient_split, read_chexpert, read_covidx, read_nih, read_rsna
+from ..data.layouts import (COMPETITION, NIH_LABELS, patient_split, read_chexpert, read_covidx,
+                                read_nih, read_rsna)
 from ..data.pretraining_data import ItemSource
 from ..train.evaluation import check_disjoint, downstream_row, encode_images
 from ..train.training import make_world
@@ -27,18 +28,21 @@ __all__ = ['TASK_NAME', 'DATASETS', 'FRACTIONS', 'C_GRID', 'FEATURES', 'LATERAL'
 # %% ../../nbs/11_linear_probe.ipynb #ba6399b9
 TASK_NAME = 'probe'                                   # the name `reclf evaluate --task` uses
 DATASETS = ('synthetic', 'chexpert', 'rsna', 'covidx', 'nih')
-FRACTIONS = (0.01, 0.1, 1.0)                          # shares of the training patients whose labels the probe sees
-C_GRID = (0.001, 0.01, 0.1, 1.0, 10.0, 100.0)         # inverse regularisation strengths tried on the validation split
+FRACTIONS = (0.01, 0.1, 1.0)  # shares of the training patients whose labels the probe sees
+# inverse regularisation strengths tried on the validation split
+C_GRID = (0.001, 0.01, 0.1, 1.0, 10.0, 100.0)
 FEATURES = ('global', 'regions mean')                 # which frozen image features the probe reads
 
 # %% ../../nbs/11_linear_probe.ipynb #7d86de8b
 def auroc(labels,  # (n,) 0/1 ground truth
           scores,  # (n,) real scores, higher = more likely positive
          ) -> float:
-    "P(a positive outscores a negative), ties counted half (Mann-Whitney U / n+ n-); nan without both classes."
+    "P(a positive outscores a negative), ties half (Mann-Whitney U / n+ n-); nan without both."
     labels, scores = np.asarray(labels, float).ravel(), np.asarray(scores, float).ravel()
-    if labels.shape != scores.shape: raise ValueError(f'labels {labels.shape} and scores {scores.shape} differ in length')
-    if not np.isin(labels, (0, 1)).all(): raise ValueError('labels must be 0 or 1 (apply an uncertainty policy first)')
+    if labels.shape != scores.shape:
+        raise ValueError(f'labels {labels.shape} and scores {scores.shape} differ in length')
+    if not np.isin(labels, (0, 1)).all():
+        raise ValueError('labels must be 0 or 1 (apply an uncertainty policy first)')
     positive = labels == 1
     n_pos, n_neg = int(positive.sum()), int((~positive).sum())
     if n_pos == 0 or n_neg == 0: return math.nan
@@ -46,16 +50,18 @@ def auroc(labels,  # (n,) 0/1 ground truth
     return float((ranks[positive].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
 
 # %% ../../nbs/11_linear_probe.ipynb #c93702ca
-LATERAL = ('consolidation', 'effusion', 'pneumothorax', 'nodule', 'atelectasis')   # the findings that have a side
+# the findings that have a side
+LATERAL = ('consolidation', 'effusion', 'pneumothorax', 'nodule', 'atelectasis')
 SIDE_CLASSES = tuple(f'{c} {s}' for c in LATERAL for s in ('left', 'right'))
 SYNTHETIC_CLASSES = FINDINGS + SIDE_CLASSES
 
 def world_labels(sample) -> dict:
-    "True labels of a world sample: the 7 findings, then each lateral finding per side (bilateral counts on both)."
+    "A world sample's true labels: the 7 findings, then lateral ones per side (bilateral: both)."
     labels = {c: int(sample.labels_true[c]) for c in FINDINGS}
     for name in SIDE_CLASSES:
         cls, side = name.split()
-        labels[name] = int(any(f.cls == cls and f.side in (side, 'bilateral') for f in sample.findings))
+        labels[name] = int(any(f.cls == cls and f.side in (side, 'bilateral')
+                               for f in sample.findings))
     return labels
 
 # %% ../../nbs/11_linear_probe.ipynb #0be173bc
@@ -66,9 +72,10 @@ def synthetic_pools(config,           # the pretraining run's `TrainConfig`
                     n_valid:int,      # validation patients (choosing C)
                     n_test:int,       # test patients, in `test` and in `test_decorrelated`
                    ) -> dict:         # name -> (world split, first index, count)
-    "Where each set of the probe comes from in the pretraining run's world; raises if pretraining could have seen it."
+    "Where the probe's sets come from in the pretraining world; raises if pretraining saw any."
     if config.data == 'synthetic' and max(config.train_size, config.valid_size) > PROBE_START:
-        raise ValueError(f'pretraining used world indices up to {config.train_size}: the probe pools start at {PROBE_START}')
+        raise ValueError(f'pretraining used world indices up to {config.train_size}: the probe '
+                         f'pools start at {PROBE_START}')
     return {'train': ('train', PROBE_START, n_train), 'valid': ('valid', PROBE_START, n_valid),
             'test': ('test', 0, n_test), 'test_decorrelated': ('test_decorrelated', 0, n_test)}
 
@@ -77,21 +84,26 @@ class ArraySource:
     "Images held in memory, served as lesson 02d's items (for `encode_images`)."
     def __init__(self, images, ids): self.images, self.ids = images, ids
     def __len__(self): return len(self.images)
-    def __getitem__(self, i): return dict(image=self.images[i], report='', labels={}, masks={}, words=None, id=self.ids[i])
+    def __getitem__(self, i): return dict(image=self.images[i], report='', labels={}, masks={},
+                                          words=None, id=self.ids[i])
 
-_rendered = {}   # (world config, seed, split, start, n) -> set: a world sample is a pure function of these
+# (world config, seed, split, start, n) -> set: a world sample is a pure function of these
+_rendered = {}
 
 def world_probe_set(world, split:str, start:int, n:int, progress:bool=True) -> dict:
-    "Samples start..start+n-1 of a world split: source (images), labels (n, C), classes, patients, image ids."
+    "Samples start..start+n-1 of a split: source, labels (n, C), classes, patients, image ids."
     key = (repr(world.config), world.seed, split, start, n)
     if key not in _rendered:
         images, labels, patients = [], [], []
-        for i in tqdm(range(start, start + n), desc=f'rendering {split}', disable=not progress, leave=False):
+        for i in tqdm(range(start, start + n), desc=f'rendering {split}', disable=not progress,
+                      leave=False):
             sample = world.sample(split, i)
-            images.append(sample.image); labels.append(list(world_labels(sample).values())); patients.append(sample.patient_id)
+            images.append(sample.image); labels.append(list(world_labels(sample).values()))
+            patients.append(sample.patient_id)
         ids = [f'{split}/{i}' for i in range(start, start + n)]
         while len(_rendered) >= 8: _rendered.pop(next(iter(_rendered)))
-        _rendered[key] = dict(source=ArraySource(np.stack(images), ids), labels=np.array(labels, float).reshape(n, -1),
+        _rendered[key] = dict(source=ArraySource(np.stack(images), ids),
+                              labels=np.array(labels, float).reshape(n, -1),
                               classes=SYNTHETIC_CLASSES, patients=patients, ids=ids)
     return _rendered[key]
 
@@ -102,28 +114,37 @@ def nested_subsets(patients:list,         # patient id of each training image
                    labels,                # (n, C) 0/1 labels of each training image
                    fractions=FRACTIONS,   # shares of the patients, each in (0, 1]
                    seed:int=0,            # the draw
-                   min_examples:int=2,    # positive and negative patients of every class moved to the front
-                   folder=None,           # write seed{seed}_{pct}pct.txt (patient ids) for each subset below the pool
+                   # positive and negative patients of every class moved to the front
+                   min_examples:int=2,
+                   # write seed{seed}_{pct}pct.txt (patient ids) for each subset below the pool
+                   folder=None,
                   ) -> dict:              # fraction -> sorted patient ids
-    "Nested patient-level subsets: prefixes of one seeded order of the patients, each class's first examples in front."
-    if any(not 0 < f <= 1 for f in fractions): raise ValueError(f'fractions must lie in (0, 1], got {fractions}')
+    "Nested patient-level subsets: prefixes of one seeded patient order, each class's first ahead."
+    if any(not 0 < f <= 1 for f in fractions):
+        raise ValueError(f'fractions must lie in (0, 1], got {fractions}')
     by_patient = {}
-    for p, row in zip(patients, np.asarray(labels, float)): by_patient[p] = np.maximum(by_patient.get(p, 0), row)
+    for p, row in zip(patients, np.asarray(labels, float)):
+        by_patient[p] = np.maximum(by_patient.get(p, 0), row)
     order = sorted(by_patient)
     order = [order[k] for k in np.random.default_rng(seed).permutation(len(order))]
-    table = np.array([by_patient[p] for p in order]).reshape(len(order), -1)        # (patients, C): positive on any image
-    needs = sorted(((c, v) for c in range(table.shape[1]) for v in (1, 0)), key=lambda cv: (table[:, cv[0]] == cv[1]).sum())
+    # (patients, C): positive on any image
+    table = np.array([by_patient[p] for p in order]).reshape(len(order), -1)
+    needs = sorted(((c, v) for c in range(table.shape[1]) for v in (1, 0)),
+                   key=lambda cv: (table[:, cv[0]] == cv[1]).sum())
     front, taken = [], set()
-    for c, v in needs:                                                              # rarest (class, value) first
+    for c, v in needs:  # rarest (class, value) first
         missing = min_examples - sum(by_patient[p][c] == v for p in front)
-        for p in [order[k] for k in np.flatnonzero(table[:, c] == v) if order[k] not in taken][:max(0, missing)]:
+        for p in [order[k] for k in np.flatnonzero(table[:, c] == v)
+                  if order[k] not in taken][:max(0, missing)]:
             front.append(p); taken.add(p)
     order = front + [p for p in order if p not in taken]
-    subsets = {f: sorted(order[:max(len(front), round(f * len(order)), 1)]) for f in sorted(fractions)}
+    subsets = {f: sorted(order[:max(len(front), round(f * len(order)), 1)])
+               for f in sorted(fractions)}
     for f, chosen in subsets.items():
         if folder and len(chosen) < len(order):
             Path(folder).mkdir(parents=True, exist_ok=True)
-            (Path(folder)/f'seed{seed}_{_pct(f)}pct.txt').write_text(''.join(f'{p}\n' for p in chosen))
+            path = Path(folder)/f'seed{seed}_{_pct(f)}pct.txt'
+            path.write_text(''.join(f'{p}\n' for p in chosen))
     return subsets
 
 def read_patients(path) -> list:
@@ -131,15 +152,19 @@ def read_patients(path) -> list:
     return [line.strip() for line in Path(path).read_text().splitlines() if line.strip()]
 
 # %% ../../nbs/11_linear_probe.ipynb #b1e071c1
-def _logistic(C, multiclass): return LogisticRegression(C=C, max_iter=2000) if multiclass else \
-                                     LogisticRegression(C=C, solver='liblinear', max_iter=2000, random_state=0)
+def _logistic(C, multiclass):
+    if multiclass: return LogisticRegression(C=C, max_iter=2000)
+    return LogisticRegression(C=C, solver='liblinear', max_iter=2000, random_state=0)
 
 class LinearProbe:
-    "Standardised features -> one logistic regression per class (or one multinomial), C chosen on validation."
+    "Standardised features -> a logistic regression per class (or multinomial), C by validation."
     def __init__(self, Cs=C_GRID,              # C values tried
-                 min_examples:int=2,           # fewer positive (or negative) training images: the class is not fitted
-                 multiclass:bool=False):       # one softmax over the classes, chosen by validation accuracy (COVIDx)
-        self.Cs, self.min_examples, self.multiclass, self.heads, self.C, self.notes = Cs, min_examples, multiclass, {}, {}, {}
+                 # fewer positive (or negative) training images: the class is not fitted
+                 min_examples:int=2,
+                 # one softmax over the classes, chosen by validation accuracy (COVIDx)
+                 multiclass:bool=False):
+        self.Cs, self.min_examples, self.multiclass = Cs, min_examples, multiclass
+        self.heads, self.C, self.notes = {}, {}, {}
 
     def fit(self, x, y, valid_x, valid_y):
         "Fit on (n, D) features and (n, C) 0/1 labels; pick each head's C on the validation set."
@@ -149,134 +174,169 @@ class LinearProbe:
         for c in range(y.shape[1]):
             positives, negatives = int(y[:, c].sum()), int(len(y) - y[:, c].sum())
             if min(positives, negatives) < self.min_examples:
-                self.notes[c] = f'{positives} positive / {negatives} negative training images: not fitted'
+                self.notes[c] = (f'{positives} positive / {negatives} negative training images: '
+                                 'not fitted')
             else: self._fit_one(c, x, y[:, c], valid_x, valid_y[:, c])
         return self
 
     def _fit_one(self, key, x, target, valid_x, valid_target):
-        "The head with the best validation AUROC (accuracy if multiclass) over `Cs`; ties keep the smaller C."
+        "The head with the best validation AUROC (multiclass: accuracy) over `Cs`; ties: smaller C."
         if self.multiclass and len(np.unique(target)) < 2:
             self.notes[key] = 'one class in the training subset: not fitted'; return self
         best = (-math.inf, None, None)
         for C in self.Cs:
             head = _logistic(C, self.multiclass).fit(x, target)
-            value = (head.predict(valid_x) == valid_target).mean() if self.multiclass and len(valid_target) else \
-                    math.nan if self.multiclass else auroc(valid_target, head.decision_function(valid_x))
+            if not self.multiclass: value = auroc(valid_target, head.decision_function(valid_x))
+            elif len(valid_target): value = (head.predict(valid_x) == valid_target).mean()
+            else: value = math.nan
             if value > best[0]: best = (value, C, head)
-        if best[2] is None:                                            # validation cannot rank: the middle of the grid
+        if best[2] is None:  # validation cannot rank: the middle of the grid
             C = self.Cs[len(self.Cs) // 2]
-            self.notes[key], best = f'validation cannot rank C (one class or empty): C = {C}', (math.nan, C, _logistic(C, self.multiclass).fit(x, target))
+            self.notes[key] = f'validation cannot rank C (one class or empty): C = {C}'
+            best = (math.nan, C, _logistic(C, self.multiclass).fit(x, target))
         self.C[key], self.heads[key] = best[1], best[2]
         return self
 
     def scores(self, x, n_classes:int) -> np.ndarray:
-        "(n, C) decision values; nan for a class without a head (multiclass: -inf for classes never trained on)."
+        "(n, C) decision values; nan for a class without a head (multiclass: -inf if never seen)."
         x = self.scaler.transform(x)
         out = np.full((len(x), n_classes), -np.inf if self.multiclass else np.nan)
         for key, head in self.heads.items():
             values = head.decision_function(x)
             if key != 'all': out[:, key] = values
-            else: out[:, head.classes_] = values if values.ndim == 2 else np.stack([-values, values], 1)
+            else:
+                if values.ndim == 1: values = np.stack([-values, values], 1)   # two classes
+                out[:, head.classes_] = values
         return out
 
 # %% ../../nbs/11_linear_probe.ipynb #5811d7ea
 class _Part:
     "Items start..stop-1 of a source."
-    def __init__(self, source, start, stop): self.source, self.start, self.stop = source, start, stop
+    def __init__(self, source, start, stop):
+        self.source, self.start, self.stop = source, start, stop
     def __len__(self): return self.stop - self.start
     def __getitem__(self, i): return self.source[self.start + i]
 
-def encode_set(model, source, size:int, features=FEATURES, chunk:int=1024, progress:bool=True) -> dict:
-    "Feature kind -> (n, D) frozen image features: 'global' (after the projection head), 'regions mean' (over M)."
-    if unknown := [f for f in features if f not in FEATURES]: raise ValueError(f'features must be among {FEATURES}, got {unknown}')
+def encode_set(model, source, size:int, features=FEATURES, chunk:int=1024,
+               progress:bool=True) -> dict:
+    "Feature kind -> (n, D) frozen features: 'global' (after the projection head), 'regions mean'."
+    if unknown := [f for f in features if f not in FEATURES]:
+        raise ValueError(f'features must be among {FEATURES}, got {unknown}')
     parts = {f: [] for f in features}
-    for start in tqdm(range(0, len(source), chunk), desc='encoding images', disable=not progress, leave=False):
-        encoded = encode_images(model, _Part(source, start, min(start + chunk, len(source))), size, batch_size=256,
+    for start in tqdm(range(0, len(source), chunk), desc='encoding images', disable=not progress,
+                      leave=False):
+        encoded = encode_images(model, _Part(source, start, min(start + chunk, len(source))), size,
+                                batch_size=256,
                                 regions='regions mean' in features, progress=False)
-        if 'global' in features: parts['global'].append(encoded['global_'].numpy())                    # (b, D)
-        if 'regions mean' in features: parts['regions mean'].append(encoded['regions'].mean(1).numpy())  # (b, M, D) -> (b, D)
+        if 'global' in features: parts['global'].append(encoded['global_'].numpy())  # (b, D)
+        if 'regions mean' in features:
+            parts['regions mean'].append(encoded['regions'].mean(1).numpy())  # (b, M, D) -> (b, D)
     return {f: np.concatenate(v) for f, v in parts.items()}
 
 # %% ../../nbs/11_linear_probe.ipynb #0e5cc04f
 def laterality_aurocs(scores, labels, classes) -> dict:
-    "Lateral finding -> AUROC of (left score - right score) for 'left', among images with it on exactly one side."
+    "Lateral finding -> AUROC of (left - right score) for 'left', on images with it on one side."
     out = {}
     for cls in (c for c in LATERAL if f'{c} left' in classes):
         left, right = classes.index(f'{cls} left'), classes.index(f'{cls} right')
         one_side = labels[:, left] != labels[:, right]
         difference = scores[one_side, left] - scores[one_side, right]
-        out[f'{cls} (left vs right)'] = math.nan if np.isnan(difference).any() else auroc(labels[one_side, left], difference)
+        out[f'{cls} (left vs right)'] = (math.nan if np.isnan(difference).any()
+                                         else auroc(labels[one_side, left], difference))
     return out
 
 def probe_metrics(scores, labels, classes, multiclass:bool=False) -> dict:
-    "Metric -> (value, chance, {class: value}): mean AUROC over a group of classes, laterality, or accuracy."
+    "Metric -> (value, chance, {class: value}): mean AUROC of a class group, laterality, accuracy."
     if multiclass:
         if np.isinf(scores).all(): return {}                                # no head was fitted
         truth = labels.argmax(1)
-        return {'accuracy': (float((scores.argmax(1) == truth).mean()), float(np.bincount(truth).max() / len(truth)), {})}
-    per_class = {c: math.nan if np.isnan(scores[:, k]).any() else auroc(labels[:, k], scores[:, k]) for k, c in enumerate(classes)}
-    groups = {'mean AUROC findings': {c: per_class[c] for c in FINDINGS}, 'mean AUROC sides': {c: per_class[c] for c in SIDE_CLASSES},
-              'mean laterality AUROC': laterality_aurocs(scores, labels, list(classes))} if tuple(classes) == SYNTHETIC_CLASSES \
-             else {'AUROC' if len(classes) == 1 else 'mean AUROC': per_class}
+        return {'accuracy': (float((scores.argmax(1) == truth).mean()),
+                             float(np.bincount(truth).max() / len(truth)), {})}
+    per_class = {c: math.nan if np.isnan(scores[:, k]).any() else auroc(labels[:, k], scores[:, k])
+                 for k, c in enumerate(classes)}
+    if tuple(classes) == SYNTHETIC_CLASSES:
+        groups = {'mean AUROC findings': {c: per_class[c] for c in FINDINGS},
+                  'mean AUROC sides': {c: per_class[c] for c in SIDE_CLASSES},
+                  'mean laterality AUROC': laterality_aurocs(scores, labels, list(classes))}
+    else: groups = {'AUROC' if len(classes) == 1 else 'mean AUROC': per_class}
     out = {}
     for metric, values in groups.items():
         if kept := [v for v in values.values() if not math.isnan(v)]:
-            out[metric if len(kept) == len(values) else f'{metric} ({len(kept)} of {len(values)} classes)'] = \
-                (float(np.mean(kept)), 0.5, values)
+            part = f'{metric} ({len(kept)} of {len(values)} classes)'
+            name = metric if len(kept) == len(values) else part
+            out[name] = (float(np.mean(kept)), 0.5, values)
     return out
 
 # %% ../../nbs/11_linear_probe.ipynb #25448be0
 def _item_set(items, classes, policy) -> dict:
     "A probe set from reader `Item`s: labels through the uncertainty `policy` (blanks -> 0)."
-    labels = [[apply_policy({c: item.labels.get(c, math.nan) for c in classes}, policy)[c] for c in classes] for item in items]
-    return dict(source=ItemSource(items, classes, policy), labels=np.array(labels, float).reshape(len(items), len(classes)),
-                classes=tuple(classes), patients=[item.patient_id for item in items], ids=[item.id for item in items])
+    labels = [[apply_policy({c: item.labels.get(c, math.nan) for c in classes}, policy)[c]
+               for c in classes] for item in items]
+    return dict(source=ItemSource(items, classes, policy),
+                labels=np.array(labels, float).reshape(len(items), len(classes)),
+                classes=tuple(classes), patients=[item.patient_id for item in items],
+                ids=[item.id for item in items])
 
 def _train_valid(items):
-    parts = patient_split(items, (0.9, 0.1), ('train', 'valid'), seed=0)   # one fixed split for every subset seed
+    # one fixed split for every subset seed
+    parts = patient_split(items, (0.9, 0.1), ('train', 'valid'), seed=0)
     return parts['train'], parts['valid']
 
 def real_sets(data:str, root, n:int|None=None) -> tuple:
-    "({'train', 'valid', 'test'} -> set, multiclass) of a real layout, read with the course's readers."
+    "(sets by split, multiclass) of a real layout, read with the course's readers."
     root = Path(root)
     if not root.is_dir(): raise FileNotFoundError(f'data_root {root} is not a folder')
     if data == 'chexpert':
-        if not (root/'train.csv').exists() and (root/'CheXpert-v1.0-small').is_dir(): root = root/'CheXpert-v1.0-small'
-        (train, valid), test = _train_valid(read_chexpert(root, 'train.csv', frontal_only=True)), read_chexpert(root, 'valid.csv', frontal_only=True)
+        if not (root/'train.csv').exists() and (root/'CheXpert-v1.0-small').is_dir():
+            root = root/'CheXpert-v1.0-small'
+        train, valid = _train_valid(read_chexpert(root, 'train.csv', frontal_only=True))
+        test = read_chexpert(root, 'valid.csv', frontal_only=True)
         classes, policy = COMPETITION, ANCHOR_POLICY
     elif data == 'rsna':
         parts = patient_split(read_rsna(root), seed=0)                     # 70 / 15 / 15 by patient
-        train, valid, test, classes, policy = parts['train'], parts['valid'], parts['test'], ('Lung Opacity',), 'zeros'
+        train, valid, test = parts['train'], parts['valid'], parts['test']
+        classes, policy = ('Lung Opacity',), 'zeros'
     elif data == 'covidx':
-        (train, valid), test = _train_valid(read_covidx(root, 'train_COVIDx9A.txt')), read_covidx(root, 'test_COVIDx9A.txt')
+        train, valid = _train_valid(read_covidx(root, 'train_COVIDx9A.txt'))
+        test = read_covidx(root, 'test_COVIDx9A.txt')
         classes, policy = tuple(train[0].labels) if train else (), 'zeros'
     elif data == 'nih':
         items = read_nih(root)
         if unlisted := sum(i.split not in ('train', 'test') for i in items):
-            warnings.warn(f'nih: {unlisted} images in neither train_val_list.txt nor test_list.txt are left out')
-        (train, valid), test = _train_valid([i for i in items if i.split == 'train']), [i for i in items if i.split == 'test']
+            warnings.warn(f'nih: {unlisted} images in neither train_val_list.txt nor test_list.txt '
+                          'are left out')
+        train, valid = _train_valid([i for i in items if i.split == 'train'])
+        test = [i for i in items if i.split == 'test']
         classes, policy = NIH_LABELS, 'zeros'
     else: raise ValueError(f'data must be one of {DATASETS[1:]} here, got {data!r}')
     for name, items in (('training', train), ('validation', valid), ('test', test)):
         if not items: raise ValueError(f'{data}: no {name} images under {root}')
-    return {k: _item_set(v, classes, policy) for k, v in (('train', train), ('valid', valid), ('test', test[:n] if n else test))}, data == 'covidx'
+    return {k: _item_set(v, classes, policy)
+            for k, v in (('train', train), ('valid', valid),
+                         ('test', test[:n] if n else test))}, data == 'covidx'
 
 # %% ../../nbs/11_linear_probe.ipynb #452df365
-def probe_sets(config, data:str='synthetic', data_root=None, n:int|None=None, n_train:int=5000, n_valid:int=1000,
+def probe_sets(config, data:str='synthetic', data_root=None, n:int|None=None, n_train:int=5000,
+               n_valid:int=1000,
                progress:bool=True) -> tuple:
-    "(sets, multiclass): the probe's training pool, validation and evaluation sets, asserted disjoint."
+    "(sets, multiclass): the probe's training pool, validation and test sets, asserted disjoint."
     if data == 'synthetic':
         world = make_world(config)
-        sets = {k: world_probe_set(world, *where, progress=progress) for k, where in synthetic_pools(config, n_train, n_valid, n or 1000).items()}
-        pretraining = [(s, i) for s, k in (('train', config.train_size), ('valid', config.valid_size)) for i in range(k)] \
+        sets = {k: world_probe_set(world, *where, progress=progress)
+                for k, where in synthetic_pools(config, n_train, n_valid, n or 1000).items()}
+        pretraining = [(s, i)
+                       for s, k in (('train', config.train_size), ('valid', config.valid_size))
+                       for i in range(k)] \
                       if config.data == 'synthetic' else []
-        (seen, seen_images), multiclass = ([f'{s}-{config.seed}-{i}' for s, i in pretraining], [f'{s}/{i}' for s, i in pretraining]), False
+        (seen, seen_images), multiclass = ([f'{s}-{config.seed}-{i}' for s, i in pretraining],
+                                           [f'{s}/{i}' for s, i in pretraining]), False
     else: (sets, multiclass), seen, seen_images = real_sets(data, data_root, n), [], []
     train, valid = sets['train'], sets['valid']
     check_disjoint(seen, train['patients'] + valid['patients'], 'pretraining patient')
     check_disjoint(train['patients'], valid['patients'], 'probe training/validation patient')
     for name in (k for k in sets if k not in ('train', 'valid')):
-        check_disjoint(seen + train['patients'] + valid['patients'], sets[name]['patients'], 'patient')
+        check_disjoint(seen + train['patients'] + valid['patients'], sets[name]['patients'],
+                       'patient')
         check_disjoint(seen_images + train['ids'] + valid['ids'], sets[name]['ids'], 'image')
     return sets, multiclass
 
@@ -285,97 +345,132 @@ def _save_pools(folder, sets, config, n_train, n_valid, n, data):
     "The fixed sets beside the subsets: world ranges (synthetic) or patient lists (real)."
     folder.mkdir(parents=True, exist_ok=True)
     if data == 'synthetic':
-        ranges = {k: dict(split=s, first=a, count=c, world=config.world, world_seed=config.seed, size=config.image_size)
+        ranges = {k: dict(split=s, first=a, count=c, world=config.world, world_seed=config.seed,
+                          size=config.image_size)
                   for k, (s, a, c) in synthetic_pools(config, n_train, n_valid, n or 1000).items()}
         (folder/'pools.json').write_text(json.dumps(ranges, indent=1) + '\n')
     else:
-        for name, s in sets.items(): (folder/f'{name}_patients.txt').write_text(''.join(f'{p}\n' for p in sorted(set(s['patients']))))
+        for name, s in sets.items():
+            patients = sorted(set(s['patients']))
+            (folder/f'{name}_patients.txt').write_text(''.join(f'{p}\n' for p in patients))
 
 # %% ../../nbs/11_linear_probe.ipynb #75d3de86
-def run_linear_probe(model, tokenizer, config,        # from `load_trained` or `random_init` (images only: the tokenizer is unused)
-                     data:str='synthetic',            # 'synthetic' or a real layout: 'chexpert', 'rsna', 'covidx', 'nih'
-                     data_root=None,                  # folder of the real dataset (None for synthetic)
+# from `load_trained` or `random_init` (images only: the tokenizer is unused)
+def run_linear_probe(model, tokenizer, config,
+                     # 'synthetic' or a real layout: 'chexpert', 'rsna', 'covidx', 'nih'
+                     data:str='synthetic',
+                     data_root=None,  # folder of the real dataset (None for synthetic)
                      seeds=(0, 1, 2),                 # seeds of the subset draws
-                     n:int|None=None,                 # test images (synthetic: 1000 in each test split; real: all)
+                     n:int|None=None,  # test images (synthetic: 1000 in each test split; real: all)
                      encoder:str='pretrained',        # label written into every row
                      progress:bool=True,              # tqdm bars
-                     n_train:int=5000,                # synthetic: patients in the probe's training pool (100%)
+                     n_train:int=5000,  # synthetic: patients in the probe's training pool (100%)
                      n_valid:int=1000,                # synthetic: validation patients (choosing C)
                      features=FEATURES,               # frozen features to probe
                      fractions=FRACTIONS,             # label fractions
                      Cs=C_GRID,                       # C values tried
-                     min_examples:int=2,              # positive and negative patients per class forced into every subset
-                     split_dir=None) -> dict:         # where to save the subsets (a folder per `data`); None: not saved
-    "Linear probes on frozen image features per label fraction, seed and feature: rows (AUROC or accuracy, chance) and more."
+                     # positive and negative patients per class forced into every subset
+                     min_examples:int=2,
+                     # where to save the subsets (a folder per `data`); None: not saved
+                     split_dir=None) -> dict:
+    "Linear probes on frozen features per label fraction, seed and feature: rows and run details."
     if data not in DATASETS: raise ValueError(f'data must be one of {DATASETS}, got {data!r}')
-    if data != 'synthetic' and data_root is None: raise ValueError(f"data={data!r} needs data_root (the dataset's folder)")
+    if data != 'synthetic' and data_root is None:
+        raise ValueError(f"data={data!r} needs data_root (the dataset's folder)")
     clock = time.perf_counter()
     sets, multiclass = probe_sets(config, data, data_root, n, n_train, n_valid, progress)
-    timing, clock, cpu = dict(read_s=time.perf_counter() - clock), time.perf_counter(), time.process_time()
-    encoded = {k: encode_set(model, s['source'], config.image_size, features, progress=progress) for k, s in sets.items()}
-    timing.update(images=sum(len(s['ids']) for s in sets.values()), encode_s=time.perf_counter() - clock, encode_cpu_s=time.process_time() - cpu)
+    timing = dict(read_s=time.perf_counter() - clock)
+    clock, cpu = time.perf_counter(), time.process_time()
+    encoded = {k: encode_set(model, s['source'], config.image_size, features, progress=progress)
+               for k, s in sets.items()}
+    timing.update(images=sum(len(s['ids']) for s in sets.values()),
+                  encode_s=time.perf_counter() - clock, encode_cpu_s=time.process_time() - cpu)
     train, valid, classes = sets['train'], sets['valid'], sets['train']['classes']
-    evaluations, folder = [k for k in sets if k not in ('train', 'valid')], Path(split_dir)/data if split_dir else None
+    evaluations = [k for k in sets if k not in ('train', 'valid')]
+    folder = Path(split_dir)/data if split_dir else None
     if folder: _save_pools(folder, sets, config, n_train, n_valid, n, data)
     rows, per_class, counts, notes, fitted = [], {}, {}, {}, {}
     clock, cpu = time.perf_counter(), time.process_time()
-    bar = tqdm(total=len(seeds) * len(fractions) * len(features), desc='fitting probes', disable=not progress, leave=False)
+    bar = tqdm(total=len(seeds) * len(fractions) * len(features), desc='fitting probes',
+               disable=not progress, leave=False)
     for seed in seeds:
-        for fraction, patients in nested_subsets(train['patients'], train['labels'], fractions, seed, min_examples, folder).items():
+        for fraction, patients in nested_subsets(train['patients'], train['labels'], fractions,
+                                                 seed, min_examples, folder).items():
             index = np.flatnonzero(np.isin(train['patients'], patients))
-            counts[f'seed {seed}, {_pct(fraction)}%'] = dict(patients=len(patients), images=len(index),
-                positives=dict(zip(classes, train['labels'][index].sum(0).astype(int).tolist())))
+            positives = dict(zip(classes, train['labels'][index].sum(0).astype(int).tolist()))
+            counts[f'seed {seed}, {_pct(fraction)}%'] = dict(patients=len(patients),
+                                                             images=len(index), positives=positives)
             for feature in features:
                 key, setting = (feature, tuple(index)), f'{_pct(fraction)}% labels, {feature}'
                 if key not in fitted: fitted[key] = LinearProbe(Cs, min_examples, multiclass).fit(
-                    encoded['train'][feature][index], train['labels'][index], encoded['valid'][feature], valid['labels'])
-                for k, note in fitted[key].notes.items(): notes.setdefault(f'{setting}: {classes[k] if k != "all" else "probe"}: {note}', []).append(seed)
+                    encoded['train'][feature][index], train['labels'][index],
+                    encoded['valid'][feature], valid['labels'])
+                for k, note in fitted[key].notes.items():
+                    notes.setdefault(f'{setting}: {classes[k] if k != "all" else "probe"}: {note}',
+                                     []).append(seed)
                 for name in evaluations:
                     dataset = f'synthetic {name}' if data == 'synthetic' else data
-                    metrics = probe_metrics(fitted[key].scores(encoded[name][feature], len(classes)), sets[name]['labels'], classes, multiclass)
-                    if not metrics: notes.setdefault(f'{dataset}, {setting}: no metric could be computed', []).append(seed)
+                    scores = fitted[key].scores(encoded[name][feature], len(classes))
+                    metrics = probe_metrics(scores, sets[name]['labels'], classes, multiclass)
+                    if not metrics:
+                        notes.setdefault(f'{dataset}, {setting}: no metric could be computed',
+                                         []).append(seed)
                     for metric, (value, chance, values) in metrics.items():
-                        rows.append(downstream_row(TASK_NAME, dataset, setting, encoder, metric, value, chance, seed))
+                        rows.append(downstream_row(TASK_NAME, dataset, setting, encoder, metric,
+                                                   value, chance, seed))
                         for c, v in values.items():
-                            per_class.setdefault(f'{dataset} | {setting} | {encoder}', {}).setdefault(c, []).append(None if math.isnan(v) else round(v, 4))
+                            mine = per_class.setdefault(f'{dataset} | {setting} | {encoder}', {})
+                            mine.setdefault(c, []).append(None if math.isnan(v) else round(v, 4))
                 bar.update()
     bar.close()
-    timing.update(fit_s=time.perf_counter() - clock, fit_cpu_s=time.process_time() - cpu, probes_fitted=len(fitted))
+    timing.update(fit_s=time.perf_counter() - clock, fit_cpu_s=time.process_time() - cpu,
+                  probes_fitted=len(fitted))
     skipped = [f'{note} (seeds {", ".join(map(str, s))})' for note, s in notes.items()]
-    skipped += [f'{name}: {c}: {int(sets[name]["labels"][:, k].sum())} positive of {len(sets[name]["ids"])} images: no AUROC'
-                for name in evaluations for k, c in enumerate(classes) if not multiclass and np.ptp(sets[name]['labels'][:, k]) == 0]
-    return dict(rows=rows, per_class=per_class, counts=counts, skipped=skipped, timing=timing, classes=list(classes),
-                settings=dict(data=data, encoder=encoder, seeds=list(seeds), fractions=list(fractions), features=list(features),
-                              Cs=list(Cs), min_examples=min_examples, sizes={k: len(s['ids']) for k, s in sets.items()}))
+    skipped += [f'{name}: {c}: {int(sets[name]["labels"][:, k].sum())} positive of '
+                f'{len(sets[name]["ids"])} images: no AUROC'
+                for name in evaluations for k, c in enumerate(classes) if not multiclass
+                and np.ptp(sets[name]['labels'][:, k]) == 0]
+    return dict(rows=rows, per_class=per_class, counts=counts, skipped=skipped, timing=timing,
+                classes=list(classes),
+                settings=dict(data=data, encoder=encoder, seeds=list(seeds),
+                              fractions=list(fractions), features=list(features),
+                              Cs=list(Cs), min_examples=min_examples,
+                              sizes={k: len(s['ids']) for k, s in sets.items()}))
 
 # %% ../../nbs/11_linear_probe.ipynb #93fbd690
 def _fraction_feature(setting): return setting.split('% labels, ')
 
 def summary_table(rows, metrics=None) -> str:
-    "Markdown: a line per (data, metric, feature, encoder), a column per label fraction: mean ± std over seeds."
+    "Markdown: a line per (data, metric, feature, encoder), a column per fraction: mean ± seed std."
     groups, fractions = {}, []
     for r in rows:
         if metrics and not r['metric'].startswith(tuple(metrics)): continue
         pct, feature = _fraction_feature(r['setting'])
         fractions += [pct] if pct not in fractions else []
-        groups.setdefault((r['dataset'], r['metric'], feature, r['encoder']), {}).setdefault(pct, []).append(r)
-    lines = ['| data | metric | features | encoder | ' + ' | '.join(f'{p}% labels' for p in fractions) + ' | seeds | chance |',
+        groups.setdefault((r['dataset'], r['metric'], feature, r['encoder']),
+                          {}).setdefault(pct, []).append(r)
+    lines = ['| data | metric | features | encoder | '
+             + ' | '.join(f'{p}% labels' for p in fractions) + ' | seeds | chance |',
              '|' + ' --- |' * (len(fractions) + 6)]
     for (data, metric, feature, encoder), by in groups.items():
-        cells = [(lambda v: f'{np.mean(v):.3f} ± {np.std(v, ddof=1):.3f}' if len(v) > 1 else f'{v[0]:.3f}')(
+        cells = [(lambda v: f'{np.mean(v):.3f} ± {np.std(v, ddof=1):.3f}'
+                  if len(v) > 1 else f'{v[0]:.3f}')(
                  [r['value'] for r in by[p]]) if p in by else '-' for p in fractions]
         some = next(iter(by.values()))
         lines.append(f'| {data} | {metric} | {feature} | {encoder} | ' + ' | '.join(cells) +
-                     f" | {','.join(str(r['seed']) for r in some)} | {np.mean([r['chance'] for r in some]):.3f} |")
+                     f" | {','.join(str(r['seed']) for r in some)} | "
+                     f"{np.mean([r['chance'] for r in some]):.3f} |")
     return '\n'.join(lines)
 
 # %% ../../nbs/11_linear_probe.ipynb #34919793
-STYLE = {('pretrained', 'global'): ('tab:blue', '-', 'o'), ('pretrained', 'regions mean'): ('tab:blue', '--', 's'),
-         ('random init', 'global'): ('tab:gray', '-', 'o'), ('random init', 'regions mean'): ('tab:gray', '--', 's')}
+STYLE = {('pretrained', 'global'): ('tab:blue', '-', 'o'),
+         ('pretrained', 'regions mean'): ('tab:blue', '--', 's'),
+         ('random init', 'global'): ('tab:gray', '-', 'o'),
+         ('random init', 'regions mean'): ('tab:gray', '--', 's')}
 
 def plot_fractions(rows, dataset:str='synthetic test',
                    metrics=('mean AUROC findings', 'mean AUROC sides', 'mean laterality AUROC')):
-    "AUROC against the label fraction, a panel per metric, a line per (encoder, feature); bars: std over seeds."
+    "AUROC against label fraction: a panel per metric, a line per (encoder, feature), std bars."
     import matplotlib.pyplot as plt
     fig, axes = plt.subplots(1, len(metrics), figsize=(10, 3.6), sharey=True, squeeze=False)
     for ax, metric in zip(axes[0], metrics):
@@ -383,34 +478,47 @@ def plot_fractions(rows, dataset:str='synthetic test',
             by = {}
             for r in rows:
                 pct, kind = _fraction_feature(r['setting'])
-                if (r['dataset'], r['metric'], r['encoder'], kind) == (dataset, metric, encoder, feature): by.setdefault(float(pct), []).append(r['value'])
+                if (r['dataset'], r['metric'], r['encoder'],
+                    kind) == (dataset, metric, encoder,
+                              feature): by.setdefault(float(pct), []).append(r['value'])
             x = sorted(by)
-            if x: ax.errorbar(x, [np.mean(by[p]) for p in x], yerr=[np.std(by[p]) for p in x], color=color, ls=line, marker=marker,
+            if x:
+                ax.errorbar(x, [np.mean(by[p]) for p in x], yerr=[np.std(by[p]) for p in x],
+                            color=color, ls=line, marker=marker,
                               ms=4, capsize=3, label=f'{encoder}, {feature}')
         ax.axhline(0.5, color='k', ls=':', lw=1, label='chance')
-        ax.set_xscale('log'); ax.set_xticks([1, 10, 100], ['1%', '10%', '100%']); ax.set_xlabel('training labels'); ax.set_title(metric)
+        ax.set_xscale('log'); ax.set_xticks([1, 10, 100], ['1%', '10%', '100%'])
+        ax.set_xlabel('training labels'); ax.set_title(metric)
     axes[0, 0].set_ylabel('AUROC')
-    fig.legend(*axes[0, 0].get_legend_handles_labels(), loc='lower center', ncols=5, fontsize=8, frameon=False)
-    fig.suptitle(f'Linear probe on {dataset}: pretrained (blue) against the random-init floor (gray); bars: spread over seeds')
+    fig.legend(*axes[0, 0].get_legend_handles_labels(), loc='lower center', ncols=5, fontsize=8,
+               frameon=False)
+    fig.suptitle(f'Linear probe on {dataset}: pretrained (blue) against the random-init floor '
+                 '(gray); bars: spread over seeds')
     fig.tight_layout(rect=(0, 0.08, 1, 1))
     return fig
 
-def plot_per_class(per_class:dict, dataset:str='synthetic test', feature:str='global', pcts=('1', '100')):
+def plot_per_class(per_class:dict, dataset:str='synthetic test', feature:str='global',
+                   pcts=('1', '100')):
     "Per-class AUROC at two label fractions, pretrained beside random init; bars: std over seeds."
     import matplotlib.pyplot as plt
-    fig, axes = plt.subplots(1, len(pcts), figsize=(10, 5.4), sharey=True, sharex=True, squeeze=False)
+    fig, axes = plt.subplots(1, len(pcts), figsize=(10, 5.4), sharey=True, sharex=True,
+                             squeeze=False)
     for ax, pct in zip(axes[0], pcts):
-        for k, (encoder, color) in enumerate((('pretrained', 'tab:blue'), ('random init', 'tab:gray'))):
+        for k, (encoder, color) in enumerate((('pretrained', 'tab:blue'),
+                                              ('random init', 'tab:gray'))):
             values = per_class.get(f'{dataset} | {pct}% labels, {feature} | {encoder}', {})
             names = list(values)[::-1]
             runs = [np.array([np.nan if v is None else v for v in values[c]]) for c in names]
-            ax.barh(np.arange(len(names)) + 0.2 - 0.4 * k, [np.nanmean(v) for v in runs], height=0.4, color=color, label=encoder,
+            ax.barh(np.arange(len(names)) + 0.2 - 0.4 * k, [np.nanmean(v) for v in runs],
+                    height=0.4, color=color, label=encoder,
                     xerr=[np.nanstd(v) for v in runs], error_kw=dict(lw=0.8, ecolor='k'))
             ax.set_yticks(np.arange(len(names)), names)
-        ax.axhline(len(LATERAL) - 0.5, color='k', lw=0.6)                     # laterality rows below the line
+        ax.axhline(len(LATERAL) - 0.5, color='k', lw=0.6)  # laterality rows below the line
         ax.axvline(0.5, color='k', ls=':', lw=1); ax.set_xlim(0.3, 1.0)
         ax.set_title(f'{pct}% of the training labels'); ax.set_xlabel('AUROC (0.5 = chance)')
-    fig.legend(*axes[0, 0].get_legend_handles_labels(), loc='upper right', ncols=2, fontsize=8, frameon=False)
-    fig.suptitle(f'Per-class AUROC on {dataset}, {feature} features (below the line: left vs right)', x=0.4)
+    fig.legend(*axes[0, 0].get_legend_handles_labels(), loc='upper right', ncols=2, fontsize=8,
+               frameon=False)
+    fig.suptitle(f'Per-class AUROC on {dataset}, {feature} features '
+                 '(below the line: left vs right)', x=0.4)
     fig.tight_layout()
     return fig

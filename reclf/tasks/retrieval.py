@@ -10,11 +10,13 @@ import numpy as np
 import torch
 from torch.utils.data import Subset
 from ..data.readers import Item
-from ..data.layouts import CHEXPERT_LABELS, MIMIC_LABELS, build_5x200, five_x_200_class, read_mimic
+from ..data.layouts import (CHEXPERT_LABELS, MIMIC_LABELS, build_5x200, five_x_200_class,
+                                read_mimic)
 from ..data.exporters import TO_CHEXPERT
 from ..data.reports import caption
 from ..data.pretraining_data import WorldSource, ItemSource
-from ..train.evaluation import encode_images, encode_texts, score_matrix, check_disjoint, downstream_row
+from ..train.evaluation import (encode_images, encode_texts, score_matrix, check_disjoint,
+                                    downstream_row)
 from ..train.training import make_world, swap_group_scores, swap_group_recall
 
 # %% auto #0
@@ -27,30 +29,36 @@ TIES = ('random', 'pessimistic')
 def _relevant(relevant, shape) -> np.ndarray:
     "`relevant` as a bool array, checked against the score matrix's `shape`."
     relevant = np.asarray(relevant, dtype=bool)
-    if relevant.shape != tuple(shape): raise ValueError(f'relevant has shape {relevant.shape}, scores {tuple(shape)}')
+    if relevant.shape != tuple(shape):
+        raise ValueError(f'relevant has shape {relevant.shape}, scores {tuple(shape)}')
     return relevant
 
 def rank_candidates(scores,             # (n, k) scores of n queries against k candidates
-                    relevant=None,      # (n, k) bool: the candidates that count (needed for ties='pessimistic')
-                    ties:str='random',  # 'random': ties in a seeded random order; 'pessimistic': relevant ones last
+                    # (n, k) bool: the candidates that count (needed for ties='pessimistic')
+                    relevant=None,
+                    # 'random': ties in a seeded random order; 'pessimistic': relevant ones last
+                    ties:str='random',
                     seed:int=0,         # seed of the random order
                     top:int|None=None,  # keep the first `top` ranks (None: all)
                    ) -> np.ndarray:     # (n, top) candidate indices, best first
     "Each query's candidates by decreasing score, ties broken as `ties` says."
     scores = np.asarray(scores, dtype=np.float64)
-    if scores.ndim != 2: raise ValueError(f'scores must be (queries, candidates), got shape {scores.shape}')
-    if np.isnan(scores).any(): raise ValueError(f'scores contain {int(np.isnan(scores).sum())} NaN value(s)')
+    if scores.ndim != 2:
+        raise ValueError(f'scores must be (queries, candidates), got shape {scores.shape}')
+    if np.isnan(scores).any():
+        raise ValueError(f'scores contain {int(np.isnan(scores).sum())} NaN value(s)')
     if ties == 'random': second = np.random.default_rng(seed).random(scores.shape)          # (n, k)
     elif ties == 'pessimistic':
         if relevant is None: raise ValueError("ties='pessimistic' needs `relevant`")
-        second = _relevant(relevant, scores.shape).astype(np.float64)                      # irrelevant (0) first
+        second = _relevant(relevant, scores.shape).astype(np.float64)  # irrelevant (0) first
     else: raise ValueError(f'ties must be one of {TIES}, got {ties!r}')
     return np.lexsort((second, -scores), axis=-1)[:, :top]
 
 # %% ../../nbs/12_retrieval.ipynb #a6f7fcca
 def _hits(order, relevant, k:int) -> np.ndarray:
     "(n, k) bool: is the candidate at each of the first k ranks relevant?"
-    if not 1 <= k <= order.shape[1]: raise ValueError(f'k={k} must be in [1, {order.shape[1]}] (the ranked candidates)')
+    if not 1 <= k <= order.shape[1]:
+        raise ValueError(f'k={k} must be in [1, {order.shape[1]}] (the ranked candidates)')
     return np.take_along_axis(np.asarray(relevant, dtype=bool), order[:, :k], 1)
 
 def precision_at_k(order, relevant, k:int) -> float:
@@ -68,10 +76,11 @@ def precision_chance(relevant) -> float:
     return float(np.asarray(relevant, dtype=bool).mean(1).mean())
 
 def recall_chance(relevant, k:int) -> float:
-    "Expected Recall@K of a random order: 1 - C(n - r, k) / C(n, k) per query (r relevant of n), averaged."
+    "Expected Recall@K of a random order: mean of 1 - C(n - r, k) / C(n, k) (r relevant of n)."
     relevant = np.asarray(relevant, dtype=bool)
     n = relevant.shape[1]
-    return float(np.mean([1 - math.comb(n - r, k) / math.comb(n, k) for r in relevant.sum(1).tolist()]))
+    return float(np.mean([1 - math.comb(n - r, k) / math.comb(n, k)
+                          for r in relevant.sum(1).tolist()]))
 
 # %% ../../nbs/12_retrieval.ipynb #0a76cc2a
 KS = {'precision': (5, 10, 100), 'recall': (1, 5, 10)}
@@ -88,7 +97,9 @@ def ranking_metrics(scores,               # (n, k) queries x candidates
     kept = [k for k in (ks or KS[metric]) if k < relevant.shape[1]]
     if not kept: return {}
     order = rank_candidates(scores, relevant, ties, seed, top=max(kept))
-    if metric == 'precision': return {f'P@{k}': (precision_at_k(order, relevant, k), precision_chance(relevant)) for k in kept}
+    if metric == 'precision':
+        return {f'P@{k}': (precision_at_k(order, relevant, k), precision_chance(relevant))
+                for k in kept}
     return {f'R@{k}': (recall_at_k(order, relevant, k), recall_chance(relevant, k)) for k in kept}
 
 # %% ../../nbs/12_retrieval.ipynb #ac6d9031
@@ -96,30 +107,35 @@ def world_items(world,                # a `SyntheticWorld`
                 split:str='test',     # the world split
                 indices=range(1000),  # sample indices
                 progress:bool=True) -> list:
-    "World samples as reader `Item`s: true labels under CheXpert names (others blank) and the caption."
+    "World samples as reader `Item`s: true labels by CheXpert name (others blank), the caption."
     from tqdm.auto import tqdm
     items = []
     for i in tqdm(indices, desc=f'rendering {split}', disable=not progress, leave=False):
         s = world.sample(split, int(i))
-        labels = {**dict.fromkeys(CHEXPERT_LABELS, math.nan), **{TO_CHEXPERT[c]: float(v) for c, v in s.labels_true.items()}}
-        items.append(Item(f'{split}/{i}', Path(f'{split}/{i}'), s.patient_id, s.study_id, labels, s.report, split=split,
+        labels = {**dict.fromkeys(CHEXPERT_LABELS, math.nan),
+                  **{TO_CHEXPERT[c]: float(v) for c, v in s.labels_true.items()}}
+        items.append(Item(f'{split}/{i}', Path(f'{split}/{i}'), s.patient_id, s.study_id, labels,
+                          s.report, split=split,
                           view='PA', meta=dict(caption=caption(s.report).text, index=int(i))))
     return items
 
 # %% ../../nbs/12_retrieval.ipynb #e55e58dd
 def draw_sets(items, keep, n:int, seed:int, path=None, exact_pool:int|None=None) -> dict:
-    "One seed's sets (positions in `items`): a 5x200-rule draw of n // 5 per class (saved to `path`), n test pairs."
+    "One seed's sets (positions in `items`): a 5x200 draw, n // 5 per class (saved); n test pairs."
     chosen, _ = build_5x200([items[j] for j in keep], n // 5, seed, path)
     where = {it.id: j for j, it in enumerate(items)}
-    five, pairs = [where[it.id] for it in chosen], keep[:exact_pool]              # test pairs from the first `exact_pool`
-    exact = sorted(np.random.default_rng(seed).choice(pairs, min(n, len(pairs)), replace=False).tolist())
+    # test pairs from the first `exact_pool`
+    five, pairs = [where[it.id] for it in chosen], keep[:exact_pool]
+    rng = np.random.default_rng(seed)
+    exact = sorted(rng.choice(pairs, min(n, len(pairs)), replace=False).tolist())
     return dict(five=five, classes=[five_x_200_class(items[j]) for j in five], exact=exact)
 
 # %% ../../nbs/12_retrieval.ipynb #fe4a9a73
 def _take(features:dict, rows) -> dict:
     "Rows of every tensor (and list) of a feature dict."
     rows = list(rows)
-    return {k: (v[rows] if isinstance(v, torch.Tensor) else [v[r] for r in rows] if isinstance(v, list) else v)
+    return {k: (v[rows] if isinstance(v, torch.Tensor) else [v[r] for r in rows]
+                if isinstance(v, list) else v)
             for k, v in features.items()}
 
 def _on(features:dict, device) -> dict:
@@ -132,147 +148,199 @@ def rerank_local(model, images:dict, texts:dict,   # `encode_images` / `encode_t
                  top:int=10,                       # candidates of each query re-ordered by S_l
                  queries:str='images',             # 'images' (image->text) or 'texts' (text->image)
                  seed:int=0, progress:bool=True) -> torch.Tensor:   # (n, k)
-    "Scores whose global top-`top` candidates of each query are re-ordered by the local score, above all others."
+    "Scores with each query's global top-`top` re-ordered by the local score, above the rest."
     from tqdm.auto import tqdm
     model = getattr(model, 'module', model); device = next(model.parameters()).device
     if model.local is None: raise ValueError(f'method {model.method!r} has no local score')
-    if queries not in ('images', 'texts'): raise ValueError(f"queries must be 'images' or 'texts', got {queries!r}")
+    if queries not in ('images', 'texts'):
+        raise ValueError(f"queries must be 'images' or 'texts', got {queries!r}")
     flip = queries == 'texts'
-    base = (scores.T if flip else scores).double()                                      # (queries, candidates)
-    order = rank_candidates(base, ties='random', seed=seed, top=top)                    # (queries, top)
-    out = base - base.max() - 1                                                         # the rest: <= -1, order kept
-    for q in tqdm(range(len(order)), desc=f'local re-rank ({queries})', disable=not progress, leave=False):
-        one, cands = _on(_take(texts if flip else images, [q]), device), _on(_take(images if flip else texts, order[q]), device)
-        local = (model.local_scores(cands, one)[:, 0] if flip else model.local_scores(one, cands)[0]).double().cpu()   # (top,)
-        out[q, order[q]] = local - local.min()                                          # the top block: >= 0
+    base = (scores.T if flip else scores).double()  # (queries, candidates)
+    order = rank_candidates(base, ties='random', seed=seed, top=top)  # (queries, top)
+    out = base - base.max() - 1  # the rest: <= -1, order kept
+    for q in tqdm(range(len(order)), desc=f'local re-rank ({queries})', disable=not progress,
+                  leave=False):
+        one, cands = _on(_take(texts if flip else images, [q]),
+                         device), _on(_take(images if flip else texts, order[q]), device)
+        local = (model.local_scores(cands, one)[:, 0]
+                 if flip else model.local_scores(one, cands)[0]).double().cpu()   # (top,)
+        out[q, order[q]] = local - local.min()  # the top block: >= 0
     return out.T if flip else out
 
 # %% ../../nbs/12_retrieval.ipynb #eacd7343
 TASK_NAME, DATASETS = 'retrieval', ('synthetic', 'mimic')
 
 def _test_pool(data, data_root, config, n, progress) -> dict:
-    "Test items, their image source, and the pairs with a caption; disjointness from training checked."
+    "Test items, their image source and the pairs with a caption; disjoint from training (checked)."
     if data == 'synthetic':
         world = make_world(config)
         items = world_items(world, 'test', range(10 * n), progress)
         source = WorldSource(world, 'test', len(items))
         train = range(config.train_size) if config.data == 'synthetic' else ()
-        train_ids, train_patients = [f'train/{i}' for i in train], [f'train-{world.seed}-{i}' for i in train]
+        train_ids = [f'train/{i}' for i in train]
+        train_patients = [f'train-{world.seed}-{i}' for i in train]
     else:
         read = read_mimic(data_root, strict=False)
         items = [it for it in read if it.split == 'test']
-        if not items: raise ValueError(f'{data_root}: no test-split frontal image with a report (see mimic-cxr-2.0.0-split.csv)')
-        source, world, train = ItemSource(items, MIMIC_LABELS, policy=None), None, [it for it in read if it.split == 'train']
+        if not items:
+            raise ValueError(f'{data_root}: no test-split frontal image with a report (see '
+                             'mimic-cxr-2.0.0-split.csv)')
+        source, world = ItemSource(items, MIMIC_LABELS, policy=None), None
+        train = [it for it in read if it.split == 'train']
         train_ids, train_patients = [it.id for it in train], [it.patient_id for it in train]
     check_disjoint(train_ids, [it.id for it in items], 'image')
     check_disjoint(train_patients, [it.patient_id for it in items], 'patient')
     keep = [j for j, it in enumerate(items) if it.meta['caption']]
-    return dict(world=world, items=items, source=source, keep=keep, dropped=[it.id for it in items if not it.meta['caption']])
+    return dict(world=world, items=items, source=source, keep=keep,
+                dropped=[it.id for it in items if not it.meta['caption']])
 
 # %% ../../nbs/12_retrieval.ipynb #7550adf1
 class _Run:
     "The rows of one `run_retrieval` call, the metrics it left out (and why), and its timings."
-    def __init__(self, encoder): self.encoder, self.rows, self.skipped, self.timing = encoder, [], {}, {}
+    def __init__(self, encoder):
+        self.encoder, self.rows, self.skipped, self.timing = encoder, [], {}, {}
     def add(self, dataset, setting, metrics:dict, wanted:tuple, n:int, seed:int):
-        self.rows += [downstream_row(TASK_NAME, dataset, setting, self.encoder, m, v, c, seed) for m, (v, c) in metrics.items()]
+        self.rows += [downstream_row(TASK_NAME, dataset, setting, self.encoder, m, v, c, seed)
+                      for m, (v, c) in metrics.items()]
         for m in wanted:
-            if m not in metrics: self.skipped[f'{dataset}: {m}'] = f'needs more than {m[2:]} candidates; the set has {n}'
+            if m not in metrics:
+                self.skipped[f'{dataset}: {m}'] = (f'needs more than {m[2:]} candidates; '
+                                                   f'the set has {n}')
     def time(self, key, seconds, count):
         "Accumulate `seconds` spent on `count` units under `key`."
         s, c = self.timing.get(key, (0.0, 0)); self.timing[key] = (s + seconds, c + count)
 
-def _score_set(model, run, images, texts, relevant, metric, dataset, seed, local_top, local_full, ties, progress):
-    "Rows for one set in both directions: global, the full local matrix, the local re-rank of the global top-K (as asked)."
+def _score_set(model, run, images, texts, relevant, metric, dataset, seed, local_top, local_full,
+               ties, progress):
+    "Rows for one set, both ways: global, full local, local re-rank of the global top-K (as asked)."
     start = time.perf_counter()
     scores = score_matrix(model, images, texts, 'global', progress=False)                 # (n, n)
     run.time('global scores', time.perf_counter() - start, scores.numel())
-    kinds, has_local, top = {'global': (scores, scores.T)}, getattr(model, 'module', model).local is not None, len(scores)
+    kinds, top = {'global': (scores, scores.T)}, len(scores)
+    has_local = getattr(model, 'module', model).local is not None
     if local_full and has_local:
-        start = time.perf_counter(); local = score_matrix(model, images, texts, 'local', progress=progress)   # (n, n)
-        run.time('local scores', time.perf_counter() - start, local.numel()); kinds['local'] = (local, local.T)
+        start = time.perf_counter()
+        local = score_matrix(model, images, texts, 'local', progress=progress)   # (n, n)
+        run.time('local scores', time.perf_counter() - start, local.numel())
+        kinds['local'] = (local, local.T)
     if local_top and has_local:
         top, start = min(local_top, len(scores)), time.perf_counter()
-        kinds[f'local re-rank of top {top}'] = (rerank_local(model, images, texts, scores, top, 'images', seed, progress),
-                                                rerank_local(model, images, texts, scores, top, 'texts', seed, progress).T)
+        rerank = lambda queries: rerank_local(model, images, texts, scores, top, queries, seed,
+                                              progress)
+        kinds[f'local re-rank of top {top}'] = (rerank('images'), rerank('texts').T)
         run.time('local scores', time.perf_counter() - start, 2 * top * len(scores))
-    for kind, (i2t, t2i) in kinds.items():                                                 # re-ranking moves only K < top
-        ks = tuple(k for k in KS[metric] if k < top) if kind.startswith('local re-rank') else KS[metric]
+    for kind, (i2t, t2i) in kinds.items():  # re-ranking moves only K < top
+        ks = tuple(k for k in KS[metric]
+                   if k < top) if kind.startswith('local re-rank') else KS[metric]
         wanted = tuple(m for m in _names(metric) if int(m[2:]) in ks)
-        run.add(dataset, f'image->text, {kind}', ranking_metrics(i2t, relevant, metric, ks, ties, seed), wanted, len(scores), seed)
-        run.add(dataset, f'text->image, {kind}', ranking_metrics(t2i, relevant.T, metric, ks, ties, seed), wanted, len(scores), seed)
+        run.add(dataset, f'image->text, {kind}',
+                ranking_metrics(i2t, relevant, metric, ks, ties, seed), wanted, len(scores), seed)
+        run.add(dataset, f'text->image, {kind}',
+                ranking_metrics(t2i, relevant.T, metric, ks, ties, seed), wanted, len(scores), seed)
     return scores
 
 # %% ../../nbs/12_retrieval.ipynb #0e71292f
 def _score_swaps(model, tokenizer, config, world, run, seeds, n, progress) -> tuple:
-    "Swap-group Recall@1 rows (lesson 09e's measurement) over seeded draws of groups, with their bootstrap intervals."
+    "Swap-group Recall@1 rows (lesson 09e) over seeded draws of groups, with bootstrap intervals."
     g, intervals, count = world.config.swap_findings, [], max(n // world.config.swap_findings, 2)
-    draws = {s: np.random.default_rng(s).choice(2 * count, count, replace=False) for s in seeds}   # groups < 2 count
-    union = sorted({int(k) for d in draws.values() for k in d}); at = {k: i for i, k in enumerate(union)}
+    # groups < 2 count
+    draws = {s: np.random.default_rng(s).choice(2 * count, count, replace=False) for s in seeds}
+    union = sorted({int(k) for d in draws.values() for k in d})
+    at = {k: i for i, k in enumerate(union)}
     start = time.perf_counter()
-    blocks = swap_group_scores(model, world, tokenizer, union, config.image_size, config.max_length, progress)  # (G, g, g)
+    blocks = swap_group_scores(model, world, tokenizer, union, config.image_size,
+                               config.max_length, progress)  # (G, g, g)
     run.time('swap groups (render, encode, score)', time.perf_counter() - start, len(union))
     for seed, draw in draws.items():
         for kind, block in blocks.items():
-            result, setting = swap_group_recall(block[[at[int(k)] for k in draw]], seed=seed), f"image->text, {kind.rstrip('_')}"
-            run.add('synth swap groups', setting, {'R@1': (result['recall'], result['chance'])}, ('R@1',), g, seed)
-            intervals.append(dict(dataset='synth swap groups', setting=setting, encoder=run.encoder, seed=seed,
-                                  value=result['recall'], ci95=result['ci95'], groups=result['groups']))
-    first = dict(group=union[0], captions=[caption(m.report).text for m in world.swap_group(union[0])],
+            result, setting = swap_group_recall(block[[at[int(k)] for k in draw]],
+                                                seed=seed), f"image->text, {kind.rstrip('_')}"
+            run.add('synth swap groups', setting, {'R@1': (result['recall'], result['chance'])},
+                    ('R@1',), g, seed)
+            intervals.append(dict(dataset='synth swap groups', setting=setting,
+                                  encoder=run.encoder, seed=seed,
+                                  value=result['recall'], ci95=result['ci95'],
+                                  groups=result['groups']))
+    first = dict(group=union[0],
+                 captions=[caption(m.report).text for m in world.swap_group(union[0])],
                  **{kind.rstrip('_'): block[0].tolist() for kind, block in blocks.items()})
     return intervals, first
 
 def _top_reports(items, members, labels, scores, k=5, queries=4) -> list:
-    "The first `queries` image queries of a set, their top-k reports and the own report's rank (JSON-able, for figures)."
+    "The first `queries` image queries of a set, top-k reports, own report's rank (for figures)."
     order, report = rank_candidates(scores, top=min(k, len(members))), lambda q, c: dict(
-        id=items[members[c]].id, score=float(scores[q, c]), caption=items[members[c]].meta['caption'], label=labels[c])
-    return [dict(query=items[members[q]].id, label=labels[q], top=[dict(report(q, c), own=bool(c == q)) for c in order[q]],
-                 own=dict(report(q, q), rank=int((scores[q] > scores[q, q]).sum()) + 1, of=len(members)))
+        id=items[members[c]].id, score=float(scores[q, c]),
+        caption=items[members[c]].meta['caption'], label=labels[c])
+    return [dict(query=items[members[q]].id, label=labels[q],
+                 top=[dict(report(q, c), own=bool(c == q)) for c in order[q]],
+                 own=dict(report(q, q), rank=int((scores[q] > scores[q, q]).sum()) + 1,
+                          of=len(members)))
             for q in range(min(queries, len(members)))]
 
 # %% ../../nbs/12_retrieval.ipynb #fd5f41fa
 def run_retrieval(model, tokenizer, config,   # from `load_trained` or `random_init`
-                  data:str='synthetic',       # 'synthetic' or 'mimic' (a MIMIC-CXR-JPG root with its reports)
+                  # 'synthetic' or 'mimic' (a MIMIC-CXR-JPG root with its reports)
+                  data:str='synthetic',
                   data_root=None,             # folder of the real dataset
-                  seeds=(0, 1, 2),            # seeds of the 5x200 draw, the test-pair draw, the swap groups, tie breaks
-                  n:int|None=None,            # images per evaluation set (None: 1000); n // 5 per 5x200 class
+                  # seeds of the 5x200 draw, the test-pair draw, the swap groups, tie breaks
+                  seeds=(0, 1, 2),
+                  n:int|None=None,  # images per evaluation set (None: 1000); n // 5 per 5x200 class
                   encoder:str='pretrained',   # label written into every row
                   progress:bool=True,         # tqdm bars
-                  local_top:int=0,            # re-rank each query's global top-K by the local score (0: no re-rank)
-                  local_full:bool=False,      # also rank by the full local matrix (n x n local scores per set: slow)
-                  ties:str='random',          # tie rule of the rankings (swap groups: a tie at the top counts 1/k)
+                  # re-rank each query's global top-K by the local score (0: no re-rank)
+                  local_top:int=0,
+                  # also rank by the full local matrix (n x n local scores per set: slow)
+                  local_full:bool=False,
+                  # tie rule of the rankings (swap groups: a tie at the top counts 1/k)
+                  ties:str='random',
                   out_dir=None) -> dict:      # folder for the saved 5x200 lists (None: not saved)
-    "Image->text and text->image retrieval over whole test sets: class-based P@K, exact-report R@K, swap-group R@1."
+    "Retrieval both ways over whole test sets: class-based P@K, exact-report R@K, swap-group R@1."
     if data not in DATASETS: raise ValueError(f'data={data!r} is not one of {DATASETS}')
     if data != 'synthetic' and (data_root is None or not Path(data_root).is_dir()):
         raise ValueError(f'data={data!r} needs data_root, an existing folder; got {data_root!r}')
     if ties not in TIES: raise ValueError(f'ties must be one of {TIES}, got {ties!r}')
     seeds, n = [int(s) for s in seeds], int(n or 1000)
-    if not seeds or n < 10: raise ValueError(f'need at least one seed and n >= 10, got seeds={seeds}, n={n}')
+    if not seeds or n < 10:
+        raise ValueError(f'need at least one seed and n >= 10, got seeds={seeds}, n={n}')
     name, run, examples = ('synth' if data == 'synthetic' else data), _Run(encoder), {}
-    was_training = getattr(model, 'module', model).training; model.eval()                  # restored at the end
+    was_training = getattr(model, 'module', model).training; model.eval()  # restored at the end
     pool = _test_pool(data, data_root, config, n, progress); items = pool['items']
     if out_dir: Path(out_dir).mkdir(parents=True, exist_ok=True)
-    sets = {s: draw_sets(items, pool['keep'], n, s, out_dir and Path(out_dir) / f'{name}_5x200_seed{s}.csv',
+    sets = {s: draw_sets(items, pool['keep'], n, s, out_dir
+                         and Path(out_dir) / f'{name}_5x200_seed{s}.csv',
                          2 * n if data == 'synthetic' else None) for s in seeds}
-    union = sorted({j for s in sets.values() for j in s['five'] + s['exact']}); at = {j: r for r, j in enumerate(union)}
+    union = sorted({j for s in sets.values() for j in s['five'] + s['exact']})
+    at = {j: r for r, j in enumerate(union)}
     start = time.perf_counter()
-    images = encode_images(model, Subset(pool['source'], union), config.image_size, progress=progress)
+    images = encode_images(model, Subset(pool['source'], union), config.image_size,
+                           progress=progress)
     run.time('encode images', time.perf_counter() - start, len(union)); start = time.perf_counter()
-    texts = encode_texts(model, tokenizer, [items[j].meta['caption'] for j in union], config.max_length, progress=progress)
+    texts = encode_texts(model, tokenizer, [items[j].meta['caption'] for j in union],
+                         config.max_length, progress=progress)
     run.time('encode texts', time.perf_counter() - start, len(union))
     for seed, s in sets.items():
-        for key, metric, dataset in (('five', 'precision', f'{name} 5x200'), ('exact', 'recall', f'{name} test')):
-            r, labels = [at[j] for j in s[key]], (s['classes'] if key == 'five' else [items[j].meta['caption'] for j in s[key]])
+        for key, metric, dataset in (('five', 'precision', f'{name} 5x200'),
+                                     ('exact', 'recall', f'{name} test')):
+            r = [at[j] for j in s[key]]
+            labels = s['classes'] if key == 'five' else [items[j].meta['caption'] for j in s[key]]
             if len(r) < 2: run.add(dataset, 'any', {}, _names(metric), len(r), seed); continue
-            relevant = np.array(labels)[:, None] == np.array(labels)[None]                # (n, n) same class / same text
-            scores = _score_set(model, run, _take(images, r), _take(texts, r), relevant, metric, dataset, seed,
+            # (n, n) same class / same text
+            relevant = np.array(labels)[:, None] == np.array(labels)[None]
+            scores = _score_set(model, run, _take(images, r), _take(texts, r), relevant, metric,
+                                dataset, seed,
                                 local_top, local_full, ties, progress)
-            if seed == seeds[0]: examples[key] = _top_reports(items, s[key], labels if key == 'five' else [''] * len(r), scores)
+            if seed == seeds[0]:
+                examples[key] = _top_reports(items, s[key], labels
+                                             if key == 'five' else [''] * len(r), scores)
     intervals = []
     if data == 'synthetic':
-        intervals, examples['swap'] = _score_swaps(model, tokenizer, config, pool['world'], run, seeds, n, progress)
-    sizes = {s: dict(per_class={c: v['classes'].count(c) for c in sorted(set(v['classes']))}, test=len(v['exact']))
+        intervals, examples['swap'] = _score_swaps(model, tokenizer, config, pool['world'], run,
+                                                   seeds, n, progress)
+    sizes = {s: dict(per_class={c: v['classes'].count(c) for c in sorted(set(v['classes']))},
+                     test=len(v['exact']))
              for s, v in sets.items()}
     model.train(was_training)
-    return dict(rows=run.rows, intervals=intervals, skipped=run.skipped, dropped=pool['dropped'], sizes=sizes,
-                examples=examples, timing={k: dict(seconds=s, count=c) for k, (s, c) in run.timing.items()})
+    return dict(rows=run.rows, intervals=intervals, skipped=run.skipped, dropped=pool['dropped'],
+                sizes=sizes,
+                examples=examples,
+                timing={k: dict(seconds=s, count=c) for k, (s, c) in run.timing.items()})

@@ -24,20 +24,21 @@ __all__ = ['TASK_NAME', 'DATASETS', 'WORLD_CLASSES', 'LAYOUT_CLASS', 'PROTOCOLS'
            'UNetDecoder', 'SegmentationNet', 'soft_dice_loss', 'dice_bce_loss', 'dice_per_image', 'dice_summary',
            'class_mask', 'world_masks', 'subset', 'pretraining_patients', 'check_splits', 'mask_fractions',
            'train_segmentation', 'predict_masks', 'mean_mask', 'segmentation_data', 'layout_masks', 'example_ids',
-           'run_segmentation', 'dice_table', 'plot_dice_vs_fraction', 'plot_predictions']
+           'run_segmentation', 'dice_table', 'plot_dice_vs_fraction', 'panel_score', 'plot_predictions']
 
 # %% ../../nbs/13_segmentation.ipynb #7c5bfaca
 TASK_NAME = 'segmentation'
 DATASETS = ('synthetic', 'siim', 'rsna')
 WORLD_CLASSES = ('pneumothorax', 'consolidation')                      # one output channel each
-LAYOUT_CLASS = dict(siim='Pneumothorax', rsna='Lung Opacity')          # the mask class of each real layout
+LAYOUT_CLASS = dict(siim='Pneumothorax', rsna='Lung Opacity')  # the mask class of each real layout
 
 def encoder_stages(encoder,          # an `ImageEncoder` (lesson 03)
                    images:Tensor,    # (B, in_chans, H, W)
                   ) -> list:         # [(B, C_s, H_s, W_s)] for s = 1..4, shallow to deep
     "The output of each of the encoder's stages."
     if images.ndim != 4 or images.shape[1] != encoder.in_chans:
-        raise ValueError(f'images must be (B, {encoder.in_chans}, H, W), got shape {tuple(images.shape)}')
+        raise ValueError(f'images must be (B, {encoder.in_chans}, H, W), got shape '
+                         f'{tuple(images.shape)}')
     features = []
     for stage in encoder.stages:
         images = stage(images); features.append(images)
@@ -55,21 +56,24 @@ def stage_channels(encoder, size:int=64) -> list:
 # %% ../../nbs/13_segmentation.ipynb #0f6b541c
 def conv_pair(c_in:int, c_out:int) -> nn.Sequential:
     "Two 3x3 convolutions with batch norm and ReLU, at constant resolution."
-    return nn.Sequential(nn.Conv2d(c_in, c_out, 3, padding=1, bias=False), nn.BatchNorm2d(c_out), nn.ReLU(inplace=True),
-                         nn.Conv2d(c_out, c_out, 3, padding=1, bias=False), nn.BatchNorm2d(c_out), nn.ReLU(inplace=True))
+    return nn.Sequential(nn.Conv2d(c_in, c_out, 3, padding=1, bias=False), nn.BatchNorm2d(c_out),
+                         nn.ReLU(inplace=True),
+                         nn.Conv2d(c_out, c_out, 3, padding=1, bias=False), nn.BatchNorm2d(c_out),
+                         nn.ReLU(inplace=True))
 
 class UNetDecoder(nn.Module):
-    "From the deepest stage up, one skip connection per shallower stage, to K logit maps at the input size."
+    "From the deepest stage up, a skip connection per shallower stage, to K logit maps at (H, W)."
     def __init__(self, channels:list,     # C_s of the encoder's stages, shallow to deep
                  n_classes:int,           # K, one output channel per mask class
                  width:int=32,            # channels of every decoder block
                  prior:float=0.01):       # initial probability of every pixel
         super().__init__()
         ins = [channels[-1]] + [width] * (len(channels) - 2)              # what comes up from below
-        self.blocks = nn.ModuleList(conv_pair(c_up + c_skip, width) for c_up, c_skip in zip(ins, channels[-2::-1]))
+        self.blocks = nn.ModuleList(conv_pair(c_up + c_skip, width)
+                                    for c_up, c_skip in zip(ins, channels[-2::-1]))
         self.head = nn.Conv2d(width, n_classes, 1)
         nn.init.constant_(self.head.bias, math.log(prior / (1 - prior)))
-    def forward(self, features:list, size:tuple) -> Tensor:   # stage outputs, (H, W) -> (B, K, H, W)
+    def forward(self, features:list, size:tuple) -> Tensor:  # stage outputs, (H, W) -> (B, K, H, W)
         x = features[-1]                                                 # (B, C_4, H_4, W_4)
         for block, skip in zip(self.blocks, features[-2::-1]):
             x = F.interpolate(x, size=skip.shape[-2:], mode='bilinear', align_corners=False)
@@ -86,7 +90,8 @@ class SegmentationNet(nn.Module):
                  protocol:str='frozen',   # 'frozen' (MGCA) or 'finetune' (GLoRIA)
                  width:int=32):           # decoder width
         super().__init__()
-        if protocol not in PROTOCOLS: raise ValueError(f'protocol must be one of {PROTOCOLS}, got {protocol!r}')
+        if protocol not in PROTOCOLS:
+            raise ValueError(f'protocol must be one of {PROTOCOLS}, got {protocol!r}')
         self.encoder, self.protocol = copy.deepcopy(encoder), protocol
         self.decoder = UNetDecoder(stage_channels(self.encoder), n_classes, width)
         self.encoder.requires_grad_(protocol == 'finetune')
@@ -122,22 +127,27 @@ def dice_per_image(pred,               # (n, K, H, W) bool predictions
                   ) -> Tensor:         # (n, K) float64
     "Dice of every image and class: 2 |P & T| / (|P| + |T|)."
     pred, truth = torch.as_tensor(pred).bool(), torch.as_tensor(truth).bool()
-    if pred.shape != truth.shape: raise ValueError(f'pred {tuple(pred.shape)} and truth {tuple(truth.shape)} differ')
+    if pred.shape != truth.shape:
+        raise ValueError(f'pred {tuple(pred.shape)} and truth {tuple(truth.shape)} differ')
     overlap = (pred & truth).flatten(2).sum(-1).double()                 # (n, K)
     total = (pred.flatten(2).sum(-1) + truth.flatten(2).sum(-1)).double()  # (n, K)
     return torch.where(total > 0, 2 * overlap / total.clamp_min(1), torch.full_like(total, empty))
 
 def dice_summary(pred, truth, classes:tuple) -> dict:
-    "Per class: mean Dice on positive images, the share of empty truths predicted empty, the all-images mean, counts."
-    scores, positive = dice_per_image(pred, truth), torch.as_tensor(truth).bool().flatten(2).any(-1)   # (n, K)
+    "Per class: Dice on positives, share of empty truths predicted empty, all-images mean, counts."
+    # (n, K)
+    scores, positive = dice_per_image(pred, truth), torch.as_tensor(truth).bool().flatten(2).any(-1)
     mean = lambda v: float(v.mean()) if len(v) else math.nan
-    return {name: dict(dice=mean(scores[positive[:, k], k]), empty_right=mean(scores[~positive[:, k], k]),
-                       dice_all=mean(scores[:, k]), n_positive=int(positive[:, k].sum()), n_empty=int((~positive[:, k]).sum()))
+    return {name: dict(dice=mean(scores[positive[:, k], k]),
+                       empty_right=mean(scores[~positive[:, k], k]),
+                       dice_all=mean(scores[:, k]), n_positive=int(positive[:, k].sum()),
+                       n_empty=int((~positive[:, k]).sum()))
             for k, name in enumerate(classes)}
 
 # %% ../../nbs/13_segmentation.ipynb #a4ec32b6
 def _dataset(images, masks, ids, patients, classes) -> dict:
-    return dict(images=images, masks=masks, ids=list(ids), patients=list(patients), classes=tuple(classes))
+    return dict(images=images, masks=masks, ids=list(ids), patients=list(patients),
+                classes=tuple(classes))
 
 def class_mask(sample, cls:str) -> np.ndarray:
     "The union of the masks of a world sample's findings of class `cls`, bool (S, S)."
@@ -150,15 +160,18 @@ def world_masks(world,                      # a `SyntheticWorld`
                 split:str,                  # its split
                 indices,                    # sample indices within the split
                 classes=WORLD_CLASSES,      # mask classes, one channel each
-                progress:bool=True) -> dict:  # images (n, 1, S, S) in [-1, 1], masks (n, K, S, S) bool, ids, patients, classes
+                # images (n, 1, S, S) in [-1, 1], masks (n, K, S, S) bool, ids, patients, classes
+                progress:bool=True) -> dict:
     "World samples as a segmentation set."
     images, masks, ids, patients = [], [], [], []
     for i in tqdm(indices, desc=f'rendering {split}', disable=not progress, leave=False):
         sample = world.sample(split, int(i))
         images.append(torch.from_numpy(sample.image))
-        masks.append(torch.from_numpy(np.stack([class_mask(sample, c) for c in classes])))   # (K, S, S)
+        # (K, S, S)
+        masks.append(torch.from_numpy(np.stack([class_mask(sample, c) for c in classes])))
         ids.append(f'{split}/{int(i)}'); patients.append(sample.patient_id)
-    return _dataset((torch.stack(images)[:, None] - 0.5) / 0.5, torch.stack(masks), ids, patients, classes)
+    return _dataset((torch.stack(images)[:, None] - 0.5) / 0.5, torch.stack(masks), ids, patients,
+                    classes)
 
 def subset(data:dict, keep) -> dict:
     "The images of `data` at positions `keep`."
@@ -170,10 +183,12 @@ def subset(data:dict, keep) -> dict:
 def pretraining_patients(config) -> list:
     "Patient ids of the synthetic pairs a run pretrained (`train`) and monitored (`valid`) on."
     if config.data != 'synthetic': return []
-    return [f'{split}-{config.seed}-{i}' for split, n in (('train', config.train_size), ('valid', config.valid_size)) for i in range(n)]
+    return [f'{split}-{config.seed}-{i}'
+            for split, n in (('train', config.train_size), ('valid', config.valid_size))
+            for i in range(n)]
 
 def check_splits(sets:dict, config=None):
-    "Assert that train, valid and test share no patient or image, and none is a pretraining patient of `config`."
+    "Assert train, valid and test share no patient or image, and none is a pretraining patient."
     seen = pretraining_patients(config) if config is not None else []
     for name in ('train', 'valid'):
         if seen: check_disjoint(seen, sets[name]['patients'], f'pretraining/{name} patient')
@@ -186,10 +201,12 @@ def check_splits(sets:dict, config=None):
 def mask_fractions(data:dict,                     # a segmentation set (the training pool)
                    fractions=(0.01, 0.1, 1.0),    # shares of the pool's patients
                    seed:int=0,                    # the draw
-                   folder=None) -> dict:          # where to save subset_<pct>pct.txt (None: not saved)
+                   folder=None) -> dict:  # where to save subset_<pct>pct.txt (None: not saved)
     "Fraction -> positions in `data` of a nested, seeded, patient-level subset."
-    records = [SimpleNamespace(id=i, patient_id=p, k=k) for k, (i, p) in enumerate(zip(data['ids'], data['patients']))]
-    return {f: [r.k for r in items] for f, items in label_fractions(records, fractions, seed, folder).items()}
+    records = [SimpleNamespace(id=i, patient_id=p, k=k)
+               for k, (i, p) in enumerate(zip(data['ids'], data['patients']))]
+    return {f: [r.k for r in items]
+            for f, items in label_fractions(records, fractions, seed, folder).items()}
 
 # %% ../../nbs/13_segmentation.ipynb #7a423efc
 def train_segmentation(net:SegmentationNet, data:dict,   # the network and its training subset
@@ -198,10 +215,13 @@ def train_segmentation(net:SegmentationNet, data:dict,   # the network and its t
                        progress:bool=True) -> list:       # the loss of every step
     "Train what `net`'s protocol leaves trainable on Dice + BCE; `net` ends in evaluation mode."
     device, generator = next(net.parameters()).device, torch.Generator().manual_seed(seed)
-    optimizer = torch.optim.AdamW([p for p in net.parameters() if p.requires_grad], lr=lr, weight_decay=weight_decay)
-    schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=lr, total_steps=steps, pct_start=0.1)
+    optimizer = torch.optim.AdamW([p for p in net.parameters() if p.requires_grad], lr=lr,
+                                  weight_decay=weight_decay)
+    schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=lr, total_steps=steps,
+                                                   pct_start=0.1)
     net.train(); losses = []
-    for _ in tqdm(range(steps), desc=f'training ({net.protocol})', disable=not progress, leave=False):
+    for _ in tqdm(range(steps), desc=f'training ({net.protocol})', disable=not progress,
+                  leave=False):
         batch = torch.randint(len(data['ids']), (batch_size,), generator=generator)
         loss = dice_bce_loss(net(data['images'][batch].to(device)), data['masks'][batch].to(device))
         optimizer.zero_grad(); loss.backward(); optimizer.step(); schedule.step()
@@ -211,94 +231,113 @@ def train_segmentation(net:SegmentationNet, data:dict,   # the network and its t
 
 @torch.no_grad()
 def predict_masks(net:SegmentationNet, images:Tensor,    # (n, 1, S, S)
-                  batch_size:int=256, threshold:float=0.5, progress:bool=True) -> Tensor:   # (n, K, S, S) bool
+                  # (n, K, S, S) bool
+                  batch_size:int=256, threshold:float=0.5, progress:bool=True) -> Tensor:
     "Predicted masks: sigmoid of the logits above `threshold`."
     device, out = next(net.parameters()).device, []
     net.eval()
-    for start in tqdm(range(0, len(images), batch_size), desc='predicting', disable=not progress, leave=False):
-        out.append((torch.sigmoid(net(images[start:start + batch_size].to(device))) > threshold).cpu())
+    for start in tqdm(range(0, len(images), batch_size), desc='predicting', disable=not progress,
+                      leave=False):
+        logits = net(images[start:start + batch_size].to(device))
+        out.append((torch.sigmoid(logits) > threshold).cpu())
     return torch.cat(out)
 
 # %% ../../nbs/13_segmentation.ipynb #65b1ae0a
 def mean_mask(train_masks:Tensor,     # (n, K, S, S) bool, the training subset
               valid_masks:Tensor,     # (m, K, S, S) bool, where the cut is chosen
               levels:int=20) -> Tensor:   # (K, S, S) bool, the same prediction for every image
-    "Pixel frequency of each class in training, cut at the level with the best validation Dice on positive images."
+    "Each class's pixel frequency in training, cut where validation Dice on positives is best."
     frequency = train_masks.float().mean(0)                                # (K, S, S)
     out = torch.zeros(frequency.shape, dtype=torch.bool)
     for k in range(len(frequency)):
         positives = valid_masks[:, k][valid_masks[:, k].flatten(1).any(1)]  # (m+, S, S)
-        if not len(positives) or not frequency[k].any(): continue          # nothing to fit: stay empty
+        if not len(positives) or not frequency[k].any(): continue  # nothing to fit: stay empty
         cuts = torch.quantile(frequency[k][frequency[k] > 0], torch.linspace(0, 1, levels))
-        dice = [dice_per_image((frequency[k] >= c).expand_as(positives)[:, None], positives[:, None]).mean() for c in cuts]
+        dice = [dice_per_image((frequency[k] >= c).expand_as(positives)[:, None],
+                               positives[:, None]).mean() for c in cuts]
         out[k] = frequency[k] >= cuts[int(np.argmax(dice))]
     return out
 
 # %% ../../nbs/13_segmentation.ipynb #4193112c
-def segmentation_data(config,                  # the pretraining run's `TrainConfig` (image size, world, seed)
+def segmentation_data(config,  # the pretraining run's `TrainConfig` (image size, world, seed)
                       data:str='synthetic',    # one of DATASETS
                       data_root=None,          # the dataset's folder (real layouts)
-                      n:int|None=None,         # test images (None: 1,000 synthetic; the whole test split for real data)
-                      n_train:int=2000, n_valid:int=500,   # synthetic training pool and validation sizes
+                      # test images (None: 1,000 synthetic; the whole test split for real data)
+                      n:int|None=None,
+                      # synthetic training pool and validation sizes
+                      n_train:int=2000, n_valid:int=500,
                       progress:bool=True) -> dict:         # train, valid, test: segmentation sets
     "Training pool, validation and test sets at the encoder's input size, disjoint (asserted)."
     if data not in DATASETS: raise ValueError(f'data must be one of {DATASETS}, got {data!r}')
     if data == 'synthetic':
         if data_root is not None: raise ValueError("data_root must be None for data='synthetic'")
-        world, a, b = make_world(config), config.train_size, config.valid_size   # pretraining used indices below a and b
+        # pretraining used indices below a and b
+        world, a, b = make_world(config), config.train_size, config.valid_size
         sets = dict(train=world_masks(world, 'train', range(a, a + n_train), progress=progress),
                     valid=world_masks(world, 'valid', range(b, b + n_valid), progress=progress),
                     test=world_masks(world, 'test', range(n or 1000), progress=progress))
     else:
-        if data_root is None: raise ValueError(f'data={data!r} needs data_root, the folder of the dataset')
-        if not Path(data_root).is_dir(): raise FileNotFoundError(f'data_root {data_root} is not a folder')
+        if data_root is None:
+            raise ValueError(f'data={data!r} needs data_root, the folder of the dataset')
+        if not Path(data_root).is_dir():
+            raise FileNotFoundError(f'data_root {data_root} is not a folder')
         items = (read_siim if data == 'siim' else read_rsna)(data_root)
         parts = patient_split(items, seed=0)
         if empty := [k for k, v in parts.items() if not v]:
-            raise ValueError(f'{data_root}: {len(items)} images are too few for a patient split; empty: {empty}')
+            raise ValueError(f'{data_root}: {len(items)} images are too few for a patient split; '
+                             f'empty: {empty}')
         if n: parts['test'] = parts['test'][:n]
-        sets = {k: layout_masks(v, LAYOUT_CLASS[data], config.image_size, progress) for k, v in parts.items()}
+        sets = {k: layout_masks(v, LAYOUT_CLASS[data], config.image_size, progress)
+                for k, v in parts.items()}
     check_splits(sets, config if data == 'synthetic' else None)
     return sets
 
 def layout_masks(items:list, mask_class:str, size:int, progress:bool=True) -> dict:
-    "Reader items as a segmentation set: images resized bilinearly, masks by nearest neighbour (`EvalImages`)."
+    "Reader items as a segmentation set: images resized bilinearly, masks by nearest neighbour."
     source = EvalImages(ItemSource(items, (mask_class,), mask_class=mask_class), size)
     images, masks = [], []
     for k in tqdm(range(len(source)), desc='reading images', disable=not progress, leave=False):
         pair = source[k]
-        if pair['mask_names'] != [mask_class]: raise ValueError(f'{items[k].image}: no {mask_class} mask (labels {items[k].labels})')
+        if pair['mask_names'] != [mask_class]:
+            raise ValueError(f'{items[k].image}: no {mask_class} mask (labels {items[k].labels})')
         images.append(pair['image']); masks.append(pair['masks'])
-    return _dataset(torch.stack(images), torch.stack(masks), [i.id for i in items], [i.patient_id for i in items], (mask_class,))
+    return _dataset(torch.stack(images), torch.stack(masks), [i.id for i in items],
+                    [i.patient_id for i in items], (mask_class,))
 
 # %% ../../nbs/13_segmentation.ipynb #c4de4c65
 def _rows(summary:dict, dataset:str, setting:str, encoder:str, seed:int) -> list:
-    "Two rows per class: Dice on positive images (chance 0) and over all images, empty = 1 (chance: the empty share)."
+    "Two rows per class: Dice on positives (chance 0); on all, empty = 1 (chance: the empty share)."
     rows = []
     for c, s in summary.items():
-        rows.append(downstream_row(TASK_NAME, dataset, setting, encoder, f'Dice {c}', s['dice'], 0.0, seed))
-        rows.append(downstream_row(TASK_NAME, dataset, setting, encoder, f'Dice {c}, all images (empty=1)', s['dice_all'],
+        rows.append(downstream_row(TASK_NAME, dataset, setting, encoder, f'Dice {c}', s['dice'],
+                                   0.0, seed))
+        rows.append(downstream_row(TASK_NAME, dataset, setting, encoder,
+                                   f'Dice {c}, all images (empty=1)', s['dice_all'],
                                    s['n_empty'] / (s['n_empty'] + s['n_positive']), seed))
     return rows
 
 def example_ids(test:dict, per_class:int=2) -> list:
-    "Positions of the first `per_class` test images positive for each class (an image positive for two, once)."
+    "Positions of the first `per_class` positive test images of each class (each image once)."
     positive = test['masks'].flatten(2).any(-1)                          # (n, K)
-    return list(dict.fromkeys(int(i) for k in range(positive.shape[1]) for i in torch.nonzero(positive[:, k])[:per_class, 0]))
+    return list(dict.fromkeys(int(i) for k in range(positive.shape[1])
+                              for i in torch.nonzero(positive[:, k])[:per_class, 0]))
 
 # %% ../../nbs/13_segmentation.ipynb #c23495d7
-def run_segmentation(model, tokenizer, config,          # from `load_trained` or `random_init` (tokenizer unused)
+# from `load_trained` or `random_init` (tokenizer unused)
+def run_segmentation(model, tokenizer, config,
                      data:str='synthetic', data_root=None, seeds=(0, 1, 2), n:int|None=None,
                      encoder:str='pretrained', progress:bool=True,
                      protocols=PROTOCOLS, fractions=(0.01, 0.1, 1.0),
-                     n_train:int=2000, n_valid:int=500, steps:int=400, batch_size:int=32, lr:float=3e-3,
-                     split_dir=None,                    # where to save the subsets (split_dir/<data>/seed<s>/)
+                     n_train:int=2000, n_valid:int=500, steps:int=400, batch_size:int=32,
+                     lr:float=3e-3,
+                     split_dir=None,  # where to save the subsets (split_dir/<data>/seed<s>/)
                      baselines:bool=True,               # also the mean-mask rows
-                     examples:int=2) -> dict:           # test images per class whose predictions are kept
-    "Dice of a U-Net decoder on `model`'s image encoder, per protocol, mask fraction and seed: rows and run records."
+                     examples:int=2) -> dict:  # test images per class whose predictions are kept
+    "Dice of a U-Net decoder on `model`'s image encoder by protocol, fraction, seed: rows, records."
     sets = segmentation_data(config, data, data_root, n, n_train, n_valid, progress)
     train, valid, test = sets['train'], sets['valid'], sets['test']
-    dataset, classes, device = f'synthetic {config.world} test' if data == 'synthetic' else f'{data} test', test['classes'], next(model.parameters()).device
+    dataset = f'synthetic {config.world} test' if data == 'synthetic' else f'{data} test'
+    classes, device = test['classes'], next(model.parameters()).device
     shown = example_ids(test, examples)
     rows, runs = [], []
     for seed in seeds:
@@ -307,59 +346,82 @@ def run_segmentation(model, tokenizer, config,          # from `load_trained` or
             part, pct = subset(train, keep), f'{fraction * 100:g}%'
             if baselines:
                 prior = mean_mask(part['masks'], valid['masks'])
-                rows += _rows(dice_summary(prior.expand_as(test['masks']), test['masks'], classes), dataset, f'{pct} masks', 'mean mask', seed)
+                rows += _rows(dice_summary(prior.expand_as(test['masks']), test['masks'], classes),
+                              dataset, f'{pct} masks', 'mean mask', seed)
             for protocol in protocols:
                 torch.manual_seed(seed)
                 net = SegmentationNet(model.image_encoder, len(classes), protocol).to(device)
                 clock = time.perf_counter()
-                losses = train_segmentation(net, part, steps, batch_size, lr, seed=seed, progress=progress)
+                losses = train_segmentation(net, part, steps, batch_size, lr, seed=seed,
+                                            progress=progress)
                 train_s, clock = time.perf_counter() - clock, time.perf_counter()
                 pred = predict_masks(net, test['images'], progress=progress)
-                eval_s, summary = time.perf_counter() - clock, dice_summary(pred, test['masks'], classes)
+                eval_s = time.perf_counter() - clock
+                summary = dice_summary(pred, test['masks'], classes)
                 rows += _rows(summary, dataset, f'{protocol}, {pct} masks', encoder, seed)
-                valid_dice = dice_summary(predict_masks(net, valid['images'], progress=False), valid['masks'], classes)
-                runs.append(dict(encoder=encoder, protocol=protocol, fraction=fraction, seed=seed, n_images=len(keep),
-                                 n_positive={c: int(part['masks'][:, k].flatten(1).any(1).sum()) for k, c in enumerate(classes)},
-                                 steps=steps, batch_size=batch_size, train_s=train_s, train_images_per_s=steps * batch_size / train_s,
-                                 eval_s_per_1000=eval_s * 1000 / len(test['ids']), loss_first=losses[0], loss_last=float(np.mean(losses[-20:])),
+                valid_dice = dice_summary(predict_masks(net, valid['images'], progress=False),
+                                          valid['masks'], classes)
+                runs.append(dict(encoder=encoder, protocol=protocol, fraction=fraction, seed=seed,
+                                 n_images=len(keep),
+                                 n_positive={c: int(part['masks'][:, k].flatten(1).any(1).sum())
+                                             for k, c in enumerate(classes)},
+                                 steps=steps, batch_size=batch_size, train_s=train_s,
+                                 train_images_per_s=steps * batch_size / train_s,
+                                 eval_s_per_1000=eval_s * 1000 / len(test['ids']),
+                                 loss_first=losses[0], loss_last=float(np.mean(losses[-20:])),
                                  test=summary, valid={c: s['dice'] for c, s in valid_dice.items()},
-                                 examples={test['ids'][i]: [rle_encode(m.numpy()) for m in pred[i]] for i in shown}))
-    return dict(rows=rows, runs=runs, dataset=dataset, classes=classes, sizes={k: len(v['ids']) for k, v in sets.items()},
-                settings=dict(data=data, encoder=encoder, seeds=list(seeds), protocols=list(protocols), fractions=list(fractions),
-                              steps=steps, batch_size=batch_size, lr=lr, n_train=n_train, n_valid=n_valid))
+                                 examples={test['ids'][i]: [rle_encode(m.numpy()) for m in pred[i]]
+                                           for i in shown}))
+    return dict(rows=rows, runs=runs, dataset=dataset, classes=classes,
+                sizes={k: len(v['ids']) for k, v in sets.items()},
+                settings=dict(data=data, encoder=encoder, seeds=list(seeds),
+                              protocols=list(protocols), fractions=list(fractions),
+                              steps=steps, batch_size=batch_size, lr=lr, n_train=n_train,
+                              n_valid=n_valid))
 
 # %% ../../nbs/13_segmentation.ipynb #821e6a09
 def _cell(values) -> str:
-    return f'{np.mean(values):.3f} ± {np.std(values, ddof=1):.3f}' if len(values) > 1 else (f'{values[0]:.3f}' if values else '-')
+    if len(values) > 1: return f'{np.mean(values):.3f} ± {np.std(values, ddof=1):.3f}'
+    return f'{values[0]:.3f}' if values else '-'
 
 def dice_table(rows:list, classes:tuple, suffix:str='') -> str:
-    "Markdown: one line per protocol and fraction, per class the pretrained, random-init and mean-mask Dice (mean ± std)."
+    "Markdown: a line per protocol and fraction; per class pretrained, random-init, mean-mask Dice."
     settings = list(dict.fromkeys(r['setting'] for r in rows if ',' in r['setting']))
     encoders = ('pretrained', 'random init', 'mean mask')
-    lines = ['| setting | ' + ' | '.join(f'{c}: {e}' for c in classes for e in encoders) + ' |', '|' + ' --- |' * (1 + 3 * len(classes))]
+    lines = ['| setting | ' + ' | '.join(f'{c}: {e}' for c in classes for e in encoders) + ' |',
+             '|' + ' --- |' * (1 + 3 * len(classes))]
     for setting in settings:
-        where = dict(pretrained=setting, **{'random init': setting, 'mean mask': setting.split(', ')[1]})
-        cells = [_cell([r['value'] for r in rows if r['metric'] == f'Dice {c}{suffix}' and r['encoder'] == e and r['setting'] == where[e]])
+        where = dict(pretrained=setting,
+                     **{'random init': setting, 'mean mask': setting.split(', ')[1]})
+        cells = [_cell([r['value'] for r in rows if r['metric'] == f'Dice {c}{suffix}'
+                        and r['encoder'] == e and r['setting'] == where[e]])
                  for c in classes for e in encoders]
         lines.append(f'| {setting} | ' + ' | '.join(cells) + ' |')
     return '\n'.join(lines)
 
 # %% ../../nbs/13_segmentation.ipynb #6265323e
 def plot_dice_vs_fraction(rows:list, classes:tuple, fig=None, title:str|None=None):
-    "Dice on positive images against the mask fraction, per class: encoders x protocols, mean ± std over seeds."
+    "Dice on positives against mask fraction, per class: encoders x protocols, mean ± seed std."
     from matplotlib.figure import Figure
     fig = fig or Figure(figsize=(FIGURE_WIDTH, 3.4))
     axes = fig.subplots(1, len(classes), squeeze=False)[0]
-    styles = {('pretrained', 'frozen'): ('tab:blue', '-'), ('random init', 'frozen'): ('tab:red', '-'),
-              ('pretrained', 'finetune'): ('tab:blue', '--'), ('random init', 'finetune'): ('tab:red', '--'), ('mean mask', None): ('0.5', ':')}
+    styles = {('pretrained', 'frozen'): ('tab:blue', '-'),
+              ('random init', 'frozen'): ('tab:red', '-'),
+              ('pretrained', 'finetune'): ('tab:blue', '--'),
+              ('random init', 'finetune'): ('tab:red', '--'), ('mean mask', None): ('0.5', ':')}
     for ax, c in zip(axes, classes):
         for (encoder, protocol), (color, line) in styles.items():
-            mine = [r for r in rows if r['metric'] == f'Dice {c}' and r['encoder'] == encoder and (protocol is None or r['setting'].startswith(protocol))]
+            mine = [r for r in rows if r['metric'] == f'Dice {c}' and r['encoder'] == encoder
+                    and (protocol is None or r['setting'].startswith(protocol))]
             pcts = sorted({float(r['setting'].split(', ')[-1].split('%')[0]) for r in mine})
-            values = [[r['value'] for r in mine if r['setting'].split(', ')[-1].startswith(f'{p:g}%')] for p in pcts]
-            ax.errorbar(pcts, [np.mean(v) for v in values], [np.std(v, ddof=1) if len(v) > 1 else 0 for v in values],
-                        color=color, ls=line, marker='o', ms=3, capsize=2, label=encoder + (f', {protocol}' if protocol else ''))
-        ax.set_xscale('log'); ax.set_xlabel('training masks (% of the pool)'); ax.set_title(c); ax.set_ylim(0, 1)
+            values = [[r['value'] for r in mine
+                       if r['setting'].split(', ')[-1].startswith(f'{p:g}%')] for p in pcts]
+            ax.errorbar(pcts, [np.mean(v) for v in values],
+                        [np.std(v, ddof=1) if len(v) > 1 else 0 for v in values],
+                        color=color, ls=line, marker='o', ms=3, capsize=2, label=encoder
+                        + (f', {protocol}' if protocol else ''))
+        ax.set_xscale('log'); ax.set_xlabel('training masks (% of the pool)'); ax.set_title(c)
+        ax.set_ylim(0, 1)
         ax.set_xticks([1, 10, 100], ['1%', '10%', '100%'])
     axes[0].set_ylabel('Dice, positive test images')
     fig.legend(*axes[0].get_legend_handles_labels(), loc='lower center', ncol=5, frameon=False)
@@ -368,14 +430,31 @@ def plot_dice_vs_fraction(rows:list, classes:tuple, fig=None, title:str|None=Non
     return fig
 
 # %% ../../nbs/13_segmentation.ipynb #e292ef90
-def plot_predictions(world, records:list, classes:tuple, fraction:float, seed:int=0, fig=None, title:str|None=None):
-    "Test images (rows), true outlines (dotted: invisible findings) and each encoder x protocol's predicted mask (columns)."
+def panel_score(pred:np.ndarray,   # (H, W) bool, one class's predicted mask
+                truth:np.ndarray,  # (H, W) bool, its true mask
+                name:str) -> str:  # the class's short name
+    "A class's score on a panel as the headline counts it: Dice where present, else the prediction."
+    if truth.any():                                    # (1, 1, H, W) each: one image, one class
+        dice = dice_per_image(torch.from_numpy(pred)[None, None],
+                              torch.from_numpy(truth)[None, None])
+        return f'{name} {dice.item():.2f}'
+    return f'{name} empty' if not pred.any() else f'{name} {int(pred.sum())} px on empty'
+
+def plot_predictions(world,                # the `SyntheticWorld` the records' test images come from
+                     records:list,         # run records of `run_segmentation`, with `examples`
+                     classes:tuple,        # the K mask classes, in the records' channel order
+                     fraction:float,       # the mask fraction whose runs to show
+                     seed:int=0,           # the subset seed whose runs to show
+                     fig=None,             # a Figure to draw into (None: a new pyplot-free one)
+                     title:str|None=None): # a line above the panels
+    "Test images (rows), true outlines (dotted: invisible), each encoder x protocol's mask (cols)."
     from matplotlib.colors import ListedColormap
     from matplotlib.figure import Figure
     runs = sorted((r for r in records if r['fraction'] == fraction and r['seed'] == seed),
                   key=lambda r: (PROTOCOLS.index(r['protocol']), r['encoder'] != 'pretrained'))
     ids = list(runs[0]['examples'])
-    fig = fig or Figure(figsize=(FIGURE_WIDTH * 0.8, 2.1 * len(ids) + 0.4))
+    lines = title.count('\n') + 1 if title else 0  # of the title above the panels
+    fig = fig or Figure(figsize=(FIGURE_WIDTH * 0.8, 2.2 * len(ids) + 0.25 + 0.2 * lines))
     axes = fig.subplots(len(ids), len(runs), squeeze=False)
     for i, image_id in enumerate(ids):
         split, index = image_id.split('/')
@@ -384,12 +463,16 @@ def plot_predictions(world, records:list, classes:tuple, fraction:float, seed:in
             ax = axes[i, j]; ax.imshow(sample.image, cmap='gray', vmin=0, vmax=1); ax.axis('off')
             scores = []
             for k, c in enumerate(classes):
-                pred, truth = rle_decode(run['examples'][image_id][k], sample.image.shape), class_mask(sample, c)
-                ax.imshow(np.ma.masked_where(~pred, pred), cmap=ListedColormap([CLASS_COLORS[c]]), alpha=0.5, vmin=0, vmax=1)
-                for f in sample.findings:                                # dotted: drawn below the visibility floor
-                    if f.cls == c: ax.contour(f.mask, levels=[0.5], colors=CLASS_COLORS[c], linewidths=1.0, linestyles='solid' if f.visible else 'dotted')
-                scores.append(dice_per_image(torch.from_numpy(pred)[None, None], torch.from_numpy(truth)[None, None]).item())
-            ax.set_title((f"{run['encoder']}, {run['protocol']}\n" if i == 0 else '') + ' '.join(f'{c[:5]} {d:.2f}' for c, d in zip(classes, scores)), fontsize=7.5)
+                pred = rle_decode(run['examples'][image_id][k], sample.image.shape)
+                ax.imshow(np.ma.masked_where(~pred, pred), cmap=ListedColormap([CLASS_COLORS[c]]),
+                          alpha=0.5, vmin=0, vmax=1)
+                for f in sample.findings:  # dotted: drawn below the visibility floor
+                    if f.cls != c: continue
+                    ax.contour(f.mask, levels=[0.5], colors=CLASS_COLORS[c], linewidths=1.0,
+                               linestyles='solid' if f.visible else 'dotted')
+                scores.append(panel_score(pred, class_mask(sample, c), c[:5]))
+            head = f"{run['encoder']}, {run['protocol']}\n" if i == 0 else ''
+            ax.set_title(head + ', '.join(scores), fontsize=7.5)
     if title: fig.suptitle(title)
     fig.tight_layout()
     return fig

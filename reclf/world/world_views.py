@@ -4,31 +4,36 @@
 
 # %% auto #0
 __all__ = ['LABELLER_PATTERNS', 'FIGURE_WIDTH', 'FIGURE_DPI', 'MIN_FONT_PT', 'CLASS_COLORS', 'ROLE_COLORS', 'PLACE_COLORS',
-           'label_report', 'figure_style', 'check_figure', 'plot_sample', 'gallery_figure', 'save_gallery',
-           'samples_to_records', 'write_world_samples', 'plot_roles', 'relation_graph', 'draw_relations',
-           'plot_swap_report', 'swap_figure']
+           'label_report', 'figure_style', 'check_figure', 'show_figures_inline', 'plot_sample', 'gallery_figure',
+           'save_gallery', 'samples_to_records', 'write_world_samples', 'plot_roles', 'relation_graph',
+           'draw_relations', 'plot_swap_report', 'swap_figure']
 
 # %% ../../nbs/00c_world_views.ipynb #cb0bc456
-import csv, json, math, re, textwrap
+import csv, json, math, re, sys, textwrap
+from functools import partial
 from pathlib import Path
 import numpy as np
 from .world_reports import FINDINGS
 
 # %% ../../nbs/00c_world_views.ipynb #821fa5c8
 LABELLER_PATTERNS = {
-    'consolidation': r'\b(?:consolidations?|opacit(?:y|ies)|opacification|airspace disease|infiltrates?)\b',
-    'effusion': r'\beffusions?\b', 'pneumothorax': r'\bpneumothora(?:x|ces)\b', 'nodule': r'\b(?:nodules?|mass(?:es)?)\b',
+    'consolidation': r'\b(?:consolidations?|opacit(?:y|ies)|opacification|airspace '
+                     r'disease|infiltrates?)\b',
+    'effusion': r'\beffusions?\b', 'pneumothorax': r'\bpneumothora(?:x|ces)\b',
+    'nodule': r'\b(?:nodules?|mass(?:es)?)\b',
     'cardiomegaly': r'\bcardiomegaly\b|\b(?:heart|cardiac silhouette) is (?:\w+ )?enlarged\b',
     'atelectasis': r'\batelecta(?:sis|tic)\b', 'edema': r'\bedema\b|\bvascular congestion\b'}
 _MENTION = re.compile('|'.join(f'(?P<{c}>{p})' for c, p in LABELLER_PATTERNS.items()))
 _NEG_BEFORE = re.compile(r'\b(?:no|without|negative for|free of|resolved|resolution of)\b')
 _NEG_AFTER = re.compile(r'\s*(?:is|are) not\b|\s*(?:has|have) resolved\b')
-_UNCERTAIN = re.compile(r'\b(?:possible|possibly|probable|cannot exclude|cannot be excluded|may represent|concerning for|likely|questionable|suspected)\b')
-_NORMAL_HEART = re.compile(r'heart size is normal|normal heart size|heart is normal in size|cardiomediastinal silhouette is (?:normal|within normal limits)')
+_UNCERTAIN = re.compile(r'\b(?:possible|possibly|probable|cannot exclude|cannot be excluded|may '
+                        r'represent|concerning for|likely|questionable|suspected)\b')
+_NORMAL_HEART = re.compile(r'heart size is normal|normal heart size|heart is normal in '
+                           r'size|cardiomediastinal silhouette is (?:normal|within normal limits)')
 
 def label_report(report:str # report text (MIMIC layout or plain)
                 ) -> dict:  # class -> 1.0 positive, 0.0 negative, -1.0 uncertain, nan not mentioned
-    "A rule labeller in the spirit of CheXpert's: mention, then negation and uncertainty cues within the sentence."
+    "A CheXpert-style rule labeller: a mention, then negation and uncertainty cues in its sentence."
     low = report.lower()
     start = low.find('findings:')
     if start < 0: start = low.find('impression:')
@@ -38,9 +43,11 @@ def label_report(report:str # report text (MIMIC layout or plain)
         unsure = None
         for m in _MENTION.finditer(sentence):
             if unsure is None: unsure = _UNCERTAIN.search(sentence) is not None
-            negated = _NEG_BEFORE.search(sentence, 0, m.start()) is not None or _NEG_AFTER.match(sentence, m.end()) is not None
+            negated = (_NEG_BEFORE.search(sentence, 0, m.start()) is not None
+                       or _NEG_AFTER.match(sentence, m.end()) is not None)
             votes[m.lastgroup].append(0.0 if negated else -1.0 if unsure else 1.0)
-    return {c: 1.0 if 1.0 in v else -1.0 if -1.0 in v else 0.0 if v else float('nan') for c, v in votes.items()}
+    return {c: 1.0 if 1.0 in v else -1.0 if -1.0 in v else 0.0 if v else float('nan')
+            for c, v in votes.items()}
 
 # %% ../../nbs/00c_world_views.ipynb #a4de3495
 FIGURE_WIDTH = 10.0   # inches: the widest figure that fits a notebook column
@@ -52,7 +59,8 @@ def figure_style(dpi:int=FIGURE_DPI, # resolution of figures shown inline and sa
     "Apply the course's figure style (sizes, fonts, dpi) to matplotlib; returns what it set."
     import matplotlib as mpl
     params = {'figure.dpi': dpi, 'savefig.dpi': dpi, 'figure.figsize': (FIGURE_WIDTH, 3.5),
-              'font.size': 9, 'axes.titlesize': 9.5, 'axes.labelsize': 9, 'xtick.labelsize': 8, 'ytick.labelsize': 8,
+              'font.size': 9, 'axes.titlesize': 9.5, 'axes.labelsize': 9, 'xtick.labelsize': 8,
+              'ytick.labelsize': 8,
               'legend.fontsize': 8, 'figure.titlesize': 10.5, 'image.interpolation': 'nearest'}
     mpl.rcParams.update(params)
     return params
@@ -60,27 +68,47 @@ def figure_style(dpi:int=FIGURE_DPI, # resolution of figures shown inline and sa
 def check_figure(fig,                           # a matplotlib Figure, drawn
                  max_width:float=FIGURE_WIDTH+1, # inches
                  min_font:float=MIN_FONT_PT):    # points
-    "Raise `ValueError` if `fig` is wider than a notebook column or shows visible text under `min_font` pt."
+    "Raise `ValueError` if `fig` is wider than a notebook column or shows text under `min_font` pt."
     width = fig.get_figwidth()
-    if width > max_width: raise ValueError(f'figure is {width:.1f} in wide; the house style allows {max_width:.1f}')
-    small = sorted({(round(t.get_fontsize(), 1), t.get_text()[:20]) for t in fig.findobj(lambda o: hasattr(o, 'get_fontsize'))
+    if width > max_width:
+        raise ValueError(f'figure is {width:.1f} in wide; the house style allows {max_width:.1f}')
+    small = sorted({(round(t.get_fontsize(), 1), t.get_text()[:20])
+                    for t in fig.findobj(lambda o: hasattr(o, 'get_fontsize'))
                     if t.get_visible() and t.get_text().strip() and t.get_fontsize() < min_font})
     if small: raise ValueError(f'{len(small)} text(s) under {min_font} pt, e.g. {small[:3]}')
     return fig
 
+# %% ../../nbs/00c_world_views.ipynb #1f529180
+def show_figures_inline(shell=None, # an IPython shell; None: the one running, if any
+                       ) -> bool:   # whether a shell was found
+    "Let IPython show every matplotlib `Figure` as a PNG, as the inline backend shows pyplot's."
+    if shell is None:
+        ipython = sys.modules.get('IPython')        # never imported: not inside IPython
+        shell = ipython.get_ipython() if ipython else None
+    if shell is None: return False
+    from IPython.core.pylabtools import print_figure
+    png = shell.display_formatter.formatters['image/png']
+    png.for_type_by_name('matplotlib.figure', 'Figure',
+                         partial(print_figure, fmt='png', base64=True))
+    return True
+
+show_figures_inline();
+
 # %% ../../nbs/00c_world_views.ipynb #78f98394
-CLASS_COLORS = dict(consolidation='tab:orange', effusion='tab:blue', pneumothorax='tab:pink', nodule='tab:red',
+CLASS_COLORS = dict(consolidation='tab:orange', effusion='tab:blue', pneumothorax='tab:pink',
+                    nodule='tab:red',
                     cardiomegaly='tab:purple', atelectasis='tab:green', edema='tab:cyan')
 
 def _report_body(report, width=48):
     "FINDINGS and IMPRESSION of a report, re-wrapped narrower for a figure."
     body = report[report.find('FINDINGS:'):] if 'FINDINGS:' in report else report
-    paras = [' '.join(p.split()) for p in body.replace('IMPRESSION:', '\nIMPRESSION:').split('\n \n')]
+    paras = [' '.join(p.split())
+             for p in body.replace('IMPRESSION:', '\nIMPRESSION:').split('\n \n')]
     return '\n'.join(textwrap.fill(p, width) for p in paras if p)
 
 # %% ../../nbs/00c_world_views.ipynb #8daa0229
 def plot_sample(sample, ax_img, ax_txt=None, fontsize=MIN_FONT_PT):
-    "Draw the image with each finding's mask outlined in its class colour, and the report beside it."
+    "Draw the image, each finding's mask outlined in its class colour, and the report beside it."
     ax_img.imshow(sample.image, cmap='gray', vmin=0, vmax=1)
     for f in sample.findings:
         ax_img.contour(f.mask, levels=[0.5], colors=CLASS_COLORS[f.cls], linewidths=0.9,
@@ -89,20 +117,23 @@ def plot_sample(sample, ax_img, ax_txt=None, fontsize=MIN_FONT_PT):
     ax_img.set_title('\n'.join(names) or 'normal', fontsize=fontsize)
     ax_img.axis('off')
     if ax_txt is not None:
-        ax_txt.text(0, 1, _report_body(sample.report), va='top', ha='left', fontsize=fontsize, family='monospace')
+        ax_txt.text(0, 1, _report_body(sample.report), va='top', ha='left', fontsize=fontsize,
+                    family='monospace')
         ax_txt.axis('off')
 
 # %% ../../nbs/00c_world_views.ipynb #0de38011
 def gallery_figure(samples, n_cols=2, fig=None, title=None):
-    "A grid of (image, report) panels; draws into `fig` or a new pyplot-free Figure (two panels fill a column)."
+    "A grid of (image, report) panels, two to a column; into `fig` or a new pyplot-free Figure."
     from matplotlib.figure import Figure
     n_rows = math.ceil(len(samples) / n_cols)
     fig = fig or Figure(figsize=(FIGURE_WIDTH / 2 * n_cols, 2.9 * n_rows + 0.3 * bool(title)))
-    axes = fig.subplots(n_rows, 2 * n_cols, gridspec_kw=dict(width_ratios=[1, 1.6] * n_cols), squeeze=False)
-    top = 1 - (0.5 + 0.3 * bool(title)) / fig.get_figheight()      # room for the finding names (and a title)
+    axes = fig.subplots(n_rows, 2 * n_cols, gridspec_kw=dict(width_ratios=[1, 1.6] * n_cols),
+                        squeeze=False)
+    # room for the finding names (and a title)
+    top = 1 - (0.5 + 0.3 * bool(title)) / fig.get_figheight()
     fig.subplots_adjust(left=0.01, right=0.99, bottom=0.02, top=top, wspace=0.06, hspace=0.2)
     for k, ax in enumerate(axes.reshape(n_rows * n_cols, 2)):
-        ax[0].set_anchor('N')                                          # image and report start at the same height
+        ax[0].set_anchor('N')  # image and report start at the same height
         if k < len(samples): plot_sample(samples[k], ax[0], ax[1])
         else: ax[0].axis('off'); ax[1].axis('off')
     if title: fig.suptitle(title, x=0.01, ha='left')
@@ -120,22 +151,27 @@ def save_gallery(samples:list,        # `Sample`s to draw
 # %% ../../nbs/00c_world_views.ipynb #a7838dad
 def samples_to_records(samples:list # `Sample`s to describe
                       ) -> list:       # one dict per sample, plain Python types only
-    "JSON- and CSV-ready dicts (no image or mask arrays): ids, report, labels, findings, words, devices, edges."
+    "JSON- and CSV-ready dicts, no arrays: ids, report, labels, findings, words, devices, edges."
     def label(x): return None if x != x else float(x)
-    return [dict(patient_id=s.patient_id, study_id=s.study_id, split=s.split, index=s.index, visit=s.visit,
+    return [dict(patient_id=s.patient_id, study_id=s.study_id, split=s.split, index=s.index,
+                 visit=s.visit,
                  group=s.group, report=s.report, labels_true=dict(s.labels_true),
-                 labels_report={c: label(x) for c, x in s.labels_report.items()}, devices=list(s.devices),
-                 findings=[dict(id=f.id, cls=f.cls, side=f.side, zone=f.zone, severity=float(f.severity),
-                                bbox=list(f.bbox), cnr=float(f.cnr), visible=bool(f.visible), subtype=f.subtype,
+                 labels_report={c: label(x) for c, x in s.labels_report.items()},
+                 devices=list(s.devices),
+                 findings=[dict(id=f.id, cls=f.cls, side=f.side, zone=f.zone,
+                                severity=float(f.severity),
+                                bbox=list(f.bbox), cnr=float(f.cnr), visible=bool(f.visible),
+                                subtype=f.subtype,
                                 change=f.change) for f in s.findings],
-                 words=[dict(text=w.text, start=w.start, end=w.end, role=w.role, finding_id=w.finding_id,
+                 words=[dict(text=w.text, start=w.start, end=w.end, role=w.role,
+                             finding_id=w.finding_id,
                              negated=w.negated, uncertain=w.uncertain, cls=w.cls) for w in s.words],
                  relations=[list(map(int, r)) for r in s.relations],
                  negation_edges=[list(map(int, e)) for e in s.negation_edges]) for s in samples]
 
 # %% ../../nbs/00c_world_views.ipynb #c39be6b0
 def write_world_samples(samples, out: Path) -> list[Path]:
-    "Gallery PNG, samples.json and samples.csv for `samples` under `out`; returns the paths written."
+    "Gallery PNG, samples.json and samples.csv of `samples` under `out`; returns the paths."
     out.mkdir(parents=True, exist_ok=True)
     records = samples_to_records(samples)
     paths = [save_gallery(samples, out / 'gallery.png'), out / 'samples.json', out / 'samples.csv']
@@ -143,21 +179,26 @@ def write_world_samples(samples, out: Path) -> list[Path]:
     with open(paths[2], 'w', newline='', encoding='utf-8') as f:
         writer = csv.writer(f)
         writer.writerow(['patient_id', 'study_id', 'split', 'index', 'findings']
-                        + [f'true_{c}' for c in FINDINGS] + [f'report_{c}' for c in FINDINGS] + ['report'])
+                        + [f'true_{c}' for c in FINDINGS] + [f'report_{c}' for c in FINDINGS]
+                        + ['report'])
         for r in records:
             findings = ';'.join(f"{x['cls']}:{x['side']}:{x['zone']}" for x in r['findings'])
-            report_labels = ['' if r['labels_report'].get(c) is None else r['labels_report'][c] for c in FINDINGS]
+            report_labels = ['' if r['labels_report'].get(c) is None else r['labels_report'][c]
+                             for c in FINDINGS]
             writer.writerow([r['patient_id'], r['study_id'], r['split'], r['index'], findings]
-                            + [r['labels_true'].get(c, 0) for c in FINDINGS] + report_labels + [r['report']])
+                            + [r['labels_true'].get(c, 0) for c in FINDINGS] + report_labels
+                            + [r['report']])
     return paths
 
 
 # %% ../../nbs/00c_world_views.ipynb #9e9c5c10
-ROLE_COLORS = dict(disease='tab:red', location='tab:blue', severity='tab:orange', negation='tab:purple',
-                   uncertainty='tab:pink', anatomy='tab:cyan', temporal='tab:olive', filler='tab:gray')
+ROLE_COLORS = dict(disease='tab:red', location='tab:blue', severity='tab:orange',
+                   negation='tab:purple',
+                   uncertainty='tab:pink', anatomy='tab:cyan', temporal='tab:olive',
+                   filler='tab:gray')
 
 def plot_roles(sample, ax, first='FINDINGS:'):
-    "The report from `first` on, in its own line layout, each word coloured by its role (negated words struck)."
+    "The report from `first` on, in its line layout, words coloured by role (negated ones struck)."
     text = sample.report
     start = max(text.find(first), 0)
     lines = text[start:].split('\n')
@@ -169,17 +210,19 @@ def plot_roles(sample, ax, first='FINDINGS:'):
         if w.start < start: continue
         row = int(np.searchsorted(line_of, w.start - start, side='right')) - 1
         col = w.start - start - line_of[row]
-        ax.text(col, -row, w.text, color=ROLE_COLORS[w.role], family='monospace', fontsize=size, va='top',
+        ax.text(col, -row, w.text, color=ROLE_COLORS[w.role], family='monospace', fontsize=size,
+                va='top',
                 fontweight='bold' if w.role in ('disease', 'location') else 'normal')
         if w.negated: ax.plot([col, col + len(w.text)], [-row - 0.45] * 2, color='k', lw=0.6)
     ax.set_xlim(0, n_cols); ax.set_ylim(-len(lines), 1.2); ax.axis('off')
     col = 0
     for role, c in ROLE_COLORS.items():                     # legend on the first row
-        ax.text(col, 1.0, role, color=c, fontsize=size, family='monospace', va='top'); col += len(role) + 2
+        ax.text(col, 1.0, role, color=c, fontsize=size, family='monospace', va='top')
+        col += len(role) + 2
 
 # %% ../../nbs/00c_world_views.ipynb #a8faca2d
 def relation_graph(sample):
-    "A networkx DiGraph of the report's ground-truth edges: disease -> location and negation cue -> target."
+    "A networkx DiGraph of the report's true edges: disease -> location, negation cue -> target."
     import networkx as nx
     g = nx.DiGraph()
     for d, l, fid in sample.relations: g.add_edge(d, l, kind='relation', finding_id=fid)
@@ -189,41 +232,48 @@ def relation_graph(sample):
 
 # %% ../../nbs/00c_world_views.ipynb #0a4400f4
 def draw_relations(sample, ax):
-    "Draw `relation_graph(sample)`: words in report order, rows by role; relation edges solid, negation dashed."
+    "Draw `relation_graph(sample)`: words in order, rows by role; relations solid, negation dashed."
     import networkx as nx
     g = relation_graph(sample)
     rows = dict(negation=1.0, disease=0.0, location=-1.0)
     pos = {n: (k, rows.get(g.nodes[n]['role'], 0.5)) for k, n in enumerate(sorted(g.nodes))}
-    nx.draw_networkx_nodes(g, pos, ax=ax, node_color=[ROLE_COLORS[g.nodes[n]['role']] for n in g.nodes], node_size=50)
+    nx.draw_networkx_nodes(g, pos, ax=ax,
+                           node_color=[ROLE_COLORS[g.nodes[n]['role']] for n in g.nodes],
+                           node_size=50)
     for n, (x, y) in pos.items():
-        ax.text(x, y + 0.12, g.nodes[n]['text'], rotation=35, fontsize=MIN_FONT_PT, ha='left', va='bottom')
+        ax.text(x, y + 0.12, g.nodes[n]['text'], rotation=35, fontsize=MIN_FONT_PT, ha='left',
+                va='bottom')
     for kind, style in (('relation', 'solid'), ('negation', 'dashed')):
         edges = [(a, b) for a, b, k in g.edges(data='kind') if k == kind]
-        nx.draw_networkx_edges(g, pos, edgelist=edges, ax=ax, style=style, arrows=True, arrowsize=8, width=0.7,
+        nx.draw_networkx_edges(g, pos, edgelist=edges, ax=ax, style=style, arrows=True,
+                               arrowsize=8, width=0.7,
                                edge_color='tab:gray' if kind == 'relation' else 'black')
     ax.set_ylim(-1.4, 2.0); ax.axis('off')
     return g
 
 # %% ../../nbs/00c_world_views.ipynb #04d77474
-PLACE_COLORS = ('#9ecae1', '#fdae6b', '#a1d99b')   # light backgrounds: one per place of a swap group
+PLACE_COLORS = ('#9ecae1', '#fdae6b', '#a1d99b')  # light backgrounds: one per place of a swap group
 
 def plot_swap_report(sample,            # a `Sample` (its words carry finding ids)
                      ax,                # the axes to write into
                      place_color:dict,  # (side, zone) -> background colour
                      first='FINDINGS:'): # where the shown text starts
-    "The report from `first` on in its own line layout; place phrases on a background of their place's colour."
+    "The report from `first` on, in its line layout; place phrases on their place's colour."
     text = sample.report
     start = max(text.find(first), 0)
     lines = text[start:].split('\n')
     n_cols = max(len(l) for l in lines) + 1
-    size = ax.get_position().width * ax.figure.get_figwidth() * 72 / (n_cols * 0.602)   # monospace advance 0.602 em
+    # monospace advance 0.602 em
+    size = ax.get_position().width * ax.figure.get_figwidth() * 72 / (n_cols * 0.602)
     line_of = np.cumsum([0] + [len(l) + 1 for l in lines])
     for w in sample.words:
         if w.start < start: continue
         row = int(np.searchsorted(line_of, w.start - start, side='right')) - 1
         f = sample.findings[w.finding_id] if w.finding_id >= 0 else None
-        color = place_color.get((f.side, f.zone)) if f is not None and w.role == 'location' else None
-        ax.text(w.start - start - line_of[row], -row, w.text, family='monospace', fontsize=size, va='top',
+        place = f is not None and w.role == 'location'
+        color = place_color.get((f.side, f.zone)) if place else None
+        ax.text(w.start - start - line_of[row], -row, w.text, family='monospace', fontsize=size,
+                va='top',
                 color=CLASS_COLORS[w.cls] if w.role == 'disease' and f is not None else 'k',
                 bbox=dict(facecolor=color, edgecolor='none', pad=0.6) if color else None,
                 fontweight='bold' if w.role in ('disease', 'location') else 'normal')
@@ -234,15 +284,18 @@ def plot_swap_report(sample,            # a `Sample` (its words carry finding id
 def swap_figure(members,    # the `Sample`s of one binding-swap group (`world.swap_group(g)`)
                 fig=None,   # a Figure to draw into (None: a new pyplot-free one)
                 title=None): # a line above the panels
-    "Member images (masks outlined), the second minus the first, and each report with its place phrases highlighted."
+    "Member images (masks outlined), the second minus the first, reports with place phrases marked."
     from matplotlib.figure import Figure
     places = sorted({(f.side, f.zone) for f in members[0].findings})
     place_color = dict(zip(places, PLACE_COLORS))
     n_lines = max(len(s.report[s.report.find('FINDINGS:'):].split('\n')) for s in members)
     rows = (len(members) + 1) // 2
-    fig = fig or Figure(figsize=(FIGURE_WIDTH, 3.3 + rows * (0.2 + 0.15 * n_lines) + 0.3 * bool(title)))
-    grid = fig.add_gridspec(1 + rows, 2 * (len(members) + 1), height_ratios=[3.0] + [0.2 + 0.15 * n_lines] * rows,
-                            left=0.01, right=0.99, top=1 - (0.45 + 0.3 * bool(title)) / fig.get_figheight(), bottom=0.01,
+    fig = fig or Figure(figsize=(FIGURE_WIDTH, 3.3 + rows * (0.2 + 0.15 * n_lines)
+                                 + 0.3 * bool(title)))
+    grid = fig.add_gridspec(1 + rows, 2 * (len(members) + 1), height_ratios=[3.0]
+                            + [0.2 + 0.15 * n_lines] * rows,
+                            left=0.01, right=0.99,
+                            top=1 - (0.45 + 0.3 * bool(title)) / fig.get_figheight(), bottom=0.01,
                             hspace=0.25, wspace=0.3)
     for k, s in enumerate(members): plot_sample(s, fig.add_subplot(grid[0, 2 * k:2 * k + 2]))
     ax = fig.add_subplot(grid[0, 2 * len(members):])
@@ -250,8 +303,11 @@ def swap_figure(members,    # the `Sample`s of one binding-swap group (`world.sw
     top = float(np.abs(diff).max()) or 1.0
     ax.imshow(diff, cmap='RdBu_r', vmin=-top, vmax=top)
     for k, s in enumerate(members[:2]):
-        for f in s.findings: ax.contour(f.mask, levels=[0.5], colors=CLASS_COLORS[f.cls], linewidths=0.8, linestyles=('solid', 'dashed')[k])
-    ax.set_title(f'member 1 - member 0 (range +-{top:.2f});\nzero at {100 * (diff == 0).mean():.0f}% of the pixels', fontsize=MIN_FONT_PT)
+        for f in s.findings:
+            ax.contour(f.mask, levels=[0.5], colors=CLASS_COLORS[f.cls], linewidths=0.8,
+                       linestyles=('solid', 'dashed')[k])
+    ax.set_title(f'member 1 - member 0 (range +-{top:.2f});\nzero at '
+                 f'{100 * (diff == 0).mean():.0f}% of the pixels', fontsize=MIN_FONT_PT)
     ax.axis('off')
     half = len(members) + 1
     for k, s in enumerate(members):
