@@ -24,7 +24,7 @@ from ..data.tokenizer import tokenize_reports
 # %% auto #0
 __all__ = ['GROUNDED_ROLES', 'DOWNSTREAM_TASKS', 'ROW_KEYS', 'validation_loader', 'recall_at_1', 'evaluate', 'EvalImages',
            'encode_images', 'encode_texts', 'score_matrix', 'task_runner', 'run_downstream', 'check_disjoint',
-           'random_init', 'downstream_row', 'downstream_table']
+           'calibrate_batchnorm', 'calibration_images', 'random_init', 'downstream_row', 'downstream_table']
 
 # %% ../../nbs/09d_evaluation.ipynb #c43103f6
 def validation_loader(world: SyntheticWorld, tokenizer, split: str = 'valid', n: int = 256, batch_size: int = 32,
@@ -271,11 +271,43 @@ def check_disjoint(train, # ids seen in training (images or patients)
     return len(set(map(str, test)))
 
 # %% ../../nbs/09d_evaluation.ipynb #6b1b8e98
-def random_init(config, tokenizer, seed:int=0):
+@torch.no_grad()
+def calibrate_batchnorm(model,                # a `RECLF` whose image encoder's batch-norm statistics are re-estimated
+                        images:torch.Tensor,  # (n, 1, S, S) network inputs in [-1, 1]
+                        batch_size:int=64     # images per forward pass
+                       ) -> int:              # the number of batch-norm layers recalibrated
+    "Re-estimate the image encoder's batch-norm running statistics on `images`: a cumulative average, no gradient."
+    norms = [m for m in model.image_encoder.modules() if isinstance(m, torch.nn.modules.batchnorm._BatchNorm)]
+    device, momenta = next(model.parameters()).device, [m.momentum for m in norms]
+    model.eval()
+    for m in norms: m.reset_running_stats(); m.momentum = None; m.train()   # None: every batch weighs the same
+    for start in range(0, len(images) if norms else 0, batch_size):
+        model.encode_images(images[start:start + batch_size].to(device))
+    for m, momentum in zip(norms, momenta): m.momentum = momentum; m.eval()
+    return len(norms)
+
+def calibration_images(config,         # the `TrainConfig` of the run
+                       n:int=256       # images
+                      ) -> torch.Tensor: # (n, 1, S, S) in [-1, 1]
+    "The first `n` pretraining images of the run `config` describes, as evaluation inputs (no report, no label)."
+    if config.data == 'synthetic':
+        from reclf.world.synthetic_world import WorldConfig
+        world = SyntheticWorld(getattr(WorldConfig, config.world)(size=config.image_size), seed=config.seed)
+        data = EvalImages(WorldSource(world, 'train', n), config.image_size)
+        return torch.stack([data[i]['image'] for i in range(n)])
+    from reclf.train.training import make_train_data        # a real dataset: its training pairs (lesson 09e)
+    data = make_train_data(config)
+    items = [data[i] for i in range(min(n, len(data)))]
+    return torch.stack([item['image'] for item in items if item is not None])
+
+def random_init(config, tokenizer, seed:int=0,
+                calibrate:int=256):   # pretraining images for the batch-norm statistics (0: keep the initial ones)
     "The model `config` describes, with seeded random weights, in eval mode: the floor for downstream numbers."
     from reclf.method.model import build_model
     torch.manual_seed(seed)
-    return build_model(config, tokenizer).eval()
+    model = build_model(config, tokenizer).eval()
+    if calibrate: calibrate_batchnorm(model, calibration_images(config, calibrate))
+    return model
 
 # %% ../../nbs/09d_evaluation.ipynb #855e7c3c
 ROW_KEYS = ('task', 'dataset', 'setting', 'encoder', 'metric', 'value', 'chance', 'seed')
