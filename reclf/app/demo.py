@@ -30,79 +30,101 @@ __all__ = ['DEMO_TASKS', 'HEADLINE', 'REPRODUCE', 'pick_pair', 'explain_pair', '
 
 # %% ../../nbs/98_demo.ipynb #58d8b14f
 def pick_pair(world, split: str = 'valid', n: int = 64) -> int:
-    "Index of the first of `n` pairs with two visible findings in different places (else the first with a finding)."
+    "Index of the first of `n` pairs with visible findings in two places (else one with a finding)."
     def places(i): return {(f.side, f.zone) for f in world.sample(split, i).findings if f.visible}
-    return next((i for i in range(n) if len(places(i)) >= 2), next((i for i in range(n) if places(i)), 0))
+    return next((i for i in range(n) if len(places(i)) >= 2),
+                next((i for i in range(n) if places(i)), 0))
 
-def explain_pair(model, world, tokenizer, index: int = 0, split: str = 'valid', max_length: int = 64) -> dict:
-    "A held-out pair: its sample, explanation, per word its text, role, finding and region; the relation matrix."
-    loader = validation_loader(world, tokenizer, split, n=index + 1, batch_size=index + 1, max_length=max_length)
+def explain_pair(model, world, tokenizer, index: int = 0, split: str = 'valid',
+                 max_length: int = 64) -> dict:
+    "A held-out pair: sample, explanation, per word text, role, finding, region; relation matrix."
+    loader = validation_loader(world, tokenizer, split, n=index + 1, batch_size=index + 1,
+                               max_length=max_length)
     batch = next(iter(loader))
-    b, sample = batch['ids'].index(f'{split}/{index}'), world.sample(split, index)   # raises if that pair was skipped
-    info = explain(model, {k: (v.to(next(model.parameters()).device) if isinstance(v, torch.Tensor) else v)
+    # raises if that pair was skipped
+    b, sample = batch['ids'].index(f'{split}/{index}'), world.sample(split, index)
+    info = explain(model,
+                   {k: (v.to(next(model.parameters()).device)
+                        if isinstance(v, torch.Tensor) else v)
                           for k, v in batch.items()}, b)
     n, gt = info['n_words'], batch['word_gt_index'][b][:info['n_words']].tolist()
     texts = [batch['texts'][b][s:e] for s, e in batch['word_spans'][b][:n].tolist()]
     roles = [sample.words[g].role if g >= 0 else '' for g in gt]
-    regions = [sample.words[g].region if g >= 0 else None for g in gt]     # (H, W) bool or None, per word
-    findings = [sample.words[g].finding_id if g >= 0 else -1 for g in gt]  # the finding a word speaks of, -1: none
+    # (H, W) bool or None, per word
+    regions = [sample.words[g].region if g >= 0 else None for g in gt]
+    # the finding a word speaks of, -1: none
+    findings = [sample.words[g].finding_id if g >= 0 else -1 for g in gt]
     pairs = relation_matrix(gt_to_tokenized(torch.tensor(gt), sample.relations), n + 1)
-    return dict(sample=sample, info=info, texts=texts, roles=roles, findings=findings, regions=regions, pairs=pairs)
+    return dict(sample=sample, info=info, texts=texts, roles=roles, findings=findings,
+                regions=regions, pairs=pairs)
 
 def finding_words(pair: dict, max_words: int = 8) -> list[int]:
-    "Positions of the disease and location words that speak of a finding in the image (with a region), at most `max_words`."
+    "Positions of at most `max_words` disease and location words of a finding with a region."
     return [j for j, (r, f, m) in enumerate(zip(pair['roles'], pair['findings'], pair['regions']))
             if r in ('disease', 'location') and f >= 0 and m is not None and m.any()][:max_words]
 
 
 # %% ../../nbs/98_demo.ipynb #c6d5efab
-def attention_spread(attention: torch.Tensor) -> float:  # (W, M) attention of W words, rows summing to 1
-    "Mean total-variation distance between the attention maps of every two words: 0 = identical maps, 1 = disjoint."
+def attention_spread(attention: torch.Tensor) -> float:  # (W, M) rows: W words' attention
+    "Mean total-variation distance between every two words' maps: 0 identical, 1 disjoint."
     W = len(attention)
     if W < 2: return float('nan')
     tv = 0.5 * (attention[:, None, :] - attention[None, :, :]).abs().sum(-1)   # (W, W)
     return (tv.sum() / (W * (W - 1))).item()
 
 # %% ../../nbs/98_demo.ipynb #90c0aa1d
-def word_map_spread(model, world, tokenizer, n: int = 64, split: str = 'valid', max_length: int = 64) -> dict:
-    "Mean TV distance between the attention maps of two grounded words of one report: same finding, or different ones."
+def _finding_words(sample, gt: list) -> list:
+    "(position, finding) of the disease and location words with a region, from gt indices."
+    out = []
+    for j, g in enumerate(gt):
+        word = sample.words[g] if g >= 0 else None
+        if word is None or word.finding_id < 0 or word.role not in ('disease', 'location'): continue
+        if word.region is not None and word.region.any(): out.append((j, word.finding_id))
+    return out
+
+def word_map_spread(model, world, tokenizer, n: int = 64, split: str = 'valid',
+                    max_length: int = 64) -> dict:
+    "Mean TV distance between maps of two grounded words of a report: same finding or not."
     device, sums = next(model.parameters()).device, dict(same=[], different=[])
-    batch = next(iter(validation_loader(world, tokenizer, split, n=n, batch_size=n, max_length=max_length)))
-    batch = {k: (v.to(device) if isinstance(v, torch.Tensor) else v) for k, v in batch.items()}
-    for b, item_id in enumerate(batch['ids']):                       # ids, not positions: a pair may have been skipped
+    loader = validation_loader(world, tokenizer, split, n=n, batch_size=n, max_length=max_length)
+    batch = {k: (v.to(device) if isinstance(v, torch.Tensor) else v)
+             for k, v in next(iter(loader)).items()}
+    for b, item_id in enumerate(batch['ids']):          # ids, not positions: a pair may be skipped
         sample, info = world.sample(split, int(item_id.split('/')[-1])), explain(model, batch, b)
-        gt = batch['word_gt_index'][b][:info['n_words']].tolist()
-        words = [(j, sample.words[g].finding_id) for j, g in enumerate(gt) if g >= 0 and sample.words[g].finding_id >= 0
-                 and sample.words[g].role in ('disease', 'location') and sample.words[g].region is not None
-                 and sample.words[g].region.any()]
+        words = _finding_words(sample, batch['word_gt_index'][b][:info['n_words']].tolist())
         for x, (j, fj) in enumerate(words):
             for k, fk in words[x + 1:]:
                 tv = 0.5 * (info['attention'][j] - info['attention'][k]).abs().sum().item()
                 sums['same' if fj == fk else 'different'].append(tv)
-    return {f'spread_{kind}': sum(v) / len(v) if v else float('nan') for kind, v in sums.items()} | \
-           {f'n_{kind}': len(v) for kind, v in sums.items()}
+    means = {f'spread_{kind}': sum(v) / len(v) if v else float('nan') for kind, v in sums.items()}
+    return means | {f'n_{kind}': len(v) for kind, v in sums.items()}
 
 # %% ../../nbs/98_demo.ipynb #7cd32c58
 def _word_panel(ax, image, attention, grid, region, title: str, vmax: float):
-    "One word's attention (M,), upsampled to the pixels, over the image; its region outlined; colours up to `vmax`."
-    heat = F.interpolate(attention.view(1, 1, *grid), size=image.shape, mode='nearest')[0, 0]   # (h, w) -> (H, W)
+    "A word's attention (M,) upsampled over the image; its region outlined; colours up to `vmax`."
+    # (h, w) -> (H, W)
+    heat = F.interpolate(attention.view(1, 1, *grid), size=image.shape, mode='nearest')[0, 0]
     ax.imshow(image, cmap='gray')
     shown = ax.imshow(heat, cmap='magma', alpha=0.6, vmin=0, vmax=vmax)
-    if region is not None and region.any(): ax.contour(region, levels=[0.5], colors='cyan', linewidths=1)
+    if region is not None and region.any(): ax.contour(region, levels=[0.5], colors='cyan',
+                                                       linewidths=1)
     ax.set_title(title); ax.set_xticks([]); ax.set_yticks([])
     return shown
 
 def attention_figure(pair: dict, # from `explain_pair`
                      max_words: int = 8, n_cols: int = 4):
-    "Each finding word's own attention map over the image, its ground-truth region outlined; the spread in the title."
+    "Each finding word's attention over the image, its true region outlined; spread in the title."
     import matplotlib.pyplot as plt
     info, sample = pair['info'], pair['sample']
     shown = finding_words(pair, max_words) or list(range(min(max_words, info['n_words'])))
-    attention = info['attention'][shown].float().cpu()                                       # (W, M)
+    # (W, M)
+    attention = info['attention'][shown].float().cpu()
     n_rows = -(-len(shown) // n_cols)
-    fig, axes = plt.subplots(n_rows, n_cols, figsize=(FIGURE_WIDTH, 2.5 * n_rows + 0.4), squeeze=False, layout='constrained')
+    fig, axes = plt.subplots(n_rows, n_cols, figsize=(FIGURE_WIDTH, 2.5 * n_rows + 0.4),
+                             squeeze=False, layout='constrained')
     for ax, j, a in zip(axes.flat, shown, attention):
-        im = _word_panel(ax, sample.image, a, info['grid'], pair['regions'][j], f"{pair['texts'][j]} ({pair['roles'][j]})",
+        im = _word_panel(ax, sample.image, a, info['grid'], pair['regions'][j],
+                         f"{pair['texts'][j]} ({pair['roles'][j]})",
                          vmax=attention.max().item())
     for ax in axes.flat[len(shown):]: ax.axis('off')
     fig.colorbar(im, ax=axes, shrink=0.7, label='attention (one colour scale for all words)')
@@ -124,70 +146,92 @@ def save_pair_figures(pair: dict, out: Path) -> list[Path]:
         save(fig, 'srm_graph.png')
     if 'importance' in info:
         fig, ax = plt.subplots(figsize=(9, 2.8))
-        plot_importance(info['importance'].cpu(), pair['texts'], pair['roles'], offset=len(info['importance']) - info['n_words'], ax=ax)
+        plot_importance(info['importance'].cpu(), pair['texts'], pair['roles'],
+                        offset=len(info['importance']) - info['n_words'], ax=ax)
         fig.tight_layout(); save(fig, 'irm_weights.png')
     return paths
 
 # %% ../../nbs/98_demo.ipynb #29617f39
-DEMO_TASKS = dict(n=200, seeds=(0,), options={      # run_downstream's n, seeds and per-task options, demo-sized
+# run_downstream's n, seeds and per-task options, demo-sized
+DEMO_TASKS = dict(n=200, seeds=(0,), options={
     'zero-shot': dict(k=5),
     'probe': dict(n_train=1000, n_valid=200, fractions=(0.1, 1.0)),
     'retrieval': dict(),
-    'segmentation': dict(protocols=('frozen',), fractions=(0.1, 1.0), n_train=500, n_valid=100, steps=150)})
+    'segmentation': dict(protocols=('frozen',), fractions=(0.1, 1.0), n_train=500, n_valid=100,
+                         steps=150)})
 
-def run_demo_tasks(model, tokenizer, config, tasks: dict = DEMO_TASKS, progress: bool = True) -> dict:
-    "Every downstream task on `model` and on a seeded random-init copy (the floor): `run_downstream`'s rows and extras."
-    return run_downstream(model.eval(), tokenizer, config, tuple(DOWNSTREAM_TASKS), seeds=tasks['seeds'], n=tasks['n'],
+def run_demo_tasks(model, tokenizer, config, tasks: dict = DEMO_TASKS,
+                   progress: bool = True) -> dict:
+    "Every downstream task on `model` and a seeded random-init copy (the floor): rows and extras."
+    return run_downstream(model.eval(), tokenizer, config, tuple(DOWNSTREAM_TASKS),
+                          seeds=tasks['seeds'], n=tasks['n'],
                           progress=progress, options=tasks['options'])
 
 # %% ../../nbs/98_demo.ipynb #f7b7ce73
-HEADLINE = (   # (task, setting, metric) of the report's lines; sets named 'decorrelated' are left to results.json
+# (task, setting, metric) of the report's lines; sets named 'decorrelated' are left to results.json
+HEADLINE = (
     ('zero-shot', 'held-out, global', 'accuracy'), ('zero-shot', 'held-out, combined', 'accuracy'),
-    ('probe', '10% labels, global', 'mean AUROC findings'), ('probe', '100% labels, global', 'mean AUROC findings'),
+    ('probe', '10% labels, global', 'mean AUROC findings'),
+    ('probe', '100% labels, global', 'mean AUROC findings'),
     ('probe', '100% labels, regions mean', 'mean laterality AUROC'),
     ('retrieval', 'image->text, global', 'P@5'), ('retrieval', 'text->image, global', 'P@5'),
-    ('retrieval', 'image->text, global', 'R@1'), ('retrieval', 'image->text, global', 'R@10'), ('retrieval', 'image->text, local', 'R@1'),
-    ('segmentation', 'frozen, 10% masks', 'Dice pneumothorax'), ('segmentation', 'frozen, 100% masks', 'Dice pneumothorax'),
-    ('segmentation', 'frozen, 10% masks', 'Dice consolidation'), ('segmentation', 'frozen, 100% masks', 'Dice consolidation'))
+    ('retrieval', 'image->text, global', 'R@1'), ('retrieval', 'image->text, global', 'R@10'),
+    ('retrieval', 'image->text, local', 'R@1'),
+    ('segmentation', 'frozen, 10% masks', 'Dice pneumothorax'),
+    ('segmentation', 'frozen, 100% masks', 'Dice pneumothorax'),
+    ('segmentation', 'frozen, 10% masks', 'Dice consolidation'),
+    ('segmentation', 'frozen, 100% masks', 'Dice consolidation'))
 
 def headline_lines(rows: list, headline=HEADLINE) -> list:
-    "[(task, data, setting, metric, {encoder: mean over seeds}, chance)] for the rows `headline` names, in its order."
+    "[(task, data, setting, metric, {encoder: mean over seeds}, chance)] of `headline`'s rows."
     groups = {}
     for r in rows:
         key = (r['task'], r['setting'], r['metric'])
         if key in headline and 'decorrelated' not in r['dataset']:
             groups.setdefault((headline.index(key), r['dataset']) + key, []).append(r)
-    return [(task, data, setting, metric, {e: float(np.mean([r['value'] for r in rs if r['encoder'] == e])) for e in dict.fromkeys(r['encoder'] for r in rs)},
-             float(np.mean([r['chance'] for r in rs]))) for (_, data, task, setting, metric), rs in sorted(groups.items())]
+    mean = lambda rs, e: float(np.mean([r['value'] for r in rs if r['encoder'] == e]))
+    encoders = lambda rs: dict.fromkeys(r['encoder'] for r in rs)
+    return [(task, data, setting, metric, {e: mean(rs, e) for e in encoders(rs)},
+             float(np.mean([r['chance'] for r in rs])))
+            for (_, data, task, setting, metric), rs in sorted(groups.items())]
 
 def task_table(rows: list, headline=HEADLINE) -> str:
-    "Markdown: task | data | setting | metric | random init | pretrained | chance, for the headline lines."
-    lines = ['| task | data | setting | metric | random init | pretrained | chance |', '|' + ' --- |' * 7]
+    "Markdown: task | data | setting | metric | random init | pretrained | chance, headline lines."
+    lines = ['| task | data | setting | metric | random init | pretrained | chance |',
+             '|' + ' --- |' * 7]
     for task, data, setting, metric, by, chance in headline_lines(rows, headline):
         cell = lambda e: f'{by[e]:.3f}' if e in by else '-'
-        lines.append(f"| {task} | {data} | {setting} | {metric} | {cell('random init')} | {cell('pretrained')} | {chance:.3f} |")
+        lines.append(f"| {task} | {data} | {setting} | {metric} | {cell('random init')} | "
+                     f"{cell('pretrained')} | {chance:.3f} |")
     return '\n'.join(lines)
 
 # %% ../../nbs/98_demo.ipynb #0fca58c1
 def plot_tasks(rows: list, headline=HEADLINE, fig=None):
-    "One panel per task, stacked: random-init and pretrained bars per headline line, chance as a black tick."
+    "A panel per task, stacked: random-init and pretrained bars per headline line, chance a tick."
     from matplotlib.figure import Figure
     lines = headline_lines(rows, headline)
     tasks = list(dict.fromkeys(l[0] for l in lines))
     sizes = [sum(l[0] == t for l in lines) for t in tasks]
-    fig = fig or Figure(figsize=(FIGURE_WIDTH, 1.0 + 0.32 * len(lines) + 0.45 * len(tasks)), layout='constrained')
-    axes = fig.subplots(len(tasks), 1, squeeze=False, sharex=True, gridspec_kw=dict(height_ratios=sizes))[:, 0]
+    fig = fig or Figure(figsize=(FIGURE_WIDTH, 1.0 + 0.32 * len(lines) + 0.45 * len(tasks)),
+                        layout='constrained')
+    axes = fig.subplots(len(tasks), 1, squeeze=False, sharex=True,
+                        gridspec_kw=dict(height_ratios=sizes))[:, 0]
     for ax, task in zip(axes, tasks):
         mine = [l for l in lines if l[0] == task]
         y = np.arange(len(mine))
-        for dy, (encoder, colour) in zip((0.2, -0.2), (('random init', '0.65'), ('pretrained', 'C0'))):
-            ax.barh(y + dy, [l[4].get(encoder, np.nan) for l in mine], height=0.38, color=colour, label=encoder)
-        ax.scatter([l[5] for l in mine], y, marker='|', s=250, color='black', label='chance', zorder=3)
-        ax.set_yticks(y, [f'{l[1]}: {l[2]}, {l[3]}' for l in mine]); ax.set_ylim(len(mine) - 0.5, -0.5)
+        for dy, (encoder, colour) in zip((0.2, -0.2),
+                                         (('random init', '0.65'), ('pretrained', 'C0'))):
+            ax.barh(y + dy, [l[4].get(encoder, np.nan) for l in mine], height=0.38, color=colour,
+                    label=encoder)
+        ax.scatter([l[5] for l in mine], y, marker='|', s=250, color='black', label='chance',
+                   zorder=3)
+        ax.set_yticks(y, [f'{l[1]}: {l[2]}, {l[3]}' for l in mine])
+        ax.set_ylim(len(mine) - 0.5, -0.5)
         ax.set_title(task, loc='left'); ax.set_xlim(0, 1)
     axes[-1].set_xlabel("value of each line's metric (all lie in [0, 1])")
     fig.legend(*axes[0].get_legend_handles_labels(), loc='outside upper right', ncols=3)
-    fig.suptitle('Downstream tasks: random-init floor (grey), pretrained (blue), chance (tick)', x=0.02, ha='left')
+    fig.suptitle('Downstream tasks: random-init floor (grey), pretrained (blue), chance (tick)',
+                 x=0.02, ha='left')
     return fig
 
 # %% ../../nbs/98_demo.ipynb #10d0fab4
@@ -198,17 +242,22 @@ def save_task_figures(tasks: dict, world, out: Path) -> list[Path]:
     paths, extra = [], tasks['extra']
     def save(fig, name): fig.savefig(out / name); paths.append(out / name)
     save(plot_tasks(tasks['rows']), 'tasks.png')
-    zero = {e: extra[f'zero-shot/{e}']['tasks']['synth-5x200'] for e in ('random init', 'pretrained') if f'zero-shot/{e}' in extra}
+    zero = {e: extra[f'zero-shot/{e}']['tasks']['synth-5x200']
+            for e in ('random init', 'pretrained') if f'zero-shot/{e}' in extra}
     setting = 'held-out, combined'
     if zero and all(setting in z['confusion'] for z in zero.values()):
         names = next(iter(zero.values()))['classes']
         save(plot_confusions({e: z['confusion'][setting] for e, z in zero.items()}, names,
-                             f'Zero-shot Synth-5x200 ({setting} prompts): rows the true class'), 'zero_shot_confusion.png')
-    runs = [r for e in ('random init', 'pretrained') for r in extra.get(f'segmentation/{e}', {}).get('runs', [])]
+                             f'Zero-shot Synth-5x200 ({setting} prompts): rows the true class'),
+             'zero_shot_confusion.png')
+    runs = [r for e in ('random init', 'pretrained')
+            for r in extra.get(f'segmentation/{e}', {}).get('runs', [])]
     if runs:
-        fraction, classes = max(r['fraction'] for r in runs), extra['segmentation/pretrained']['classes']
+        fraction, classes = max(r['fraction']
+                                for r in runs), extra['segmentation/pretrained']['classes']
         save(plot_predictions(world, runs, classes, fraction, seed=runs[0]['seed'],
-                              title=f'Segmentation, frozen encoder, {fraction:.0%} of the masks: predicted (filled) and true (outlined)'),
+                              title=f'Segmentation, frozen encoder, {fraction:.0%} of the masks: '
+                                    f'predicted (filled) and true (outlined)'),
              'segmentation.png')
     return paths
 
@@ -220,7 +269,10 @@ _ROWS = [('in-batch Recall@1, global score', 'recall_global', 'recall_chance'),
          ('attention AUROC, disease words', 'auroc_disease', None),
          ('attention AUROC, location words', 'auroc_location', None),
          ('SRM relation share', 'relation_share', 'relation_chance'),
-         ('SRM relation AUROC (own place vs other places)', 'relation_auroc', 'relation_auroc_chance'),
+         ('SRM relation AUROC (own place vs other places)', 'relation_auroc',
+          'relation_auroc_chance'),
+         ('relation AUROC of attention overlap alone (no SRM)', 'relation_auroc_attention',
+          'relation_auroc_chance'),
          ('IRM importance AUROC (content vs filler)', 'importance_auroc', None)]
 
 def results_table(before: dict, after: dict) -> str:
@@ -229,23 +281,29 @@ def results_table(before: dict, after: dict) -> str:
     for name, key, chance in _ROWS:
         if key not in after: continue
         level = after[chance] if chance else 0.5
-        lines.append(f'| {name} | {before.get(key, float("nan")):.3f} | {after[key]:.3f} | {level:.3f} |')
+        lines.append(f'| {name} | {before.get(key, float("nan")):.3f} | {after[key]:.3f} | '
+                     f'{level:.3f} |')
     return '\n'.join(lines)
 
 def spread_table(before: dict, after: dict) -> str:
     "Markdown: the mean TV distance between two words' attention maps, before and after training."
-    lines = ['| word pairs of one report | pairs | before training | after training |', '| --- | --- | --- | --- |']
+    lines = ['| word pairs of one report | pairs | before training | after training |',
+             '| --- | --- | --- | --- |']
     for kind in ('same', 'different'):
-        lines.append(f"| {kind} finding | {after[f'n_{kind}']} | {before[f'spread_{kind}']:.3f} | {after[f'spread_{kind}']:.3f} |")
+        lines.append(f"| {kind} finding | {after[f'n_{kind}']} | {before[f'spread_{kind}']:.3f} | "
+                     f"{after[f'spread_{kind}']:.3f} |")
     return '\n'.join(lines)
 
 # %% ../../nbs/98_demo.ipynb #1bdccd63
 def cost_lines(config, summary: dict, seconds: float) -> str:
-    "Markdown bullets: training time and rate, the whole demo's time, peak memory, device and machine."
+    "Markdown bullets: training time and rate, the whole demo's time, peak memory, device, machine."
     rate = summary['step'] * config.batch_size / summary['seconds']
-    tasks = f"; downstream tasks (both encoders): {summary['downstream_seconds']:.0f} s" if 'downstream_seconds' in summary else ''
-    return (f"- training: {summary['seconds']:.0f} s ({rate:.1f} pairs/s){tasks}; whole demo: {seconds:.0f} s\n"
-            f"- peak resident memory: {summary['peak_rss_mib']:.0f} MiB; device: {summary.get('device', 'cpu')}; "
+    tasks = (f"; downstream tasks (both encoders): {summary['downstream_seconds']:.0f} s"
+             if 'downstream_seconds' in summary else '')
+    return (f"- training: {summary['seconds']:.0f} s ({rate:.1f} pairs/s){tasks}; whole demo: "
+            f"{seconds:.0f} s\n"
+            f"- peak resident memory: {summary['peak_rss_mib']:.0f} MiB; device: "
+            f"{summary.get('device', 'cpu')}; "
             f"machine: {platform.machine()}, {torch.get_num_threads()} torch threads")
 
 REPRODUCE = """```sh
@@ -255,13 +313,17 @@ reclf evaluate runs/demo/last.pt              # the validation table of a checkp
 ```"""
 
 # %% ../../nbs/98_demo.ipynb #4257a2a0
-def write_report(out: Path, config, summary: dict, before: dict, after: dict, spread: dict, figures: list, seconds: float,
+def write_report(out: Path, config, summary: dict, before: dict, after: dict, spread: dict,
+                 figures: list, seconds: float,
                  tasks: dict | None = None) -> Path:   # `run_demo_tasks`' result, or None
-    "Write report.md into `out`: results, word-map spread, downstream tasks, cost, figures and the commands that reproduce them."
-    downstream = '' if tasks is None else f"""## Downstream tasks: random-init floor and pretrained encoder
+    "Write report.md into `out`: results, map spread, downstream tasks, cost, figures, commands."
+    heading = '## Downstream tasks: random-init floor and pretrained encoder'
+    downstream = '' if tasks is None else f"""{heading}
 
-Lessons 10-13's tasks, demo-sized (n = {tasks['settings']['n']}: images per class in zero-shot, images per test set in the
-other tasks; seeds {list(tasks['settings']['seeds'])}; settings in `results.json`); the floor is a randomly initialised copy of the model. Headline lines (every row is in `results.json`):
+Lessons 10-13's tasks, demo-sized (n = {tasks['settings']['n']}: images per class in zero-shot,
+images per test set in the other tasks; seeds {list(tasks['settings']['seeds'])}; settings in
+`results.json`); the floor is a randomly initialised copy of the model, its batch-norm statistics
+estimated on 256 training images. Headline lines (every row is in `results.json`):
 
 {task_table(tasks['rows'])}
 
@@ -269,10 +331,12 @@ other tasks; seeds {list(tasks['settings']['seeds'])}; settings in `results.json
     figs = '\n\n'.join(f'![{p.stem}]({p.relative_to(out)})' for p in figures)
     text = f"""# reclf demo report
 
-Pretraining `{config.method}` on the **{config.world}** synthetic world ({config.image_size} px, {config.image_arch},
-{config.text_layers}-layer BERT from scratch), batch {config.batch_size}, {summary['step']} steps, seed {config.seed}.
+Pretraining `{config.method}` on the **{config.world}** synthetic world ({config.image_size} px,
+{config.image_arch}, {config.text_layers}-layer BERT from scratch), batch {config.batch_size},
+{summary['step']} steps, seed {config.seed}.
 Validation: {after['n_pairs']} held-out pairs (`valid` split), in batches of {after['batch_size']}.
-The synthetic world is a teaching and testing instrument, not medical data; these numbers are this course's, not the paper's.
+The synthetic world is a teaching and testing instrument, not medical data; these numbers are this
+course's, not the paper's.
 
 ## Results
 
@@ -280,8 +344,8 @@ The synthetic world is a teaching and testing instrument, not medical data; thes
 
 ## How different are the words' attention maps?
 
-Mean total-variation distance between the attention maps of two disease or location words of one report (0: the same
-map, 1: no region in common), over {spread['n']} held-out reports:
+Mean total-variation distance between the attention maps of two disease or location words of one
+report (0: the same map, 1: no region in common), over {spread['n']} held-out reports:
 
 {spread_table(spread['before'], spread['after'])}
 
@@ -301,10 +365,11 @@ map, 1: no region in common), over {spread['n']} held-out reports:
     return out / 'report.md'
 
 # %% ../../nbs/98_demo.ipynb #c5150fd5
-def run_demo(out='outputs/demo', preset_name: str = 'demo', overrides: dict | None = None, seed: int = 0,
+def run_demo(out='outputs/demo', preset_name: str = 'demo', overrides: dict | None = None,
+             seed: int = 0,
              progress: bool = True,
-             tasks: dict | None = DEMO_TASKS) -> Path:   # downstream sizes (`DEMO_TASKS`); None: no downstream tasks
-    "Render the world, pretrain, evaluate before and after, run the downstream tasks, save figures, write report.md."
+             tasks: dict | None = DEMO_TASKS) -> Path:   # downstream sizes; None: no tasks
+    "Render the world, pretrain, evaluate before and after, run downstream tasks, write the report."
     import matplotlib.pyplot as plt
     from reclf.world.world_views import write_world_samples
     figure_style()
@@ -315,26 +380,40 @@ def run_demo(out='outputs/demo', preset_name: str = 'demo', overrides: dict | No
     write_world_samples(world.samples('train', 8), out / 'world')
     trainer = Trainer(config, progress=progress)
     print(f'[2/5] validating the untrained model on {config.valid_size} held-out pairs')
-    args = (world, trainer.tokenizer, 'valid', config.valid_size, min(config.batch_size, config.valid_size), config.max_length)
-    before = evaluate(trainer.model, *args)
-    n_spread = min(64, config.valid_size)                            # reports for the word-map spread
-    spread = dict(n=n_spread, before=word_map_spread(trainer.model, world, trainer.tokenizer, n_spread, max_length=config.max_length))
+    args = (world, trainer.tokenizer, 'valid', config.valid_size,
+            min(config.batch_size, config.valid_size),
+            config.max_length)
+    # the trainer keeps it as its step-0 values
+    before = trainer.validate() or evaluate(trainer.model, *args)
+    # reports for the word-map spread
+    n_spread = min(64, config.valid_size)
+    spread = dict(n=n_spread,
+                  before=word_map_spread(trainer.model, world, trainer.tokenizer, n_spread,
+                                         max_length=config.max_length))
     print(f'[3/5] pretraining {config.method} for {config.steps} steps on {trainer.device}')
     summary = dict(trainer.fit(), device=str(trainer.device), preset=preset_name)
-    after = {k: summary[k] for k in before if k in summary}          # the trainer's final validation
-    if 'recall_global' not in after: after = evaluate(trainer.model, *args)   # the run was stopped early: validate now
-    spread['after'] = word_map_spread(trainer.model, world, trainer.tokenizer, n_spread, max_length=config.max_length)
+    # the trainer's final validation
+    after = {k: summary[k] for k in before if k in summary}
+    # the run was stopped early: validate now
+    if 'recall_global' not in after: after = evaluate(trainer.model, *args)
+    spread['after'] = word_map_spread(trainer.model, world, trainer.tokenizer, n_spread,
+                                      max_length=config.max_length)
     downstream = None
     if tasks is not None:
-        print(f"[4/5] downstream tasks on the trained model and a random-init copy ({tasks['n']} images per set)")
+        print(f"[4/5] downstream tasks on the trained model and a random-init copy ({tasks['n']} "
+              f"images per set)")
         clock = time.perf_counter()
-        downstream = run_demo_tasks(trainer.model, trainer.tokenizer, config, tasks, progress) | dict(settings=tasks)
+        downstream = run_demo_tasks(trainer.model, trainer.tokenizer, config, tasks,
+                                    progress) | dict(settings=tasks)
         summary['downstream_seconds'] = time.perf_counter() - clock
     print('[5/5] writing figures and the report')
     fig = plot_history(out / 'run'); fig.savefig(out / 'curves.png'); plt.close(fig)
-    pair = explain_pair(trainer.model, world, trainer.tokenizer, pick_pair(world), max_length=config.max_length)
-    figures = [out / 'curves.png'] + save_pair_figures(pair, out) + (save_task_figures(downstream, world, out) if downstream else [])
-    report = write_report(out, config, summary, before, after, spread, figures, time.perf_counter() - start, downstream)
+    pair = explain_pair(trainer.model, world, trainer.tokenizer, pick_pair(world),
+                        max_length=config.max_length)
+    figures = [out / 'curves.png'] + save_pair_figures(pair, out)
+    if downstream: figures += save_task_figures(downstream, world, out)
+    report = write_report(out, config, summary, before, after, spread, figures,
+                          time.perf_counter() - start, downstream)
     record = dict(before=before, after=after, spread=spread, summary=summary)
     if downstream: record['downstream'] = dict(rows=downstream['rows'], settings=tasks)
     (out / 'results.json').write_text(json.dumps(record, indent=1) + '\n')

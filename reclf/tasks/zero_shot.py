@@ -12,10 +12,12 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from ..world.world_reports import LOCATION_PHRASES, NOUNS, NORMAL_IMPRESSIONS, PLACES, SEVERITY_WORDS
+from ..world.world_reports import (LOCATION_PHRASES, NOUNS, NORMAL_IMPRESSIONS, PLACES,
+                                       SEVERITY_WORDS)
 from ..data.pretraining_data import ItemSource, WorldSource
 from ..data.layouts import build_5x200, five_x_200_class, read_chexpert, read_rsna
-from ..train.evaluation import check_disjoint, downstream_row, encode_images, encode_texts, score_matrix
+from ..train.evaluation import (check_disjoint, downstream_row, encode_images, encode_texts,
+                                    score_matrix)
 from ..train.training import make_world
 from ..world.world_views import FIGURE_WIDTH
 
@@ -28,58 +30,79 @@ __all__ = ['TASK_NAME', 'DATASETS', 'PHRASINGS', 'UNPLACED', 'HELD_OUT_SEVERITY'
            'length_term', 'per_image_z', 'kind_scores', 'class_scores', 'task_sets', 'run_zero_shot', 'plot_confusions']
 
 # %% ../../nbs/10_zero_shot.ipynb #3c2911de
-TASK_NAME, DATASETS, PHRASINGS = 'zero-shot', ('synthetic', 'chexpert', 'rsna'), ('seen', 'held-out')
+TASK_NAME, DATASETS, PHRASINGS = 'zero-shot', ('synthetic', 'chexpert',
+                                               'rsna'), ('seen', 'held-out')
 UNPLACED = ('cardiomegaly', 'edema')   # classes whose reports often name no place
 
-def _prep(phrase): return 'in' if phrase.startswith('both') else 'at the' if phrase.split()[-1] in ('base', 'apex', 'angle') else 'in the'
+def _prep(phrase):
+    if phrase.startswith('both'): return 'in'
+    return 'at the' if phrase.split()[-1] in ('base', 'apex', 'angle') else 'in the'
 
 def seen_locations(cls:str, places) -> list:
-    "The report writer's location phrases of `places`: ('a', phrase) before the noun, ('n', 'in the phrase') after it."
+    "The writer's phrases of `places`: ('a', phrase) before the noun, ('n', 'in the phrase') after."
     out = []
     for place in places:
         for text, kind in LOCATION_PHRASES.get(place, ()):
-            if cls == 'effusion' and any(w in text for w in ('lobe', 'zone', 'lung')): continue   # as the writer does
+            # as the writer does
+            if cls == 'effusion' and any(w in text for w in ('lobe', 'zone', 'lung')): continue
             if kind in 'ab': out.append(('a', text))
             if kind in 'nb': out.append(('n', f'{_prep(text)} {text}'))
     return out
 
 # %% ../../nbs/10_zero_shot.ipynb #230c08ce
-HELD_OUT_SEVERITY = {'consolidation': ('faint', 'extensive'), 'effusion': ('minor', 'massive'), 'pneumothorax': ('minute', 'sizeable'),
-                     'nodule': ('minute', 'sizeable'), 'cardiomegaly': ('slight', 'marked'), 'atelectasis': ('slight', 'marked'),
+HELD_OUT_SEVERITY = {'consolidation': ('faint', 'extensive'), 'effusion': ('minor', 'massive'),
+                     'pneumothorax': ('minute', 'sizeable'),
+                     'nodule': ('minute', 'sizeable'), 'cardiomegaly': ('slight', 'marked'),
+                     'atelectasis': ('slight', 'marked'),
                      'edema': ('slight', 'marked')}
 HELD_OUT_NOUNS = {'consolidation': ('alveolar shadowing', 'lobar pneumonia', 'pneumonic change'),
                   'effusion': ('hydrothorax', 'pleural collection', 'pleural liquid'),
                   'pneumothorax': ('pleural air', 'air leak', 'intrapleural air'),
                   'nodule': ('lung lesion', 'coin lesion', 'rounded lesion'),
-                  'cardiomegaly': ('enlarged heart', 'heart enlargement', 'enlarged cardiac silhouette'),
+                  'cardiomegaly': ('enlarged heart', 'heart enlargement',
+                                   'enlarged cardiac silhouette'),
                   'atelectasis': ('collapse', 'volume loss', 'partial collapse'),
                   'edema': ('pulmonary oedema', 'fluid overload', 'interstitial oedema')}
-_ZONES = {'upper': ('in the upper {} zone', 'in the top of the {} lung'), 'middle': ('in the mid {} zone', 'in the middle of the {} lung'),
-          'lower': ('in the lower {} zone', 'at the bottom of the {} lung'), 'apical': ('at the {} lung apex', 'at the apex of the {} lung')}
-HELD_OUT_PLACES = {(s, z): tuple(t.format(s) for t in ts) for s in ('right', 'left') for z, ts in _ZONES.items()}
-HELD_OUT_PLACES.update({('bilateral', 'lower'): ('in the lower zones bilaterally', 'at the bottom of both lungs'),
-                        ('bilateral', 'perihilar'): ('around both hila', 'in the hilar regions bilaterally'), ('none', 'cardiac'): ()})
-NORMAL_PROMPTS = {'seen': NORMAL_IMPRESSIONS + ('the lungs are clear', 'the lungs are well expanded and clear'),
-                  'held-out': ('normal chest radiograph', 'unremarkable chest film', 'healthy lungs', 'nothing abnormal detected',
+_ZONES = {'upper': ('in the upper {} zone', 'in the top of the {} lung'),
+          'middle': ('in the mid {} zone', 'in the middle of the {} lung'),
+          'lower': ('in the lower {} zone', 'at the bottom of the {} lung'),
+          'apical': ('at the {} lung apex', 'at the apex of the {} lung')}
+HELD_OUT_PLACES = {(s, z): tuple(t.format(s) for t in ts) for s in ('right', 'left')
+                   for z, ts in _ZONES.items()}
+HELD_OUT_PLACES.update({('bilateral', 'lower'): ('in the lower zones bilaterally',
+                                                 'at the bottom of both lungs'),
+                        ('bilateral', 'perihilar'): ('around both hila',
+                                                     'in the hilar regions bilaterally'),
+                        ('none', 'cardiac'): ()})
+NORMAL_PROMPTS = {'seen': NORMAL_IMPRESSIONS
+                  + ('the lungs are clear', 'the lungs are well expanded and clear'),
+                  'held-out': ('normal chest radiograph', 'unremarkable chest film',
+                               'healthy lungs', 'nothing abnormal detected',
                                'normal study of the chest')}
 
 # %% ../../nbs/10_zero_shot.ipynb #445ede5f
 def vocabulary(cls:str,              # a world finding, or 'normal'
                places,               # the (side, zone) places the class covers
-               phrasing:str='seen'): # 'seen' (the writer's words) or 'held-out' (synonyms it never uses)
+               phrasing:str='seen'): # 'seen' (the writer's words) or 'held-out' (synonyms)
     "GLoRIA-style word lists of one class: severity, subtype and location ((kind, phrase) pairs)."
-    if phrasing not in PHRASINGS: raise ValueError(f'phrasing must be one of {PHRASINGS}, got {phrasing!r}')
-    if cls == 'normal': return dict(severity=('',), subtype=NORMAL_PROMPTS[phrasing], location=[('a', '')])
+    if phrasing not in PHRASINGS: raise ValueError(f'phrasing must be one of {PHRASINGS}, got '
+                                                   f'{phrasing!r}')
+    if cls == 'normal': return dict(severity=('',), subtype=NORMAL_PROMPTS[phrasing],
+                                    location=[('a', '')])
     seen = phrasing == 'seen'
     nouns = NOUNS[cls] + (NOUNS['mass'] if cls == 'nodule' else ()) if seen else HELD_OUT_NOUNS[cls]
     severity = ('',) + (SEVERITY_WORDS[cls] if seen else HELD_OUT_SEVERITY[cls])
-    location = seen_locations(cls, places) if seen else [('n', p) for place in places for p in HELD_OUT_PLACES[place]]
-    return dict(severity=severity, subtype=nouns, location=location + [('a', '')] * (cls in UNPLACED))
+    location = seen_locations(cls,
+                              places) if seen else [('n', p) for place in places
+                                                    for p in HELD_OUT_PLACES[place]]
+    return dict(severity=severity, subtype=nouns,
+                location=location + [('a', '')] * (cls in UNPLACED))
 
 def compose(severity:str, subtype:str, location:tuple) -> str:
-    "One short report-like sentence: [severity] [location] subtype, or [severity] subtype in the location."
+    "A short report-like sentence: [severity] [location] subtype, or [severity] subtype [location]."
     kind, place = location
-    return ' '.join(w for w in ((severity, place, subtype) if kind == 'a' else (severity, subtype, place)) if w)
+    return ' '.join(w for w in ((severity, place, subtype)
+                                if kind == 'a' else (severity, subtype, place)) if w)
 
 def class_prompts(cls:str, places, phrasing:str='seen') -> list:
     "Every severity x subtype x location sentence of one class."
@@ -87,44 +110,53 @@ def class_prompts(cls:str, places, phrasing:str='seen') -> list:
     return [compose(*parts) for parts in product(v['severity'], v['subtype'], v['location'])]
 
 # %% ../../nbs/10_zero_shot.ipynb #946790cc
-FIVE = ('atelectasis', 'cardiomegaly', 'consolidation', 'edema', 'effusion')   # CheXpert's competition tasks in world terms
+# CheXpert's competition tasks in world terms
+FIVE = ('atelectasis', 'cardiomegaly', 'consolidation', 'edema', 'effusion')
 SYNTH_5X200 = {c: (c, PLACES[c]) for c in FIVE}
-_ZONE = lambda cls, side=None, zones=(): tuple(p for p in PLACES[cls] if (side is None or p[0] == side) and (not zones or p[1] in zones))
-LOCATION_10 = {'left effusion': ('effusion', _ZONE('effusion', 'left')), 'right effusion': ('effusion', _ZONE('effusion', 'right')),
+_ZONE = lambda cls, side=None, zones=(): tuple(p for p in PLACES[cls]
+                                               if (side is None or p[0] == side)
+                                               and (not zones or p[1] in zones))
+LOCATION_10 = {'left effusion': ('effusion', _ZONE('effusion', 'left')),
+               'right effusion': ('effusion', _ZONE('effusion', 'right')),
                'left pneumothorax': ('pneumothorax', _ZONE('pneumothorax', 'left')),
                'right pneumothorax': ('pneumothorax', _ZONE('pneumothorax', 'right')),
-               'left atelectasis': ('atelectasis', _ZONE('atelectasis', 'left')), 'right atelectasis': ('atelectasis', _ZONE('atelectasis', 'right')),
+               'left atelectasis': ('atelectasis', _ZONE('atelectasis', 'left')),
+               'right atelectasis': ('atelectasis', _ZONE('atelectasis', 'right')),
                'upper consolidation': ('consolidation', _ZONE('consolidation', zones=('upper',))),
                'lower consolidation': ('consolidation', _ZONE('consolidation', zones=('lower',))),
-               'upper nodule': ('nodule', _ZONE('nodule', zones=('upper',))), 'lower nodule': ('nodule', _ZONE('nodule', zones=('lower',)))}
+               'upper nodule': ('nodule', _ZONE('nodule', zones=('upper',))),
+               'lower nodule': ('nodule', _ZONE('nodule', zones=('lower',)))}
 PNEUMONIA = {'normal': ('normal', ()), 'pneumonia': ('consolidation', PLACES['consolidation'])}
 
 def draw_prompts(classes:dict,         # class name -> (world class, places)
                  k:int=5,              # prompts per class (GLoRIA draws 5)
                  seed:int=0,           # the prompt sampling seed
                  phrasing:str='seen'): # 'seen' or 'held-out'
-    "k prompts per class, drawn with `seed` from its severity x subtype x location sentences (all of them if fewer)."
+    "k prompts per class, drawn with `seed` from its severity x subtype x location sentences."
     rng, out = np.random.default_rng(seed), {}
     for name, (cls, places) in classes.items():
         pool = class_prompts(cls, places, phrasing)
-        out[name] = [pool[i] for i in sorted(rng.choice(len(pool), min(k, len(pool)), replace=False))]
+        out[name] = [pool[i] for i in sorted(rng.choice(len(pool), min(k, len(pool)),
+                                                        replace=False))]
     return out
 
 # %% ../../nbs/10_zero_shot.ipynb #b1b58bd9
-def world_catalogue(world, split:str='test', n:int=12_000, keep_images:bool=False, progress:bool=True) -> list:
-    "What the task rules need of the first `n` studies of a split: id, patient, findings (class, side, zone), devices."
+def world_catalogue(world, split:str='test', n:int=12_000, keep_images:bool=False,
+                    progress:bool=True) -> list:
+    "What the task rules need of a split's first `n` studies: id, patient, findings, devices."
     from tqdm.auto import tqdm
     out = []
     for i in tqdm(range(n), desc=f'scanning {split}', disable=not progress, leave=False):
         s = world.sample(split, i)
         out.append(dict(index=i, id=f'{split}/{i}', patient=s.patient_id, devices=tuple(s.devices),
-                        findings=tuple((f.cls, f.side, f.zone) for f in s.findings), visible=all(f.visible for f in s.findings),
+                        findings=tuple((f.cls, f.side, f.zone) for f in s.findings),
+                        visible=all(f.visible for f in s.findings),
                         image=s.image if keep_images else None))
     return out
 
 # %% ../../nbs/10_zero_shot.ipynb #67c850ec
 def synth_5x200_class(record:dict) -> str | None:
-    "CheXpert's 5x200 rule on the true labels: positive for one of the five, negative for every other finding and for devices."
+    "CheXpert's 5x200 rule on true labels: one of the five, no other finding, no device."
     f = record['findings']
     return f[0][0] if len(f) == 1 and f[0][0] in SYNTH_5X200 and not record['devices'] else None
 
@@ -132,22 +164,24 @@ def location_class(record:dict) -> str | None:
     "The LOCATION_10 class of a study with exactly one finding (devices allowed), or None."
     if len(record['findings']) != 1: return None
     cls, side, zone = record['findings'][0]
-    return next((name for name, (c, places) in LOCATION_10.items() if c == cls and (side, zone) in places), None)
+    return next((name for name, (c, places) in LOCATION_10.items() if c == cls
+                 and (side, zone) in places), None)
 
 def pneumonia_class(record:dict) -> str | None:
-    "'pneumonia' (any consolidation, other findings allowed), 'normal' (no finding at all), else None."
+    "'pneumonia' (any consolidation, other findings allowed), 'normal' (no finding), else None."
     classes = {f[0] for f in record['findings']}
     return 'pneumonia' if 'consolidation' in classes else None if classes else 'normal'
 
 def balanced_draw(records:list, rule, classes, n:int=200, seed:int=0) -> list:
-    "(record, class) for up to `n` records per class, drawn with `seed` among those `rule` puts in the class (as build_5x200)."
+    "(record, class) for up to `n` records per class, drawn with `seed` as build_5x200 does."
     pools = {c: [] for c in classes}
     for r in records:
         if (c := rule(r)) is not None: pools[c].append(r)
     rng = np.random.default_rng(seed)
     return [(pools[c][i], c) for c in classes for i in rng.permutation(len(pools[c]))[:n]]
 
-def _id(x) -> str: return x if isinstance(x, str) else x['id'] if isinstance(x, dict) else x.id   # an id, a record or an Item
+def _id(x) -> str:   # x: an id, a record or an Item
+    return x if isinstance(x, str) else x['id'] if isinstance(x, dict) else x.id
 
 def write_list(drawn:list, path) -> Path:
     "Save a drawn evaluation list, (id, record or Item; class) pairs, as `id,class` lines."
@@ -159,7 +193,8 @@ def write_list(drawn:list, path) -> Path:
 class IndexedWorldSource(WorldSource):
     "The studies `indices` of a world split, as `WorldSource` items (ids 'split/index')."
     def __init__(self, world, split:str, indices, classes=None):
-        super().__init__(world, split, len(indices), classes); self.indices = [int(i) for i in indices]
+        super().__init__(world, split, len(indices), classes)
+        self.indices = [int(i) for i in indices]
     def __getitem__(self, i) -> dict: return super().__getitem__(self.indices[i])
 
 # %% ../../nbs/10_zero_shot.ipynb #ce8a3cde
@@ -171,7 +206,8 @@ def auroc(scores, positive) -> float:
     n_pos, n_neg = int(positive.sum()), int((~positive).sum())
     if not n_pos or not n_neg: return math.nan
     _, inverse, counts = np.unique(scores, return_inverse=True, return_counts=True)
-    ranks = (np.cumsum(counts) - (counts - 1) / 2)[inverse]                 # average 1-based rank of tied scores
+    # average 1-based rank of tied scores
+    ranks = (np.cumsum(counts) - (counts - 1) / 2)[inverse]
     return float((ranks[positive].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
 
 def macro_f1(pred, labels, n_classes:int) -> float:
@@ -182,38 +218,40 @@ def macro_f1(pred, labels, n_classes:int) -> float:
     return float(np.mean(2 * tp / np.maximum(2 * tp + wrong, 1)))
 
 def zero_shot_metrics(scores, labels) -> dict:
-    "Accuracy and macro-F1 of the argmax; AUC of s_1 - s_0 (two classes) or the mean one-vs-rest AUC over classes."
+    "Accuracy and macro-F1 of the argmax; AUC of s_1 - s_0 (two classes) or mean one-vs-rest AUC."
     scores, labels = np.asarray(scores, float), np.asarray(labels)
     n_classes, pred = scores.shape[1], scores.argmax(1)
     auc = (auroc(scores[:, 1] - scores[:, 0], labels == 1) if n_classes == 2 else
            float(np.nanmean([auroc(scores[:, c], labels == c) for c in range(n_classes)])))
-    return dict(accuracy=float((pred == labels).mean()), macro_f1=macro_f1(pred, labels, n_classes), auc=auc)
+    return dict(accuracy=float((pred == labels).mean()), macro_f1=macro_f1(pred, labels, n_classes),
+                auc=auc)
 
 def chance_levels(labels, n_classes:int) -> dict:
-    "What guessing uniformly at random scores: accuracy 1/C, about the macro-F1 of such guesses, AUC 0.5."
+    "What uniform guessing scores: accuracy 1/C, about the macro-F1 of such guesses, AUC 0.5."
     share = np.bincount(np.asarray(labels), minlength=n_classes) / len(labels)
     f1 = np.where(share > 0, 2 * share / n_classes / np.maximum(share + 1 / n_classes, 1e-12), 0.0)
     return dict(accuracy=1 / n_classes, macro_f1=float(f1.mean()), auc=0.5)
 
 def confusion_matrix(pred, labels, n_classes:int) -> np.ndarray:
     "(C, C) counts: rows the true class, columns the predicted one."
-    return np.bincount(np.asarray(labels) * n_classes + np.asarray(pred), minlength=n_classes ** 2).reshape(n_classes, n_classes)
+    return np.bincount(np.asarray(labels) * n_classes + np.asarray(pred),
+                       minlength=n_classes ** 2).reshape(n_classes, n_classes)
 
 # %% ../../nbs/10_zero_shot.ipynb #9969f25b
 KINDS = ('global', 'local', 'combined')
 
 def length_term(model, word_mask:torch.Tensor) -> torch.Tensor:
-    "(k,) what a method's local score adds for an N-word text whatever the image: gamma3 log N for GLoRIA's LSE, else 0."
+    "(k,) what a local score adds to an N-word text whatever the image: gamma3 log N (gloria) or 0."
     model = getattr(model, 'module', model)
     n_words = word_mask.sum(-1).clamp_min(1).float()                           # (k,)
     return model.gamma3 * n_words.log() if model.method == 'gloria' else torch.zeros_like(n_words)
 
 def per_image_z(scores:torch.Tensor) -> torch.Tensor:
-    "Standardise each image's row of (n, k) prompt scores over the prompts (inductive: one image at a time)."
+    "Standardise each image's row of (n, k) prompt scores over the prompts (inductive)."
     return (scores - scores.mean(1, keepdim=True)) / scores.std(1, keepdim=True).clamp_min(1e-6)
 
 def kind_scores(raw:dict, kind:str='combined') -> torch.Tensor:
-    "(n, k) scores of one kind from raw {'global': S_g, 'local': S_l}: each z-scored per image; combined = their mean."
+    "(n, k) scores of a kind from {'global': S_g, 'local': S_l}, z-scored per image; or both"
     if kind not in KINDS: raise ValueError(f'kind must be one of {KINDS}, got {kind!r}')
     if kind != 'combined': return per_image_z(raw[kind])
     return (per_image_z(raw['global']) + per_image_z(raw['local'])) / 2
@@ -224,18 +262,23 @@ def class_scores(scores:torch.Tensor,      # (n, k) prompt scores
                  aggregate:str='mean',     # 'mean' (default) or 'max' over a class's prompts
                  transductive:bool=False): # z-score each class over the test images (GLoRIA's code)
     "(n, C) class scores from prompt scores."
-    if aggregate not in ('mean', 'max'): raise ValueError(f"aggregate must be 'mean' or 'max', got {aggregate!r}")
+    if aggregate not in ('mean',
+                         'max'): raise ValueError(f"aggregate must be 'mean' or 'max', got "
+                                                  f"{aggregate!r}")
     prompt_class = torch.as_tensor(prompt_class)
     empty = sorted(set(range(n_classes)) - set(prompt_class.tolist()))
     if empty: raise ValueError(f'class(es) {empty} have no prompt')
     parts = [scores[:, prompt_class == c] for c in range(n_classes)]
-    out = torch.stack([p.mean(1) if aggregate == 'mean' else p.amax(1) for p in parts], 1)     # (n, C)
+    # (n, C)
+    out = torch.stack([p.mean(1) if aggregate == 'mean' else p.amax(1) for p in parts], 1)
     return (out - out.mean(0)) / out.std(0).clamp_min(1e-6) if transductive else out
 
 # %% ../../nbs/10_zero_shot.ipynb #c90576e4
-CHEXPERT_TO_WORLD = {'Atelectasis': 'atelectasis', 'Cardiomegaly': 'cardiomegaly', 'Consolidation': 'consolidation',
+CHEXPERT_TO_WORLD = {'Atelectasis': 'atelectasis', 'Cardiomegaly': 'cardiomegaly',
+                     'Consolidation': 'consolidation',
                      'Edema': 'edema', 'Pleural Effusion': 'effusion'}
-SYNTH_TASKS = {'synth-5x200': (SYNTH_5X200, synth_5x200_class, 200), 'synth-location-10': (LOCATION_10, location_class, 100),
+SYNTH_TASKS = {'synth-5x200': (SYNTH_5X200, synth_5x200_class, 200),
+               'synth-location-10': (LOCATION_10, location_class, 100),
                'synth-pneumonia': (PNEUMONIA, pneumonia_class, 200)}
 
 def _chexpert_root(root) -> Path:
@@ -244,57 +287,75 @@ def _chexpert_root(root) -> Path:
         if (r / 'train.csv').exists(): return r
     raise FileNotFoundError(f"no CheXpert train.csv in {root} or {root / 'CheXpert-v1.0-small'}")
 
-def task_sets(config, data:str='synthetic', data_root=None, n:int|None=None, list_seed:int=0, catalogue=None,
+def task_sets(config, data:str='synthetic', data_root=None, n:int|None=None, list_seed:int=0,
+              catalogue=None,
               n_scan:int=12_000, progress:bool=True) -> dict:
-    "name -> dict(classes, drawn, source): the evaluation images of each task of `data`, drawn with `list_seed`."
+    "name -> dict(classes, drawn, source): each task's evaluation images, drawn with `list_seed`."
     if data not in DATASETS: raise ValueError(f'data must be one of {DATASETS}, got {data!r}')
     if data == 'chexpert':
         chosen, rest = build_5x200(read_chexpert(_chexpert_root(data_root)), n or 200, list_seed)
         check_disjoint([i.id for i in rest], [i.id for i in chosen], 'image')
         drawn = [(i, CHEXPERT_TO_WORLD[five_x_200_class(i)]) for i in chosen]
-        return {'chexpert-5x200': dict(classes=SYNTH_5X200, drawn=drawn, source=ItemSource(chosen, (), policy=None))}
+        return {'chexpert-5x200': dict(classes=SYNTH_5X200, drawn=drawn,
+                                       source=ItemSource(chosen, (), policy=None))}
     if data == 'rsna':
         items = read_rsna(data_root)
-        rule = lambda i: 'pneumonia' if i.labels['Lung Opacity'] == 1 else 'normal' if i.meta['class'] == 'Normal' else None
+        rule = lambda i: ('pneumonia' if i.labels['Lung Opacity'] == 1 else
+                          'normal' if i.meta['class'] == 'Normal' else None)
         drawn = balanced_draw(items, rule, PNEUMONIA, n or 200, list_seed)
-        return {'rsna-pneumonia': dict(classes=PNEUMONIA, drawn=drawn, source=ItemSource([i for i, _ in drawn], (), policy=None))}
+        return {'rsna-pneumonia': dict(classes=PNEUMONIA, drawn=drawn,
+                                       source=ItemSource([i for i, _ in drawn], (), policy=None))}
     world = make_world(config)
     catalogue = catalogue or world_catalogue(world, 'test', n_scan, progress=progress)
-    train_patients = [f'train-{world.seed}-{i}' for i in range(config.train_size)]        # the pretraining pairs
+    # the pretraining pairs
+    train_patients = [f'train-{world.seed}-{i}' for i in range(config.train_size)]
     check_disjoint(train_patients, [r['patient'] for r in catalogue], 'patient')
     out = {}
     for name, (classes, rule, default) in SYNTH_TASKS.items():
         drawn = balanced_draw(catalogue, rule, classes, n or default, list_seed)
-        out[name] = dict(classes=classes, drawn=drawn, source=IndexedWorldSource(world, 'test', [r['index'] for r, _ in drawn]))
+        out[name] = dict(classes=classes, drawn=drawn,
+                         source=IndexedWorldSource(world, 'test', [r['index'] for r, _ in drawn]))
     return out
 
 # %% ../../nbs/10_zero_shot.ipynb #527e6643
-def _score_task(model, tokenizer, config, task, images, seeds, k, phrasings, kinds, aggregate, transductive, length_correction, progress):
-    "Rows of metrics per (phrasing, seed, kind), the first seed's confusion matrices, the labels and the prompts used."
+def _score_task(model, tokenizer, config, task, images, seeds, k, phrasings, kinds, aggregate,
+                transductive,
+                length_correction, progress):
+    "Metric rows per (phrasing, seed, kind), first seed's confusion matrices, labels, prompts used."
     names = list(task['classes'])
     labels = np.array([names.index(c) for _, c in task['drawn']])
     chance, rows, confusion, used = chance_levels(labels, len(names)), [], {}, {}
+    # a term to remove
+    corrected = length_correction and getattr(model, 'module', model).method == 'gloria'
     for phrasing in phrasings:
-        drawn = used[phrasing] = {seed: draw_prompts(task['classes'], k, seed, phrasing) for seed in seeds}
+        drawn = used[phrasing] = {seed: draw_prompts(task['classes'], k, seed, phrasing)
+                                  for seed in seeds}
         union = sorted({p for d in drawn.values() for ps in d.values() for p in ps})
         texts = encode_texts(model, tokenizer, union, config.max_length, progress=progress)
         raw = {'global': score_matrix(model, images, texts, 'global', progress=progress)}
         if 'local' in kinds or 'combined' in kinds:
             raw['local'] = score_matrix(model, images, texts, 'local', progress=progress)
-            if length_correction: raw['local'] = raw['local'] - length_term(model, texts['word_mask'])
+            if corrected: raw['local'] = raw['local'] - length_term(model, texts['word_mask'])
         for seed in seeds:
             pairs = [(names.index(c), union.index(p)) for c, ps in drawn[seed].items() for p in ps]
             prompt_class, columns = torch.tensor([c for c, _ in pairs]), [j for _, j in pairs]
             for kind in kinds:
-                scores = class_scores(kind_scores({key: v[:, columns] for key, v in raw.items()}, kind), prompt_class,
-                                      len(names), aggregate, transductive)
-                metrics, setting = zero_shot_metrics(scores, labels), f'{phrasing}, {kind}'
-                rows += [dict(setting=setting, metric=m, value=metrics[m], chance=chance[m], seed=seed) for m in METRICS]
-                if seed == seeds[0]: confusion[setting] = confusion_matrix(scores.argmax(1).numpy(), labels, len(names)).tolist()
+                scores = class_scores(kind_scores({key: v[:, columns] for key, v in raw.items()},
+                                                  kind),
+                                      prompt_class, len(names), aggregate, transductive)
+                setting = f'{phrasing}, {kind}' + (', length-corrected' if corrected
+                                                   and kind != 'global' else '')
+                metrics = zero_shot_metrics(scores, labels)
+                rows += [dict(setting=setting, metric=m, value=metrics[m], chance=chance[m],
+                              seed=seed)
+                         for m in METRICS]
+                if seed == seeds[0]:
+                    confusion[setting] = confusion_matrix(scores.argmax(1).numpy(), labels,
+                                                          len(names)).tolist()
     return rows, confusion, labels, used
 
 def run_zero_shot(model, tokenizer, config,
-                  data:str='synthetic',   # 'synthetic', 'chexpert' (5x200) or 'rsna' (pneumonia vs normal)
+                  data:str='synthetic',   # 'synthetic', 'chexpert' (5x200) or 'rsna' (pneumonia)
                   data_root=None,         # folder of the real dataset
                   seeds=(0, 1, 2),        # prompt sampling seeds
                   n:int|None=None,        # images per class (None: 200; 100 for the location task)
@@ -304,26 +365,34 @@ def run_zero_shot(model, tokenizer, config,
                   phrasings=PHRASINGS,    # 'seen' and/or 'held-out' prompts
                   kinds=KINDS,            # 'global', 'local', 'combined' scores
                   aggregate:str='mean',   # class score: 'mean' or 'max' over the class's prompts
-                  transductive:bool=False, # z-score each class over the test images (GLoRIA's code; labelled in the rows)
-                  length_correction:bool=True, # remove GLoRIA's gamma3 log N from local scores
+                  transductive:bool=False, # z-score each class over the test images (GLoRIA's code)
+                  length_correction:bool=False, # gloria's local score minus gamma3 log N
                   tasks=None,             # task names to run (None: all of `data`)
                   list_seed:int=0,        # seed of the draw of the evaluation images
-                  catalogue=None,         # `world_catalogue` records to draw from (None: scan `n_scan` test studies)
-                  n_scan:int=12_000) -> dict:   # rows (downstream_row), tasks (classes, counts, drawn list, confusion, prompts)
-    "Zero-shot classification on every task of `data`: rows of accuracy, macro-F1 and AUC per prompt seed, beside chance."
-    if data != 'synthetic' and data_root is None: raise ValueError(f'data={data!r} needs data_root (the dataset folder)')
+                  catalogue=None,         # `world_catalogue` records (None: scan `n_scan` studies)
+                  n_scan:int=12_000) -> dict:   # rows (downstream_row), tasks (classes, ...)
+    "Zero-shot classification on each task of `data`: accuracy, macro-F1, AUC per prompt seed."
+    if data != 'synthetic' and data_root is None: raise ValueError(f'data={data!r} needs data_root '
+                                                                   f'(the dataset folder)')
     if getattr(model, 'local', None) is None: kinds = ('global',)
-    sets, out = task_sets(config, data, data_root, n, list_seed, catalogue, n_scan, progress), dict(rows=[], tasks={})
+    sets, out = task_sets(config, data, data_root, n, list_seed, catalogue, n_scan,
+                          progress), dict(rows=[], tasks={})
     for name, task in sets.items():
         if tasks is not None and name not in tasks: continue
         images = encode_images(model, task['source'], config.image_size, progress=progress)
-        rows, confusion, labels, used = _score_task(model, tokenizer, config, task, images, seeds, k, phrasings, kinds, aggregate,
+        rows, confusion, labels, used = _score_task(model, tokenizer, config, task, images, seeds,
+                                                    k, phrasings, kinds, aggregate,
                                               transductive, length_correction, progress)
-        setting = (f', {aggregate}' if aggregate != 'mean' else '') + (', transductive' if transductive else '')
-        out['rows'] += [downstream_row(TASK_NAME, name, r['setting'] + setting, encoder, r['metric'], r['value'], r['chance'], r['seed'])
+        setting = (f', {aggregate}' if aggregate != 'mean' else '') + (', transductive'
+                                                                       if transductive else '')
+        out['rows'] += [downstream_row(TASK_NAME, name, r['setting'] + setting, encoder,
+                                       r['metric'], r['value'], r['chance'], r['seed'])
                         for r in rows]
-        out['tasks'][name] = dict(classes=list(task['classes']), counts=np.bincount(labels, minlength=len(task['classes'])).tolist(),
-                                  drawn=[[_id(r), c] for r, c in task['drawn']], confusion=confusion, prompts=used)
+        out['tasks'][name] = dict(classes=list(task['classes']),
+                                  counts=np.bincount(labels,
+                                                     minlength=len(task['classes'])).tolist(),
+                                  drawn=[[_id(r), c] for r, c in task['drawn']],
+                                  confusion=confusion, prompts=used)
     return out
 
 # %% ../../nbs/10_zero_shot.ipynb #c2ae4664
@@ -331,17 +400,20 @@ def plot_confusions(matrices:dict,     # panel title -> (C, C) counts, rows the 
                     names:list,        # the C class names
                     title:str|None=None, # what the figure shows
                     fig=None):
-    "Confusion matrices side by side, coloured by the share of each true class, counts in the cells."
+    "Confusion matrices side by side, coloured by the share of each true class, counts in cells."
     from matplotlib.figure import Figure
     n, C = len(matrices), len(names)
-    fig = fig or Figure(figsize=(FIGURE_WIDTH, 1.2 + 0.55 * FIGURE_WIDTH / n + 0.06 * max(len(s) for s in names)))
+    fig = fig or Figure(figsize=(FIGURE_WIDTH,
+                                 1.2 + 0.55 * FIGURE_WIDTH / n + 0.06 * max(len(s) for s in names)))
     axes = fig.subplots(1, n, squeeze=False)[0]
     for a, (ax, (panel, m)) in enumerate(zip(axes, matrices.items())):
         m = np.asarray(m); share = m / np.maximum(m.sum(1, keepdims=True), 1)
         ax.imshow(share, cmap='Blues', vmin=0, vmax=1)
         for i, j in zip(*np.nonzero(m)):
-            ax.text(j, i, int(m[i, j]), ha='center', va='center', fontsize=7, color='white' if share[i, j] > 0.6 else 'black')
-        ax.set_xticks(range(C), names, rotation=90, fontsize=7); ax.set_yticks(range(C), names if a == 0 else [], fontsize=7)
+            ax.text(j, i, int(m[i, j]), ha='center', va='center', fontsize=7,
+                    color='white' if share[i, j] > 0.6 else 'black')
+        ax.set_xticks(range(C), names, rotation=90, fontsize=7)
+        ax.set_yticks(range(C), names if a == 0 else [], fontsize=7)
         ax.set_title(panel); ax.set_xlabel('predicted')
     axes[0].set_ylabel('true class')
     if title: fig.suptitle(title, x=0.01, ha='left')

@@ -13,10 +13,13 @@ import torch
 from torch.utils.data import DataLoader
 
 from ..world.synthetic_world import SyntheticWorld
-from ..data.pretraining_data import PretrainingDataset, PretrainingCollate, WorldSource, resize_pad_crop
+from ..data.pretraining_data import (PretrainingCollate, PretrainingDataset, WorldSource,
+                                         resize_pad_crop)
 from ..method.grounding import grounding_table
 from ..data.tokenizer import gt_to_tokenized
-from ..method.semantic_relation import chance_share, relation_matrix, semantic_relation_share, relation_aurocs, location_nodes
+from ..method.semantic_relation import (attention_overlap, chance_share, location_nodes,
+                                            relation_aurocs,
+                                            relation_matrix, semantic_relation_share)
 from ..method.importance_relation import importance_auroc, role_masks
 from ..data.tokenizer import tokenize_reports
 
@@ -24,28 +27,31 @@ from ..data.tokenizer import tokenize_reports
 # %% auto #0
 __all__ = ['GROUNDED_ROLES', 'DOWNSTREAM_TASKS', 'ROW_KEYS', 'validation_loader', 'recall_at_1', 'evaluate', 'EvalImages',
            'encode_images', 'encode_texts', 'score_matrix', 'task_runner', 'run_downstream', 'check_disjoint',
-           'random_init', 'downstream_row', 'downstream_table']
+           'calibrate_batchnorm', 'calibration_images', 'random_init', 'downstream_row', 'downstream_table']
 
 # %% ../../nbs/09d_evaluation.ipynb #c43103f6
-def validation_loader(world: SyntheticWorld, tokenizer, split: str = 'valid', n: int = 256, batch_size: int = 32,
+def validation_loader(world: SyntheticWorld, tokenizer, split: str = 'valid', n: int = 256,
+                      batch_size: int = 32,
                       max_length: int = 64) -> DataLoader:
-    "Batches of `n` held-out pairs of `world` at the world's own image size; a pair whose caption is empty is skipped and counted."
+    "Batches of `n` held-out pairs of `world` at its own size; empty captions skipped and counted."
     size = world.config.size
-    data = PretrainingDataset(WorldSource(world, split, n), train=False, load_size=size, crop_size=size, strict=False)
+    data = PretrainingDataset(WorldSource(world, split, n), train=False, load_size=size,
+                              crop_size=size, strict=False)
     return DataLoader(data, batch_size=batch_size, shuffle=False, num_workers=0,
                       collate_fn=PretrainingCollate(tokenizer, max_length=max_length))
 
 # %% ../../nbs/09d_evaluation.ipynb #75b725c4
 def recall_at_1(scores: torch.Tensor) -> float:
-    "Mean of image->report and report->image Recall@1 of a square score matrix (pairs on the diagonal)."
+    "Mean of image->report and report->image Recall@1 of a square matrix (pairs on the diagonal)."
     target = torch.arange(len(scores), device=scores.device)
-    return ((scores.argmax(1) == target).float().mean().item() + (scores.argmax(0) == target).float().mean().item()) / 2
+    return ((scores.argmax(1) == target).float().mean().item()
+            + (scores.argmax(0) == target).float().mean().item()) / 2
 
 # %% ../../nbs/09d_evaluation.ipynb #e21c1a98
 GROUNDED_ROLES = ('disease', 'location')
 
 def _grounded_words(sample, gt_index: torch.Tensor):
-    "Positions (in the tokenized report) of words with a ground-truth region, their roles and masks."
+    "Tokenized positions of words with a ground-truth region; their roles and masks."
     keep, roles, masks = [], [], []
     for n, g in enumerate(gt_index.tolist()):
         if g < 0: continue
@@ -57,80 +63,111 @@ def _grounded_words(sample, gt_index: torch.Tensor):
 
 # %% ../../nbs/09d_evaluation.ipynb #4e6d623d
 class _Relations:
-    "Pooled semantic-relation share, relation AUROC and importance AUROC over the pairs `evaluate` visits."
-    def __init__(self): self.mass, self.chance, self.rows, self.aurocs, self.importance, self.content = 0., 0., 0, [], [], []
-    def add(self, sample, gt_index, record: dict, n: int):
+    "Pooled relation share, relation AUROCs (SRM's edges; attention alone), importance AUROC."
+    def __init__(self):
+        self.mass, self.chance, self.rows, self.importance, self.content = 0., 0., 0, [], []
+        self.aurocs, self.attention_aurocs = [], []
+    def add(self, sample, gt_index, record: dict, n: int,
+            attention=None):   # (n, M) the words' attention over the regions, or None
         roles = [sample.words[g].role if g >= 0 else '' for g in gt_index[:n].tolist()]
+        relations, mask = gt_to_tokenized(gt_index[:n],
+                                          sample.relations), torch.ones(n + 1, dtype=torch.bool)
+        by_finding, locations = relation_matrix(relations, n + 1,
+                                                by_finding=True), location_nodes([roles], n + 1)[0]
+        # the spatial prior alone: cos(a_p, a_q), node 0 left empty
+        if attention is not None:
+            # (n+1, n+1)
+            overlap = attention_overlap(attention[None].float().cpu(), mask[None, 1:])[0]
+            self.attention_aurocs.append(relation_aurocs(overlap, by_finding, locations, mask))
         if 'edges' in record:
-            edges, mask = record['edges'][0, :n + 1, :n + 1].float().cpu(), torch.ones(n + 1, dtype=torch.bool)
-            relations = gt_to_tokenized(gt_index[:n], sample.relations)
+            # (n+1, n+1)
+            edges = record['edges'][0, :n + 1, :n + 1].float().cpu()
             pairs = relation_matrix(relations, n + 1)
             rows = int((pairs | pairs.T).any(-1).sum())
             if rows:
                 self.mass += semantic_relation_share(edges, pairs, mask).item() * rows
                 self.chance += chance_share(pairs, mask).item() * rows; self.rows += rows
-            self.aurocs.append(relation_aurocs(edges, relation_matrix(relations, n + 1, by_finding=True),
-                                               location_nodes([roles], n + 1)[0], mask))   # one per eligible disease word
+            # one per eligible disease word
+            self.aurocs.append(relation_aurocs(edges, by_finding, locations, mask))
         if 'importance' in record:
             importance = record['importance'][0].float().cpu()
-            offset = len(importance) - n                                  # 1 when node 0 is SRM's global node
+            # 1 when node 0 is SRM's global node
+            offset = len(importance) - n
             content, counted = role_masks(roles, offset)
             self.importance.append(importance[counted]); self.content.append(content[counted])
     def results(self) -> dict:
         out = {}
-        if self.rows: out.update(relation_share=self.mass / self.rows, relation_chance=self.chance / self.rows)
+        if self.rows: out.update(relation_share=self.mass / self.rows,
+                                 relation_chance=self.chance / self.rows)
         aurocs = torch.cat(self.aurocs) if self.aurocs else torch.zeros(0)
-        if len(aurocs): out.update(relation_auroc=aurocs.mean().item(), relation_auroc_chance=0.5, n_relation_diseases=len(aurocs))
+        if len(aurocs):
+            out.update(relation_auroc=aurocs.mean().item(), relation_auroc_chance=0.5,
+                       n_relation_diseases=len(aurocs))
+        overlap = torch.cat(self.attention_aurocs) if self.attention_aurocs else torch.zeros(0)
+        if len(overlap): out.update(relation_auroc_attention=overlap.mean().item(),
+                                    relation_auroc_chance=0.5)
         if self.importance:
             scores, labels = torch.cat(self.importance), torch.cat(self.content)
             out['importance_auroc'] = importance_auroc(scores, labels, torch.ones_like(labels))
         return out
 
-
 # %% ../../nbs/09d_evaluation.ipynb #6e2676a3
 @torch.no_grad()
-def evaluate(model, world: SyntheticWorld, tokenizer, split: str = 'valid', n: int = 256, batch_size: int = 32,
+def evaluate(model, world: SyntheticWorld, tokenizer, split: str = 'valid', n: int = 256,
+             batch_size: int = 32,
              max_length: int = 64, device=None) -> dict:
-    "Recall@1 within batches, the pointing game per grounded role, SRM's relation share and IRM's importance AUROC."
+    "In-batch Recall@1, pointing game per grounded role, relation share and AUROCs, IRM AUROC."
     model = getattr(model, 'module', model)
     device = device or next(model.parameters()).device
     was_training = model.training
     model.eval()
-    recalls, attention, masks, roles, relations, skipped = dict(global_=[], local=[]), [], [], [], _Relations(), 0
+    recalls, relations, skipped = dict(global_=[], local=[]), _Relations(), 0
+    attention, masks, roles = [], [], []
     for batch in validation_loader(world, tokenizer, split, n, batch_size, max_length):
-        skipped += batch['n_skipped']                                           # pairs whose caption is empty
+        # pairs whose caption is empty
+        skipped += batch['n_skipped']
         images = model.encode_images(batch['images'].to(device))
-        reports = model.encode_reports(*(batch[k].to(device) for k in ('input_ids', 'attention_mask', 'word_ids')))
+        reports = model.encode_reports(*(batch[k].to(device)
+                                         for k in ('input_ids', 'attention_mask', 'word_ids')))
         recalls['global_'].append(recall_at_1(model.global_scores(images, reports)))
         if model.local is None: continue
         recalls['local'].append(recall_at_1(model.local_scores(images, reports)))
         for b, item_id in enumerate(batch['ids']):
-            sample, gt_index = world.sample(split, int(item_id.split('/')[-1])), batch['word_gt_index'][b]
+            sample, gt_index = world.sample(split,
+                                            int(item_id.split('/')[-1])), batch['word_gt_index'][b]
             own_image = {k: v[b:b + 1] for k, v in images.items()}
             own_report = {k: (v[b:b + 1] if v is not None else None) for k, v in reports.items()}
-            chunk = model.local.match(own_image['regions'], own_report['words'], own_report['word_mask'], slice(0, 1))
+            chunk = model.local.match(own_image['regions'], own_report['words'],
+                                      own_report['word_mask'], slice(0, 1))
             record = {}
-            model.pool(chunk, own_image, own_report, record)                       # SRM edges, IRM importance
-            relations.add(sample, gt_index, record, int(own_report['word_mask'].sum()))
+            # SRM edges, IRM importance
+            model.pool(chunk, own_image, own_report, record)
+            n_words = int(own_report['word_mask'].sum())
+            relations.add(sample, gt_index, record, n_words, chunk.attention[0, 0, :n_words])
             keep, word_roles, word_masks = _grounded_words(sample, gt_index)
             if not keep: continue
-            attention.append(chunk.attention[0, 0, keep].float().cpu()); masks += word_masks; roles += word_roles
+            attention.append(chunk.attention[0, 0, keep].float().cpu())
+            masks += word_masks
+            roles += word_roles
     model.train(was_training)
-    out = dict(n_pairs=n - skipped, n_skipped=skipped, batch_size=batch_size, recall_chance=1 / batch_size,
+    out = dict(n_pairs=n - skipped, n_skipped=skipped, batch_size=batch_size,
+               recall_chance=1 / batch_size,
                recall_global=float(np.mean(recalls['global_'])),
                recall_local=float(np.mean(recalls['local'])) if recalls['local'] else math.nan)
     if attention:
-        table = grounding_table(torch.cat(attention), torch.stack(masks), roles, model.image_encoder.grid)
+        table = grounding_table(torch.cat(attention), torch.stack(masks), roles,
+                                model.image_encoder.grid)
         for role, row in table.items():
-            out.update({f'pointing_{role}': row['pointing'], f'pointing_chance_{role}': row['chance'],
+            out.update({f'pointing_{role}': row['pointing'],
+                        f'pointing_chance_{role}': row['chance'],
                         f'auroc_{role}': row['auroc'], f'n_{role}': row['n']})
     return {**out, **relations.results()}
 
 
 # %% ../../nbs/09d_evaluation.ipynb #e9a9e49b
 class EvalImages(torch.utils.data.Dataset):
-    "A source's images as evaluation inputs: (1, S, S) in [-1, 1] (no crop, no flip), with masks, labels and id."
-    def __init__(self, source, # `WorldSource`, `ItemSource` or anything that gives lesson 02d's items
+    "A source's images as evaluation inputs, (1, S, S) in [-1, 1], no crop or flip; masks, labels."
+    def __init__(self, source, # `WorldSource`, `ItemSource` or anything giving lesson 02d's items
                  size:int):    # side of the network input (the size the encoder was trained at)
         self.source, self.size = source, size
     def __len__(self): return len(self.source)
@@ -138,26 +175,31 @@ class EvalImages(torch.utils.data.Dataset):
         pair = self.source[i]
         image = np.ascontiguousarray(np.asarray(pair['image'], np.float32))
         names = list(pair['masks'])
-        masks = np.stack([pair['masks'][c] for c in names]) if names else np.zeros((0,) + image.shape, bool)
-        image, masks = resize_pad_crop(torch.from_numpy(image)[None], masks, self.size, self.size, random=False)
-        return dict(image=(image - 0.5) / 0.5, masks=masks, mask_names=names, labels=pair['labels'], id=pair['id'])
+        masks = np.stack([pair['masks'][c]
+                          for c in names]) if names else np.zeros((0,) + image.shape, bool)
+        image, masks = resize_pad_crop(torch.from_numpy(image)[None], masks, self.size, self.size,
+                                       random=False)
+        return dict(image=(image - 0.5) / 0.5, masks=masks, mask_names=names, labels=pair['labels'],
+                    id=pair['id'])
 
 # %% ../../nbs/09d_evaluation.ipynb #22a65643
-def _stack_images(items): return dict(images=torch.stack([b['image'] for b in items]), ids=[b['id'] for b in items])
+def _stack_images(items): return dict(images=torch.stack([b['image'] for b in items]),
+                                      ids=[b['id'] for b in items])
 
 @torch.no_grad()
 def encode_images(model,                 # a trained or untrained `RECLF`
                   source,                # the images (see `EvalImages`)
                   size:int,              # network input side, px
                   batch_size:int=128,    # images per forward pass
-                  regions:bool=True,     # keep the region features (n, M, D); False keeps only global ones
+                  regions:bool=True,     # keep the region features (n, M, D); False: global only
                   progress:bool=True,    # a tqdm bar
                   device=None) -> dict:  # global_ (n, D), regions (n, M, D) or None, ids: list of n
     "Frozen image features of every image of `source`, on the CPU."
     from tqdm.auto import tqdm
     model = getattr(model, 'module', model); device = device or next(model.parameters()).device
     was_training = model.training; model.eval()
-    loader = DataLoader(EvalImages(source, size), batch_size=batch_size, shuffle=False, num_workers=0, collate_fn=_stack_images)
+    loader = DataLoader(EvalImages(source, size), batch_size=batch_size, shuffle=False,
+                        num_workers=0, collate_fn=_stack_images)
     out = dict(global_=[], regions=[], ids=[])
     for batch in tqdm(loader, desc='encoding images', disable=not progress, leave=False):
         features = model.encode_images(batch['images'].to(device))
@@ -165,7 +207,8 @@ def encode_images(model,                 # a trained or untrained `RECLF`
         if regions: out['regions'].append(features['regions'].float().cpu())      # (b, M, D)
         out['ids'] += batch['ids']
     model.train(was_training)
-    return dict(global_=torch.cat(out['global_']), regions=torch.cat(out['regions']) if regions else None, ids=out['ids'])
+    return dict(global_=torch.cat(out['global_']),
+                regions=torch.cat(out['regions']) if regions else None, ids=out['ids'])
 
 # %% ../../nbs/09d_evaluation.ipynb #444a310c
 def _pad_to(features: dict, n: int) -> dict:
@@ -185,21 +228,26 @@ def encode_texts(model,                 # a trained or untrained `RECLF`
                  max_length:int=64,     # tokens per text, special tokens included
                  batch_size:int=256,    # texts per forward pass
                  progress:bool=True,    # a tqdm bar
-                 device=None) -> dict:  # global_ (k, D), words (k, N, D), word_mask (k, N), cls_weights (k, N) or None
+                 device=None) -> dict:  # global_ (k, D), words (k, N, D), word_mask (k, N), ...
     "Frozen text features of every text, on the CPU, words padded to the longest text."
     from tqdm.auto import tqdm
     model = getattr(model, 'module', model); device = device or next(model.parameters()).device
     was_training = model.training; model.eval()
     parts = []
-    for start in tqdm(range(0, len(texts), batch_size), desc='encoding texts', disable=not progress, leave=False):
-        tok = tokenize_reports(tokenizer, list(texts[start:start + batch_size]), max_length=max_length, drop_punctuation=True)
-        features = model.encode_reports(*(tok[k].to(device) for k in ('input_ids', 'attention_mask', 'word_ids')))
-        parts.append({k: (v.float().cpu() if v is not None and v.is_floating_point() else (v.cpu() if v is not None else None))
+    for start in tqdm(range(0, len(texts), batch_size), desc='encoding texts', disable=not progress,
+                      leave=False):
+        tok = tokenize_reports(tokenizer, list(texts[start:start + batch_size]),
+                               max_length=max_length, drop_punctuation=True)
+        features = model.encode_reports(*(tok[k].to(device)
+                                          for k in ('input_ids', 'attention_mask', 'word_ids')))
+        parts.append({k: (v.float().cpu() if v is not None
+                          and v.is_floating_point() else (v.cpu() if v is not None else None))
                       for k, v in features.items()})
     model.train(was_training)
     n = max(p['words'].shape[1] for p in parts)
     parts = [_pad_to(p, n) for p in parts]
-    return {k: (torch.cat([p[k] for p in parts]) if parts[0][k] is not None else None) for k in parts[0]}
+    return {k: (torch.cat([p[k] for p in parts]) if parts[0][k] is not None else None)
+            for k in parts[0]}
 
 # %% ../../nbs/09d_evaluation.ipynb #0e14de20
 @torch.no_grad()
@@ -212,52 +260,69 @@ def score_matrix(model,                  # a `RECLF`
                  device=None) -> torch.Tensor:   # (n, k) on the CPU
     "Scores of every image against every text, computed block by block."
     from tqdm.auto import tqdm
-    if kind not in ('global', 'local'): raise ValueError(f"kind must be 'global' or 'local', got {kind!r}")
+    if kind not in ('global',
+                    'local'): raise ValueError(f"kind must be 'global' or 'local', got {kind!r}")
     model = getattr(model, 'module', model); device = device or next(model.parameters()).device
-    if kind == 'local' and model.local is None: raise ValueError(f'method {model.method!r} has no local score')
-    if kind == 'local' and images['regions'] is None: raise ValueError('local scores need region features: encode_images(..., regions=True)')
+    if kind == 'local' and model.local is None: raise ValueError(f'method {model.method!r} has no '
+                                                                 f'local score')
+    if kind == 'local' and images['regions'] is None: raise ValueError('local scores need region '
+                                                                       'features: '
+                                                                       'encode_images(..., '
+                                                                       'regions=True)')
     was_training = model.training; model.eval()
     n, k = len(images['global_']), len(texts['global_'])
     rows, todo = [], [(i, j) for i in range(0, n, block) for j in range(0, k, block)]
     bar = tqdm(total=len(todo), desc=f'{kind} scores', disable=not progress, leave=False)
     for i in range(0, n, block):
-        img = {key: (v[i:i + block].to(device) if v is not None else None) for key, v in images.items() if key != 'ids'}
+        img = {key: (v[i:i + block].to(device) if v is not None else None)
+               for key, v in images.items() if key != 'ids'}
         row = []
         for j in range(0, k, block):
-            txt = {key: (v[j:j + block].to(device) if v is not None else None) for key, v in texts.items()}
-            scores = model.global_scores(img, txt) if kind == 'global' else model.local_scores(img, txt)
+            txt = {key: (v[j:j + block].to(device) if v is not None else None)
+                   for key, v in texts.items()}
+            scores = model.global_scores(img,
+                                         txt) if kind == 'global' else model.local_scores(img, txt)
             row.append(scores.float().cpu()); bar.update()
         rows.append(torch.cat(row, 1))
     bar.close(); model.train(was_training)
     return torch.cat(rows)
 
 # %% ../../nbs/09d_evaluation.ipynb #1b74b387
-DOWNSTREAM_TASKS = {'zero-shot': ('reclf.tasks.zero_shot', 'run_zero_shot'), 'probe': ('reclf.tasks.linear_probe', 'run_linear_probe'),
-         'retrieval': ('reclf.tasks.retrieval', 'run_retrieval'), 'segmentation': ('reclf.tasks.segmentation', 'run_segmentation')}
+DOWNSTREAM_TASKS = {'zero-shot': ('reclf.tasks.zero_shot', 'run_zero_shot'),
+                    'probe': ('reclf.tasks.linear_probe', 'run_linear_probe'),
+         'retrieval': ('reclf.tasks.retrieval', 'run_retrieval'),
+         'segmentation': ('reclf.tasks.segmentation', 'run_segmentation')}
 
 def task_runner(name: str):
     "The `run_<task>` function of a downstream lesson, and the `data` values it accepts."
     import importlib
-    if name not in DOWNSTREAM_TASKS: raise ValueError(f"task must be one of {tuple(DOWNSTREAM_TASKS)}, got {name!r}")
+    if name not in DOWNSTREAM_TASKS: raise ValueError(f"task must be one of "
+                                                      f"{tuple(DOWNSTREAM_TASKS)}, got {name!r}")
     module = importlib.import_module(DOWNSTREAM_TASKS[name][0])
-    return getattr(module, DOWNSTREAM_TASKS[name][1]), tuple(getattr(module, 'DATASETS', ('synthetic',)))
+    return getattr(module,
+                   DOWNSTREAM_TASKS[name][1]), tuple(getattr(module, 'DATASETS', ('synthetic',)))
 
 def run_downstream(model, tokenizer, config,  # the trained model, its tokenizer and `TrainConfig`
                    tasks,                     # names from DOWNSTREAM_TASKS
                    data='synthetic', data_root=None, seeds=(0, 1, 2), n=None,
-                   floor: bool = True,        # also run each task on `random_init` (encoder 'random init')
+                   floor: bool = True,        # also run each task on `random_init` ('random init')
                    progress: bool = True,
-                   options: dict | None = None) -> dict:  # task name -> extra keyword arguments of its run_<task>
-    "Run downstream tasks on a trained model and, with `floor`, on a seeded random-init copy; rows + per-task extras."
+                   options: dict | None = None) -> dict:  # task name -> its run_<task>'s options
+    "Run downstream tasks on a trained model and (`floor`) a seeded random-init copy: rows, extras."
     rows, extra = [], {}
-    encoders = [('pretrained', model)] + ([('random init', random_init(config, tokenizer, seeds[0]).to(next(model.parameters()).device))] if floor else [])
+    device = next(model.parameters()).device
+    encoders = [('pretrained', model)]
+    if floor: encoders.append(('random init', random_init(config, tokenizer, seeds[0]).to(device)))
     for name in tasks:
         run, datasets = task_runner(name)
-        if data not in datasets: raise ValueError(f'task {name} reads data {datasets}, got {data!r}')
+        if data not in datasets:
+            raise ValueError(f'task {name} reads data {datasets}, got {data!r}')
         for encoder, m in encoders:
-            result = run(m, tokenizer, config, data=data, data_root=data_root, seeds=tuple(seeds), n=n, encoder=encoder,
+            result = run(m, tokenizer, config, data=data, data_root=data_root, seeds=tuple(seeds),
+                         n=n, encoder=encoder,
                          progress=progress, **(options or {}).get(name, {}))
-            rows += [r for r in result['rows'] if r not in rows]   # encoder-free baselines (e.g. the mean mask) once
+            # encoder-free baselines (e.g. the mean mask) once
+            rows += [r for r in result['rows'] if r not in rows]
             extra[f'{name}/{encoder}'] = {k: v for k, v in result.items() if k != 'rows'}
     return dict(rows=rows, extra=extra)
 
@@ -267,35 +332,78 @@ def check_disjoint(train, # ids seen in training (images or patients)
                    what:str='patient'): # what the ids are, for the message
     "Raise `ValueError` if any `what` id is in both `train` and `test`; returns the number checked."
     overlap = sorted(set(map(str, train)) & set(map(str, test)))
-    if overlap: raise ValueError(f'{len(overlap)} {what} id(s) in both training and evaluation, e.g. {overlap[:3]}')
+    if overlap: raise ValueError(f'{len(overlap)} {what} id(s) in both training and evaluation, '
+                                 f'e.g. {overlap[:3]}')
     return len(set(map(str, test)))
 
 # %% ../../nbs/09d_evaluation.ipynb #6b1b8e98
-def random_init(config, tokenizer, seed:int=0):
-    "The model `config` describes, with seeded random weights, in eval mode: the floor for downstream numbers."
+@torch.no_grad()
+def calibrate_batchnorm(model,                # a `RECLF` (its image encoder's batch norm is reset)
+                        images:torch.Tensor,  # (n, 1, S, S) network inputs in [-1, 1]
+                        batch_size:int=64     # images per forward pass
+                       ) -> int:              # the number of batch-norm layers recalibrated
+    "Re-estimate the image encoder's batch-norm statistics on `images`: cumulative, no gradient."
+    norms = [m for m in model.image_encoder.modules()
+             if isinstance(m, torch.nn.modules.batchnorm._BatchNorm)]
+    device, momenta = next(model.parameters()).device, [m.momentum for m in norms]
+    model.eval()
+    # None: every batch weighs the same
+    for m in norms: m.reset_running_stats(); m.momentum = None; m.train()
+    for start in range(0, len(images) if norms else 0, batch_size):
+        model.encode_images(images[start:start + batch_size].to(device))
+    for m, momentum in zip(norms, momenta): m.momentum = momentum; m.eval()
+    return len(norms)
+
+def calibration_images(config,         # the `TrainConfig` of the run
+                       n:int=256       # images
+                      ) -> torch.Tensor: # (n, 1, S, S) in [-1, 1]
+    "The first `n` pretraining images of the run `config` describes, as evaluation inputs."
+    if config.data == 'synthetic':
+        from reclf.world.synthetic_world import WorldConfig
+        world = SyntheticWorld(getattr(WorldConfig, config.world)(size=config.image_size),
+                               seed=config.seed)
+        data = EvalImages(WorldSource(world, 'train', n), config.image_size)
+        return torch.stack([data[i]['image'] for i in range(n)])
+    # a real dataset: its training pairs (lesson 09e)
+    from reclf.train.training import make_train_data
+    data = make_train_data(config)
+    items = [data[i] for i in range(min(n, len(data)))]
+    return torch.stack([item['image'] for item in items if item is not None])
+
+def random_init(config, tokenizer, seed:int=0,
+                calibrate:int=256):   # images for the batch-norm statistics (0: initial ones)
+    "The model `config` describes with seeded random weights, in eval mode: the downstream floor."
     from reclf.method.model import build_model
     torch.manual_seed(seed)
-    return build_model(config, tokenizer).eval()
+    model = build_model(config, tokenizer).eval()
+    if calibrate: calibrate_batchnorm(model, calibration_images(config, calibrate))
+    return model
 
 # %% ../../nbs/09d_evaluation.ipynb #855e7c3c
 ROW_KEYS = ('task', 'dataset', 'setting', 'encoder', 'metric', 'value', 'chance', 'seed')
 
-def downstream_row(task:str, dataset:str, setting:str, encoder:str, metric:str, value:float, chance:float, seed:int) -> dict:
+def downstream_row(task:str, dataset:str, setting:str, encoder:str, metric:str, value:float,
+                   chance:float, seed:int) -> dict:
     "One downstream measurement, as every lesson and `reclf evaluate` record it."
-    return dict(task=task, dataset=dataset, setting=setting, encoder=encoder, metric=metric, value=float(value),
+    return dict(task=task, dataset=dataset, setting=setting, encoder=encoder, metric=metric,
+                value=float(value),
                 chance=float(chance), seed=int(seed))
 
 def downstream_table(rows:list) -> str:
-    "Markdown table: one line per (task, dataset, setting, metric, encoder), mean +- std over seeds, chance."
+    "Markdown table: a line per (task, dataset, setting, metric, encoder); mean +- std, chance."
     groups = {}
     for r in rows:
         missing = [k for k in ROW_KEYS if k not in r]
         if missing: raise ValueError(f'row {r} lacks {missing}')
-        groups.setdefault(tuple(r[k] for k in ('task', 'dataset', 'setting', 'metric', 'encoder')), []).append(r)
-    lines = ['| task | data | setting | metric | encoder | mean | +- std | seeds | chance |', '|' + ' --- |' * 9]
+        groups.setdefault(tuple(r[k] for k in ('task', 'dataset', 'setting', 'metric', 'encoder')),
+                          []).append(r)
+    lines = ['| task | data | setting | metric | encoder | mean | +- std | seeds | chance |',
+             '|' + ' --- |' * 9]
     for (task, data, setting, metric, encoder), rs in groups.items():
         values = np.array([r['value'] for r in rs])
         spread = f'{values.std(ddof=1):.3f}' if len(values) > 1 else '-'
-        lines.append(f"| {task} | {data} | {setting} | {metric} | {encoder} | {values.mean():.3f} | {spread} | "
-                     f"{','.join(str(r['seed']) for r in rs)} | {np.mean([r['chance'] for r in rs]):.3f} |")
+        lines.append(f"| {task} | {data} | {setting} | {metric} | {encoder} | {values.mean():.3f} "
+                     f"| {spread} | "
+                     f"{','.join(str(r['seed']) for r in rs)} | "
+                     f"{np.mean([r['chance'] for r in rs]):.3f} |")
     return '\n'.join(lines)

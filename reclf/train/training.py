@@ -24,11 +24,13 @@ import torch.distributed as dist
 from torch.utils.data import DataLoader
 
 from .config import TrainConfig, save_config
-from .checkpoints import check_output_dir, checkpoint_bytes, load_checkpoint, make_checkpoint, restore, save_atomic
+from .checkpoints import (check_output_dir, checkpoint_bytes, load_checkpoint,
+                                     make_checkpoint, restore, save_atomic)
 from .distributed import DistInfo, StepBatchSampler, init_distributed
 from .evaluation import encode_images, encode_texts, evaluate
 from ..method.model import build_model
-from ..data.pretraining_data import CachedWorldSource, PretrainingCollate, PretrainingDataset, WorldSource
+from ..data.pretraining_data import (CachedWorldSource, PretrainingCollate, PretrainingDataset,
+                                         WorldSource)
 from ..data.reports import caption
 from ..data.tokenizer import choose_max_length, tokenizer_for_run, truncation_report
 from ..world.synthetic_world import SyntheticWorld, WorldConfig
@@ -36,34 +38,38 @@ from fastcore.basics import patch
 
 
 # %% auto #0
-__all__ = ['SWAP_TRAIN_START', 'pick_device', 'make_deterministic', 'autocast_for', 'to_device', 'cosine_schedule', 'make_world',
-           'KeptPairs', 'SwapMembers', 'BindingData', 'swap_groups_per_batch', 'SwapBatchSampler', 'make_train_data',
-           'tokenizer_spec', 'MetricLog', 'read_log', 'NonFiniteLoss', 'Trainer', 'load_trained', 'slim_checkpoint',
-           'plot_history', 'swap_group_scores', 'swap_group_recall']
+__all__ = ['SWAP_TRAIN_START', 'INIT_KEYS', 'pick_device', 'make_deterministic', 'autocast_for', 'to_device', 'cosine_schedule',
+           'make_world', 'KeptPairs', 'SwapMembers', 'BindingData', 'swap_groups_per_batch', 'SwapBatchSampler',
+           'make_train_data', 'tokenizer_spec', 'MetricLog', 'read_log', 'NonFiniteLoss', 'Trainer', 'load_trained',
+           'slim_checkpoint', 'plot_history', 'swap_group_scores', 'swap_group_recall']
 
 # %% ../../nbs/09e_training.ipynb #b9f5dc25
 def pick_device(name: str = 'auto', info: DistInfo | None = None) -> torch.device:
-    "'auto' -> CUDA (this process's GPU under torchrun), else MPS, else CPU; anything else is passed to `torch.device`."
+    "'auto': CUDA (this process's GPU under torchrun), else MPS, else CPU; or `torch.device(name)`."
     if name != 'auto': return torch.device(name)
     if torch.cuda.is_available(): return torch.device('cuda', info.local_rank if info else 0)
-    if getattr(torch.backends, 'mps', None) is not None and torch.backends.mps.is_available(): return torch.device('mps')
+    if getattr(torch.backends, 'mps',
+               None) is not None and torch.backends.mps.is_available(): return torch.device('mps')
     return torch.device('cpu')
 
 def make_deterministic():
-    "Deterministic kernels everywhere (`torch.use_deterministic_algorithms`), with the cuBLAS workspace setting they need."
+    "Deterministic kernels (`torch.use_deterministic_algorithms`) and the cuBLAS setting they need."
     os.environ.setdefault('CUBLAS_WORKSPACE_CONFIG', ':4096:8')   # must be set before cuBLAS starts
     torch.use_deterministic_algorithms(True)
 
 def autocast_for(device: torch.device, precision: str = 'auto'):
     "bf16 autocast on CUDA ('auto' or 'bf16'), nothing elsewhere or for 'fp32' and 'fp64'."
-    if precision in ('fp32', 'fp64') or (precision == 'auto' and device.type != 'cuda'): return contextlib.nullcontext()
+    if precision in ('fp32',
+                     'fp64') or (precision == 'auto'
+                                 and device.type != 'cuda'): return contextlib.nullcontext()
     return torch.autocast(device_type=device.type, dtype=torch.bfloat16)
 
 def to_device(batch: dict, device, dtype=None) -> dict:
-    "Move the tensors of a batch to `device` (floating ones to `dtype` if given); leave lists and strings alone."
+    "Move a batch's tensors to `device` (floats to `dtype` if given); lists and strings stay."
     def move(v):
         if not isinstance(v, torch.Tensor): return v
-        return v.to(device, dtype=dtype if dtype is not None and v.is_floating_point() else None, non_blocking=True)
+        return v.to(device, dtype=dtype if dtype is not None and v.is_floating_point() else None,
+                    non_blocking=True)
     return {k: move(v) for k, v in batch.items()}
 
 # %% ../../nbs/09e_training.ipynb #c4240ff6
@@ -71,45 +77,51 @@ def cosine_schedule(optimizer, warmup_steps: int, total_steps: int):
     "Linear warm-up to the peak rate over `warmup_steps`, then cosine decay to 0 at `total_steps`."
     def factor(step):
         if step < warmup_steps: return (step + 1) / warmup_steps
-        return 0.5 * (1 + math.cos(math.pi * min(1.0, (step - warmup_steps) / max(1, total_steps - warmup_steps))))
+        progress = min(1.0, (step - warmup_steps) / max(1, total_steps - warmup_steps))
+        return 0.5 * (1 + math.cos(math.pi * progress))
     return torch.optim.lr_scheduler.LambdaLR(optimizer, factor)
 
 
 # %% ../../nbs/09e_training.ipynb #4643f97f
 def make_world(config: TrainConfig) -> SyntheticWorld:
     "The synthetic world a run trains and validates on."
-    return SyntheticWorld(getattr(WorldConfig, config.world)(size=config.image_size), seed=config.seed)
+    return SyntheticWorld(getattr(WorldConfig, config.world)(size=config.image_size),
+                          seed=config.seed)
 
 class KeptPairs:
-    "The pairs of a source whose report survives the caption cleaning; `dropped` lists the others, `captions` the kept texts."
+    "Pairs whose report survives caption cleaning; `dropped`: the others; `captions`: kept texts."
     def __init__(self, source, reports):
         captions = [caption(report) for report in reports]
         self.source, self.keep = source, [i for i, c in enumerate(captions) if c.ok]
-        self.captions = [captions[i].text for i in self.keep]        # what the run's tokenizer reads
+        # what the run's tokenizer reads
+        self.captions = [captions[i].text for i in self.keep]
         self.dropped = sorted(set(range(len(source))) - set(self.keep))
     def __len__(self): return len(self.keep)
     def __getitem__(self, i): return self.source[self.keep[i]]
 
 
 # %% ../../nbs/09e_training.ipynb #aff963aa
-SWAP_TRAIN_START = 2 ** 30   # the first binding-swap group that training may use; evaluation groups lie below it
+# the first binding-swap group that training may use; evaluation groups lie below it
+SWAP_TRAIN_START = 2 ** 30
 
 class SwapMembers(WorldSource):
-    "Member `member` of the training swap groups, as lesson 02d's items: item k is group `SWAP_TRAIN_START + k`."
+    "Member `member` of training swap groups as lesson 02d's items: k is `SWAP_TRAIN_START + k`."
     def __init__(self, world, member:int, n:int=2 ** 30):
         super().__init__(world, 'swap', n)
         self.member, self.group_size = member, world.config.swap_findings
-        if not 0 <= member < self.group_size: raise ValueError(f'member must be in [0, {self.group_size}), got {member}')
+        if not 0 <= member < self.group_size: raise ValueError(f'member must be in [0, '
+                                                               f'{self.group_size}), got {member}')
     def __getitem__(self, k) -> dict:
         if not 0 <= k < self.n: raise IndexError(f'group draw {k} out of range for {self.n}')
         item = super().__getitem__((SWAP_TRAIN_START + k) * self.group_size + self.member)
-        item['image'] = np.round(item['image'] * 255).astype(np.float32) / 255    # rounded as the cached pairs are
+        # rounded as the cached pairs are
+        item['image'] = np.round(item['image'] * 255).astype(np.float32) / 255
         return item
 
 class BindingData(torch.utils.data.Dataset):
-    "Ordinary training pairs (keys: draw ids) and the members of training swap groups (keys: (group draw, member))."
+    "Ordinary pairs (keys: draw ids) and training swap-group members (keys: (group draw, member))."
     def __init__(self, pairs, members:list): self.pairs, self.members = pairs, members
-    def __len__(self): return len(self.pairs)                      # what an epoch of ordinary pairs counts
+    def __len__(self): return len(self.pairs)                  # an epoch counts ordinary pairs
     def __getitem__(self, key):
         if isinstance(key, tuple): return self.members[key[1]][key[0]]
         return self.pairs[key]
@@ -119,23 +131,29 @@ def swap_groups_per_batch(config, group_size:int) -> int:
     "Whole swap groups per batch: as many as fit in `swap_fraction` of it."
     groups = int(config.swap_fraction * config.batch_size / group_size + 1e-9)
     if config.swap_fraction and not groups:
-        raise ValueError(f'swap_fraction={config.swap_fraction} of a batch of {config.batch_size} holds no whole group of {group_size}')
+        raise ValueError(f'swap_fraction={config.swap_fraction} of a batch of {config.batch_size} '
+                         f'holds no whole group of {group_size}')
     return groups
 
 class SwapBatchSampler(torch.utils.data.Sampler):
-    "Each step's global batch: ordinary draws as `StepBatchSampler` gives them, then `groups` whole swap groups, new each step."
-    def __init__(self, n:int, batch_size:int, steps:int, groups:int, group_size:int, seed:int=0, rank:int=0,
+    "Each step's global batch: `StepBatchSampler`'s ordinary draws, then `groups` new swap groups."
+    def __init__(self, n:int, batch_size:int, steps:int, groups:int, group_size:int, seed:int=0,
+                 rank:int=0,
                  world_size:int=1, start_step:int=0):
-        if batch_size % world_size: raise ValueError(f'batch_size={batch_size} must be divisible by the number of processes ({world_size})')
+        if batch_size % world_size: raise ValueError(f'batch_size={batch_size} must be divisible '
+                                                     f'by the number of processes ({world_size})')
         if groups < 1 or groups * group_size >= batch_size:
-            raise ValueError(f'{groups} swap group(s) of {group_size} must leave ordinary pairs in a batch of {batch_size}')
+            raise ValueError(f'{groups} swap group(s) of {group_size} must leave ordinary pairs in '
+                             f'a batch of {batch_size}')
         self.pairs = StepBatchSampler(n, batch_size - groups * group_size, steps, seed, draws=True)
-        self.batch_size, self.steps, self.groups, self.group_size = batch_size, steps, groups, group_size
+        self.batch_size, self.steps = batch_size, steps
+        self.groups, self.group_size = groups, group_size
         self.rank, self.world_size, self.start_step = rank, world_size, start_step
     def global_batch(self, step:int) -> list:
-        "Ordinary draw ids, then (group draw, member) keys; group draw `step * groups + k` is group `SWAP_TRAIN_START +` it."
+        "Ordinary draw ids, then (group draw, member) keys; draw d is group `SWAP_TRAIN_START + d`."
         draws = range(step * self.groups, (step + 1) * self.groups)
-        return self.pairs.global_batch(step).tolist() + [(d, m) for d in draws for m in range(self.group_size)]
+        return self.pairs.global_batch(step).tolist() + [(d, m) for d in draws
+                                                         for m in range(self.group_size)]
     def __iter__(self):
         share = self.batch_size // self.world_size
         for step in range(self.start_step, self.steps):
@@ -143,44 +161,60 @@ class SwapBatchSampler(torch.utils.data.Sampler):
     def __len__(self): return max(0, self.steps - self.start_step)
 
 # %% ../../nbs/09e_training.ipynb #93589e63
-def make_train_data(config: TrainConfig, progress: bool = False) -> PretrainingDataset | BindingData:
-    "The training pairs of a run: the cached synthetic world (with swap groups when `swap_fraction > 0`), MIMIC-CXR-JPG or IU X-ray."
+def make_train_data(config: TrainConfig,
+                    progress: bool = False) -> PretrainingDataset | BindingData:
+    "A run's training pairs: the cached world (swap groups if asked), MIMIC-CXR-JPG or IU X-ray."
     load_size, flip_p = round(config.image_size * 9 / 8), 0.5 if config.flip else 0.0
     if config.data == 'synthetic':
-        cached = CachedWorldSource(WorldSource(make_world(config), 'train', config.train_size), progress=progress)
+        cached = CachedWorldSource(WorldSource(make_world(config), 'train', config.train_size),
+                                   progress=progress)
         ptr = cached.arrays['report_ptr']
         source = KeptPairs(cached, [cached.reports[ptr[i]:ptr[i + 1]] for i in range(len(cached))])
-        if source.dropped and progress: print(f'left out {len(source.dropped)} of {len(cached)} pairs whose report is empty after cleaning')
-        pairs = PretrainingDataset(source, train=True, load_size=load_size, crop_size=config.image_size, flip_p=flip_p, seed=config.seed)
-        pairs.captions = source.captions                                   # for the run's truncation count
+        if source.dropped and progress: print(f'left out {len(source.dropped)} of {len(cached)} '
+                                              f'pairs whose report is empty after cleaning')
+        pairs = PretrainingDataset(source, train=True, load_size=load_size,
+                                   crop_size=config.image_size, flip_p=flip_p, seed=config.seed)
+        # for the run's truncation count
+        pairs.captions = source.captions
         if not config.swap_fraction: return pairs
-        world = make_world(config)   # swap members: augmentation seeded by the group draw (another seed than the pairs')
-        data = BindingData(pairs, [PretrainingDataset(SwapMembers(world, m), train=True, load_size=load_size, crop_size=config.image_size,
-                                                      flip_p=flip_p, seed=config.seed + 2 ** 32) for m in range(world.config.swap_findings)])
+        # swap members: augmentation seeded by the group draw (another seed than the pairs')
+        world = make_world(config)
+        members = [PretrainingDataset(SwapMembers(world, m), train=True, load_size=load_size,
+                                      crop_size=config.image_size, flip_p=flip_p,
+                                      seed=config.seed + 2 ** 32)
+                   for m in range(world.config.swap_findings)]
+        data = BindingData(pairs, members)
         data.captions = pairs.captions
         return data
     from reclf.data.layouts import MIMIC_LABELS, read_iu_xray, read_mimic
     from reclf.data.readers import ANCHOR_POLICY
     from reclf.data.pretraining_data import ItemSource
-    if config.data == 'mimic': items, classes, policy = read_mimic(config.data_root, strict=False), MIMIC_LABELS, ANCHOR_POLICY
-    else: items, classes, policy = read_iu_xray(config.data_root, strict=False), (), None   # no labels; split seeded by patient
+    if config.data == 'mimic':
+        items = read_mimic(config.data_root, strict=False)
+        classes, policy = MIMIC_LABELS, ANCHOR_POLICY
+    # no labels; split seeded by patient
+    else: items, classes, policy = read_iu_xray(config.data_root, strict=False), (), None
     print(items.log.summary())
     train = [item for item in items if item.split == 'train']
     if not train: raise ValueError(f'no training images found under data_root={config.data_root}')
-    source = KeptPairs(ItemSource(train, classes, policy=policy), [item.report or '' for item in train])
-    print(f'left out {len(source.dropped)} of {len(train)} studies whose report is empty after cleaning')
-    data = PretrainingDataset(source, train=True, load_size=load_size, crop_size=config.image_size, flip_p=flip_p,
+    source = KeptPairs(ItemSource(train, classes, policy=policy),
+                       [item.report or '' for item in train])
+    print(f'left out {len(source.dropped)} of {len(train)} studies whose report is empty after '
+          f'cleaning')
+    data = PretrainingDataset(source, train=True, load_size=load_size, crop_size=config.image_size,
+                              flip_p=flip_p,
                               strict=False, seed=config.seed)
-    data.captions = source.captions                                    # the run's tokenizer and truncation check read them
+    # the run's tokenizer and truncation check read them
+    data.captions = source.captions
     return data
 
 def tokenizer_spec(config: TrainConfig) -> str:
-    "The run's tokenizer setting: as configured, else 'course' for the synthetic world and 'reports' for real data."
+    "The run's tokenizer setting: as set, else 'course' (synthetic) or 'reports' (real data)."
     return config.tokenizer or ('course' if config.data == 'synthetic' else 'reports')
 
 # %% ../../nbs/09e_training.ipynb #356af308
 class MetricLog:
-    "Rows of metrics kept in memory and appended to `<name>.jsonl` and `<name>.csv` under `folder` (None: memory only)."
+    "Metric rows in memory, appended to `<name>.jsonl` and `<name>.csv` in `folder` (None: memory)."
     def __init__(self, folder=None, name: str = 'log'):
         self.rows, self.folder, self.name = [], Path(folder) if folder else None, name
     def append(self, row: dict):
@@ -204,18 +238,22 @@ class NonFiniteLoss(RuntimeError):
 
 class Trainer:
     "Pretrains a `RECLF` model as `config` says; `fit()` returns a summary dict."
-    def __init__(self, config: TrainConfig, model=None, train_data=None, tokenizer=None, callbacks=(),
-                 progress: bool = True):  # progress bars (data rendering, training) on the main process
+    def __init__(self, config: TrainConfig, model=None, train_data=None, tokenizer=None,
+                 callbacks=(),
+                 progress: bool = True):  # progress bars (rendering, training) on the main process
         self.config, self.callbacks = config, list(callbacks)
         if config.deterministic: make_deterministic()
-        self.info = init_distributed(config.device if config.device != 'auto' else ('cuda' if torch.cuda.is_available() else 'cpu'))
+        auto = 'cuda' if torch.cuda.is_available() else 'cpu'
+        self.info = init_distributed(config.device if config.device != 'auto' else auto)
         self.device = pick_device(config.device, self.info)
         self.progress = progress and self.info.is_main
-        self.train_data = train_data if train_data is not None else make_train_data(config, progress=self.progress)
+        if train_data is None: train_data = make_train_data(config, progress=self.progress)
+        self.train_data = train_data
         self.tokenizer = tokenizer or self._make_tokenizer()
         torch.manual_seed(config.seed)
         self.model = (model or build_model(config, self.tokenizer)).to(self.device)
-        self.dtype = torch.float64 if config.precision == 'fp64' else None   # fp64: for numerical checks only
+        # fp64: for numerical checks only
+        self.dtype = torch.float64 if config.precision == 'fp64' else None
         if self.dtype is not None: self.model.to(self.dtype)
         decay = [p for p in self.model.parameters() if p.ndim >= 2]
         rest = [p for p in self.model.parameters() if p.ndim < 2]
@@ -224,20 +262,27 @@ class Trainer:
         self.scheduler = cosine_schedule(self.optimizer, config.warmup_steps, config.steps)
         self.step, self.out_dir, self.stop_reason = 0, Path(config.out_dir), None
         self.log, self.valid_log = MetricLog(), MetricLog(name='valid')
+        # the validation of the untrained model (step 0), once made
+        self.initial = None
 
 # %% ../../nbs/09e_training.ipynb #ad392f12
 @patch
 def _make_tokenizer(self: Trainer):
-    "The run's tokenizer (`tokenizer_for_run`): a 'reports' one is learnt by the main process into out_dir/tokenizer; what max_length cuts is printed."
+    "The run's tokenizer (`tokenizer_for_run`; 'reports': learnt in out_dir/tokenizer)."
     cfg, texts = self.config, getattr(self.train_data, 'captions', None)
-    spec, folder, wait = tokenizer_spec(cfg), Path(cfg.out_dir) / 'tokenizer', self.info.enabled and tokenizer_spec(cfg) == 'reports'
-    if wait and not self.info.is_main: dist.barrier()                     # the main process learns it first
+    spec, folder = tokenizer_spec(cfg), Path(cfg.out_dir) / 'tokenizer'
+    wait = self.info.enabled and spec == 'reports'
+    # the main process learns it first
+    if wait and not self.info.is_main: dist.barrier()
     tokenizer = tokenizer_for_run(spec, folder, texts, vocab_size=cfg.vocab_size, seed=cfg.seed)
     if wait and self.info.is_main: dist.barrier()
     if texts and self.info.is_main:
-        cut = truncation_report(tokenizer, texts, cfg.max_length)        # warns when more than 5% of the captions lose words
-        print(f"tokenizer: {len(tokenizer)} tokens; max_length={cfg.max_length} cuts {cut['truncated']} of {cut['texts']} "
-              f"captions ({cut['fraction']:.1%}), losing {cut['words_lost']} of {cut['words']} words; "
+        # warns when more than 5% of the captions lose words
+        cut = truncation_report(tokenizer, texts, cfg.max_length)
+        print(f"tokenizer: {len(tokenizer)} tokens; max_length={cfg.max_length} cuts "
+              f"{cut['truncated']} of {cut['texts']} "
+              f"captions ({cut['fraction']:.1%}), losing {cut['words_lost']} of {cut['words']} "
+              f"words; "
               f"95% of the captions fit in {choose_max_length(tokenizer, texts)} tokens")
     return tokenizer
 
@@ -247,17 +292,20 @@ def save(self: Trainer, name: str = 'last.pt'):
     "Write a checkpoint of the current step (main process only)."
     if not self.info.is_main: return None
     ckpt = make_checkpoint(self.model, self.optimizer, self.scheduler, step=self.step,
-                           config=dict(vars(self.config)), grid=list(getattr(self.model.image_encoder, 'grid', None) or []))
+                           config=dict(vars(self.config)),
+                           grid=list(getattr(self.model.image_encoder, 'grid', None) or []))
     return save_atomic(ckpt, self.out_dir / name)
 
 @patch
 def resume(self: Trainer, path='auto') -> int:
-    "Continue from a checkpoint (`'auto'`: `out_dir/last.pt` if it exists); returns the step reached."
+    "Continue from a checkpoint (`'auto'`: `out_dir/last.pt` if there); returns the step reached."
     path = self.out_dir / 'last.pt' if path == 'auto' else Path(path)
     if not path.exists():
-        if path.name == 'last.pt' and path.parent == self.out_dir: return self.step   # nothing to resume: a fresh run
+        # nothing to resume: a fresh run
+        if path.name == 'last.pt' and path.parent == self.out_dir: return self.step
         raise FileNotFoundError(f'cannot resume: no checkpoint at {path}')
-    self.step = restore(load_checkpoint(path, map_location=self.device), self.model, self.optimizer, self.scheduler)
+    self.step = restore(load_checkpoint(path, map_location=self.device), self.model, self.optimizer,
+                        self.scheduler)
     return self.step
 
 
@@ -287,17 +335,20 @@ def _all_finite(loss: torch.Tensor, info: DistInfo) -> bool:
 # %% ../../nbs/09e_training.ipynb #0783e1b7
 @patch
 def _loader(self: Trainer) -> DataLoader:
-    "This process's batches from the current step on: the global batch of a step depends on (seed, step) only."
+    "This process's batches from the current step; a step's global batch depends on (seed, step)."
     cfg = self.config
     if cfg.swap_fraction:
         g = len(getattr(self.train_data, 'members', ()))
-        if not g: raise ValueError('swap_fraction > 0 needs training data with swap-group members (make_train_data)')
-        sampler = SwapBatchSampler(len(self.train_data), cfg.batch_size, cfg.steps, swap_groups_per_batch(cfg, g), g, cfg.seed,
+        if not g: raise ValueError('swap_fraction > 0 needs training data with swap-group members '
+                                   '(make_train_data)')
+        sampler = SwapBatchSampler(len(self.train_data), cfg.batch_size, cfg.steps,
+                                   swap_groups_per_batch(cfg, g), g, cfg.seed,
                                    self.info.rank, self.info.world_size, start_step=self.step)
-    else: sampler = StepBatchSampler(len(self.train_data), cfg.batch_size, cfg.steps, cfg.seed, self.info.rank,
+    else: sampler = StepBatchSampler(len(self.train_data), cfg.batch_size, cfg.steps, cfg.seed,
+                                     self.info.rank,
                                      self.info.world_size, start_step=self.step, draws=True)
-    # A generator of its own: creating the loader's iterator draws a seed, which must not shift the global
-    # generator (dropout) between a straight run and a resumed one.
+    # A generator of its own: creating the loader's iterator draws a seed, which must not shift the
+    # global generator (dropout) between a straight run and a resumed one.
     return DataLoader(self.train_data, batch_sampler=sampler, num_workers=cfg.num_workers,
                       collate_fn=PretrainingCollate(self.tokenizer, max_length=cfg.max_length),
                       generator=torch.Generator().manual_seed(cfg.seed + self.step),
@@ -308,16 +359,20 @@ def validate(self: Trainer) -> dict:
     "Run lesson 09d's validation on the held-out synthetic set and log it."
     cfg = self.config
     if not self.info.is_main or cfg.valid_size == 0 or cfg.data != 'synthetic': return {}
-    row = dict(step=self.step, **evaluate(self.model, make_world(cfg), self.tokenizer, 'valid', cfg.valid_size,
-                                          min(cfg.batch_size, cfg.valid_size), cfg.max_length, self.device))
+    row = dict(step=self.step,
+               **evaluate(self.model, make_world(cfg), self.tokenizer, 'valid', cfg.valid_size,
+                                          min(cfg.batch_size, cfg.valid_size), cfg.max_length,
+                                          self.device))
     self.valid_log.append(row)
+    # the untrained model's figures, for the summary
+    if self.step == 0: self.initial = row
     return row
 
 
 # %% ../../nbs/09e_training.ipynb #9d272d18
 @patch
 def _prepare(self: Trainer, resume=None):
-    "Check the output folder, save the configuration, resume if asked; the model to train (DDP-wrapped under torchrun)."
+    "Check the output folder, save the config, resume if asked; the model to train (DDP: torchrun)."
     if self.info.is_main:
         check_output_dir(self.out_dir, need_bytes=2 * checkpoint_bytes(self.model) + 2**20)
         save_config(self.config, self.out_dir / 'config.json')
@@ -329,17 +384,19 @@ def _prepare(self: Trainer, resume=None):
 
 @patch
 def train_step(self: Trainer, model, batch: dict) -> dict:
-    "One optimiser step: forward under autocast, a finite-loss check on every process, backward, clip, step."
+    "One optimiser step: forward (autocast), finite-loss check on all processes, backward, clip."
     batch = to_device(batch, self.device, self.dtype)
     with autocast_for(self.device, self.config.precision): out = model(batch)
     if not _all_finite(out['loss'], self.info):
-        raise NonFiniteLoss(f"loss is {out['loss'].item()} at step {self.step + 1}; stopped without saving it. "
+        raise NonFiniteLoss(f"loss is {out['loss'].item()} at step {self.step + 1}; stopped "
+                            f"without saving it. "
                             f"The last good checkpoint (if any) is {self.out_dir / 'last.pt'}")
     self.optimizer.zero_grad(set_to_none=True)
     out['loss'].backward()
     clip = self.config.grad_clip if self.config.grad_clip > 0 else float('inf')
     out['grad_norm'] = torch.nn.utils.clip_grad_norm_(self.model.parameters(), clip)
-    out['lr'] = self.optimizer.param_groups[0]['lr']                          # the rate this step used
+    # the rate this step used
+    out['lr'] = self.optimizer.param_groups[0]['lr']
     self.optimizer.step(); self.scheduler.step()
     self.step += 1
     return out
@@ -348,46 +405,61 @@ def train_step(self: Trainer, model, batch: dict) -> dict:
 # %% ../../nbs/09e_training.ipynb #46a3218d
 @patch
 def _log_step(self: Trainer, out: dict, rate: float, seconds: float):
-    "Append the step's losses (averaged over processes), rate and timings to the log, every `log_every` steps."
+    "Every `log_every` steps, log the step's losses (averaged over processes), rate and timings."
     if self.step % max(1, self.config.log_every) and self.step != self.config.steps: return
     losses = _global_mean(out, self.info)
-    if self.info.is_main: self.log.append(dict(step=self.step, **losses, tau_global=out['tau_global'].item(), lr=out['lr'],
-                                               grad_norm=float(out['grad_norm']), pairs_per_s=rate, seconds=seconds))
+    if self.info.is_main: self.log.append(dict(step=self.step, **losses,
+                                               tau_global=out['tau_global'].item(), lr=out['lr'],
+                                               grad_norm=float(out['grad_norm']), pairs_per_s=rate,
+                                               seconds=seconds))
+
+# at step 0 too
+INIT_KEYS = ('relation_share', 'relation_auroc', 'relation_auroc_attention', 'importance_auroc')
 
 @patch
 def _finish(self: Trainer, status: str, start: float) -> dict:
-    "Last checkpoint, final validation (if the run finished) and `summary.json`; `start` is when the loop began."
+    "Last checkpoint, final validation (if finished), `summary.json`; `start`: when the loop began."
     self.save()
     valid = self.validate() if status == 'finished' else {}
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**10   # MiB (Linux reports KiB)
-    summary = dict(status=status, step=self.step, seconds=time.perf_counter() - start, peak_rss_mib=peak,
-                   **{k: v for k, v in valid.items() if k != 'step'})
-    if self.device.type == 'cuda': summary['peak_cuda_mib'] = torch.cuda.max_memory_allocated(self.device) / 2**20
-    if self.info.is_main: (self.out_dir / 'summary.json').write_text(json.dumps(summary, indent=2) + '\n')
+    summary = dict(status=status, step=self.step, seconds=time.perf_counter() - start,
+                   peak_rss_mib=peak,
+                   **{k: v for k, v in valid.items() if k != 'step'},
+                   **{f'{k}_init': (self.initial or {})[k] for k in INIT_KEYS
+                      if k in (self.initial or {})})
+    if self.device.type == 'cuda':
+        summary['peak_cuda_mib'] = torch.cuda.max_memory_allocated(self.device) / 2**20
+    if self.info.is_main: (self.out_dir / 'summary.json').write_text(json.dumps(summary, indent=2)
+                                                                     + '\n')
     return summary
 
 
 # %% ../../nbs/09e_training.ipynb #5e512d65
 @patch
 def fit(self: Trainer, resume=None) -> dict:
-    "Train until `config.steps` (or a stop request); returns a summary with the reason the loop ended."
+    "Train until `config.steps` (or a stop request); returns a summary with why the loop ended."
     cfg = self.config
     model = self._prepare(resume)
+    # step 0: the baseline
+    if cfg.valid_every and self.step == 0 and self.initial is None: self.validate()
     model.train()
     from tqdm.auto import tqdm
-    bar = tqdm(total=cfg.steps, initial=self.step, disable=not self.progress, mininterval=2, desc=cfg.method)
+    bar = tqdm(total=cfg.steps, initial=self.step, disable=not self.progress, mininterval=2,
+               desc=cfg.method)
     status, start, seen = 'finished', time.perf_counter(), 0
     with _stop_signals(self), contextlib.closing(bar):
         for batch in self._loader():
             out = self.train_step(model, batch)
             seen += cfg.batch_size
             rate = seen / (time.perf_counter() - start)
-            bar.update(1); bar.set_postfix(loss=f"{out['loss'].item():.3f}", pairs_s=f'{rate:.0f}', refresh=False)
+            bar.update(1)
+            bar.set_postfix(loss=f"{out['loss'].item():.3f}", pairs_s=f'{rate:.0f}', refresh=False)
             self._log_step(out, rate, time.perf_counter() - start)
             for callback in self.callbacks: callback(self, out)
             if self.stop_reason: status = f'interrupted ({self.stop_reason})'; break
             if cfg.checkpoint_every and self.step % cfg.checkpoint_every == 0: self.save()
-            if cfg.valid_every and self.step % cfg.valid_every == 0 and self.step < cfg.steps: self.validate()
+            if cfg.valid_every and self.step % cfg.valid_every == 0 and self.step < cfg.steps:
+                self.validate()
     return self._finish(status, start)
 
 
@@ -397,20 +469,25 @@ def load_trained(checkpoint, # a checkpoint written by `Trainer` (or `slim_check
     "(model, config, tokenizer) from a checkpoint, in eval mode on `device`."
     ckpt = load_checkpoint(checkpoint, map_location=device)
     config = TrainConfig(**ckpt['config'])
-    tokenizer = tokenizer_for_run(tokenizer_spec(config), Path(checkpoint).parent / 'tokenizer')   # a 'reports' one lives beside the run
+    # a 'reports' one lives beside the run
+    tokenizer = tokenizer_for_run(tokenizer_spec(config), Path(checkpoint).parent / 'tokenizer')
     model = build_model(config, tokenizer)
-    model.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in ckpt['model'].items()})
+    model.load_state_dict({k: v.float() if v.is_floating_point() else v
+                           for k, v in ckpt['model'].items()})
     return model.to(device).eval(), config, tokenizer
 
 def slim_checkpoint(checkpoint, # a checkpoint written by `Trainer`
                     path,       # where to write the slim copy
                     half:bool=True): # store floating-point weights as float16 (half the size)
-    "Keep only what `load_trained` needs (weights and configuration), e.g. to ship a pretrained encoder."
+    "Keep only what `load_trained` needs (weights, configuration), e.g. to ship an encoder."
     ckpt = load_checkpoint(checkpoint, map_location='cpu')
-    weights = {k: v.half() if half and v.is_floating_point() else v for k, v in ckpt['model'].items()}
+    weights = {k: v.half() if half and v.is_floating_point() else v
+               for k, v in ckpt['model'].items()}
     save_atomic(dict(model=weights, config=ckpt['config'], step=ckpt['step']), path)
-    if (Path(checkpoint).parent / 'tokenizer').exists():                 # a learnt tokenizer travels with the weights
-        shutil.copytree(Path(checkpoint).parent / 'tokenizer', Path(path).parent / 'tokenizer', dirs_exist_ok=True)
+    # a learnt tokenizer travels with the weights
+    if (Path(checkpoint).parent / 'tokenizer').exists():
+        shutil.copytree(Path(checkpoint).parent / 'tokenizer', Path(path).parent / 'tokenizer',
+                        dirs_exist_ok=True)
     return Path(path)
 
 
@@ -426,11 +503,13 @@ def plot_history(folder, # a run folder (log.jsonl, and valid.jsonl if the run v
     fig = fig or plt.figure(figsize=(10, 3))
     ax_loss, ax_rec, ax_pt = fig.subplots(1, 3)
     steps = [r['step'] for r in log]
-    for key in ('loss', 'loss_global', 'loss_local'): ax_loss.plot(steps, [r[key] for r in log], label=key)
+    for key in ('loss', 'loss_global', 'loss_local'): ax_loss.plot(steps, [r[key] for r in log],
+                                                                   label=key)
     ax_loss.set(xlabel='step', title='Training loss (global + local)'); ax_loss.legend()
     if valid:
         vsteps = [r['step'] for r in valid]
-        for key in ('recall_global', 'recall_local'): ax_rec.plot(vsteps, [r[key] for r in valid], 'o-', label=key)
+        for key in ('recall_global', 'recall_local'): ax_rec.plot(vsteps, [r[key] for r in valid],
+                                                                  'o-', label=key)
         ax_rec.axhline(valid[-1]['recall_chance'], ls=':', c='gray', label='chance')
         for role in ('disease', 'location'):
             if f'pointing_{role}' in valid[-1]:
@@ -452,31 +531,42 @@ def swap_group_scores(model,              # a `RECLF` (or DDP-wrapped)
                       groups,             # evaluation group numbers, all below SWAP_TRAIN_START
                       size:int,           # network input side, px
                       max_length:int=64,  # tokens per caption
-                      progress:bool=False) -> dict:   # 'global_', 'local': (G, g, g), member images x the group's reports
-    "Scores of each evaluation swap group's member images against the group's own reports (captions)."
+                      progress:bool=False) -> dict:   # 'global_', 'local': (G, g, g)
+    "Scores of each evaluation swap group's member images against the group's own reports."
     groups, g = list(groups), world.config.swap_findings
-    if max(groups) >= SWAP_TRAIN_START: raise ValueError(f'group {max(groups)} is a training group (>= SWAP_TRAIN_START = {SWAP_TRAIN_START})')
+    if max(groups) >= SWAP_TRAIN_START: raise ValueError(f'group {max(groups)} is a training group '
+                                                         f'(>= SWAP_TRAIN_START = '
+                                                         f'{SWAP_TRAIN_START})')
     samples = [world.sample('swap', k * g + m) for k in groups for m in range(g)]
-    images = encode_images(model, [dict(image=s.image, masks={}, labels={}, id=f'swap/{s.index}') for s in samples], size, progress=progress)
-    texts = encode_texts(model, tokenizer, [caption(s.report).text for s in samples], max_length, progress=progress)
+    images = encode_images(model,
+                           [dict(image=s.image, masks={}, labels={}, id=f'swap/{s.index}')
+                            for s in samples], size, progress=progress)
+    texts = encode_texts(model, tokenizer, [caption(s.report).text for s in samples], max_length,
+                         progress=progress)
     model = getattr(model, 'module', model); device = next(model.parameters()).device
     blocks = dict(global_=[], local=[])
     for k in range(len(groups)):
         rows = slice(k * g, (k + 1) * g)
-        img = {key: v[rows].to(device) for key, v in images.items() if key != 'ids' and v is not None}
+        img = {key: v[rows].to(device) for key, v in images.items() if key != 'ids'
+               and v is not None}
         txt = {key: (v[rows].to(device) if v is not None else None) for key, v in texts.items()}
-        blocks['global_'].append(model.global_scores(img, txt).float().cpu())                 # (g, g)
-        if model.local is not None: blocks['local'].append(model.local_scores(img, txt).float().cpu())
+        # (g, g)
+        blocks['global_'].append(model.global_scores(img, txt).float().cpu())
+        if model.local is not None:
+            blocks['local'].append(model.local_scores(img, txt).float().cpu())      # (g, g)
     return {kind: torch.stack(b).numpy() for kind, b in blocks.items() if b}
 
 # %% ../../nbs/09e_training.ipynb #dc9a3d99
 def swap_group_recall(blocks,            # (G, g, g): each group's images (rows) against its reports
                       n_boot:int=2000,   # bootstrap resamples of the groups
                       seed:int=0) -> dict:
-    "Recall@1 within groups (a tie at the top counts 1/k), its 95% percentile-bootstrap interval over groups, chance."
+    "Recall@1 in groups (a top tie counts 1/k), its 95% bootstrap interval over groups, chance."
     blocks = np.asarray(blocks, np.float64)
-    at_top = blocks == blocks.max(2, keepdims=True)                                           # (G, g, g)
-    hits = (np.diagonal(at_top, axis1=1, axis2=2) / at_top.sum(2)).mean(1)                   # (G,) per group
+    # (G, g, g)
+    at_top = blocks == blocks.max(2, keepdims=True)
+    # (G,) per group
+    hits = (np.diagonal(at_top, axis1=1, axis2=2) / at_top.sum(2)).mean(1)
     means = hits[np.random.default_rng(seed).integers(0, len(hits), (n_boot, len(hits)))].mean(1)
     lo, hi = np.quantile(means, [0.025, 0.975])
-    return dict(recall=float(hits.mean()), ci95=[float(lo), float(hi)], chance=1 / blocks.shape[1], groups=len(hits))
+    return dict(recall=float(hits.mean()), ci95=[float(lo), float(hi)], chance=1 / blocks.shape[1],
+                groups=len(hits))
