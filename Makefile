@@ -31,7 +31,7 @@ test: setup  ## every test: notebooks (one pytest test each), tests/, export/cle
 	$(BIN)/python -m pytest
 
 slow: setup  ## the heavy notebook cells marked #| slow
-	$(BIN)/nbdev_test --flags slow
+	RECLF_RUN_SLOW=1 $(BIN)/nbdev_test --flags slow
 
 export: setup  ## notebooks -> reclf/, clean notebooks, README from index.ipynb
 	$(BIN)/nbdev_export && $(BIN)/nbdev_clean && $(BIN)/python scripts/sync_readme.py
