@@ -10,6 +10,7 @@ import numpy as np
 from scipy.stats import rankdata
 from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import StandardScaler
+from fastcore.basics import patch
 from tqdm.auto import tqdm
 from ..world.synthetic_world import FINDINGS
 from ..data.readers import ANCHOR_POLICY, apply_policy
@@ -110,6 +111,17 @@ def world_probe_set(world, split:str, start:int, n:int, progress:bool=True) -> d
 # %% ../../nbs/11_linear_probe.ipynb #026da832
 def _pct(fraction): return f'{fraction * 100:g}'
 
+def _patient_table(patients, labels, seed:int):
+    "Per patient the labels of any image; the patients in a seeded order; (P, C) labels in it."
+    by_patient = {}
+    for p, row in zip(patients, np.asarray(labels, float)):
+        by_patient[p] = np.maximum(by_patient.get(p, 0), row)
+    order = sorted(by_patient)
+    order = [order[k] for k in np.random.default_rng(seed).permutation(len(order))]
+    # (P, C): positive on any image
+    return by_patient, order, np.array([by_patient[p] for p in order]).reshape(len(order), -1)
+
+# %% ../../nbs/11_linear_probe.ipynb #8f30795e
 def nested_subsets(patients:list,         # patient id of each training image
                    labels,                # (n, C) 0/1 labels of each training image
                    fractions=FRACTIONS,   # shares of the patients, each in (0, 1]
@@ -122,13 +134,7 @@ def nested_subsets(patients:list,         # patient id of each training image
     "Nested patient-level subsets: prefixes of one seeded patient order, each class's first ahead."
     if any(not 0 < f <= 1 for f in fractions):
         raise ValueError(f'fractions must lie in (0, 1], got {fractions}')
-    by_patient = {}
-    for p, row in zip(patients, np.asarray(labels, float)):
-        by_patient[p] = np.maximum(by_patient.get(p, 0), row)
-    order = sorted(by_patient)
-    order = [order[k] for k in np.random.default_rng(seed).permutation(len(order))]
-    # (patients, C): positive on any image
-    table = np.array([by_patient[p] for p in order]).reshape(len(order), -1)
+    by_patient, order, table = _patient_table(patients, labels, seed)
     needs = sorted(((c, v) for c in range(table.shape[1]) for v in (1, 0)),
                    key=lambda cv: (table[:, cv[0]] == cv[1]).sum())
     front, taken = [], set()
@@ -179,35 +185,39 @@ class LinearProbe:
             else: self._fit_one(c, x, y[:, c], valid_x, valid_y[:, c])
         return self
 
-    def _fit_one(self, key, x, target, valid_x, valid_target):
-        "The head with the best validation AUROC (multiclass: accuracy) over `Cs`; ties: smaller C."
-        if self.multiclass and len(np.unique(target)) < 2:
-            self.notes[key] = 'one class in the training subset: not fitted'; return self
-        best = (-math.inf, None, None)
-        for C in self.Cs:
-            head = _logistic(C, self.multiclass).fit(x, target)
-            if not self.multiclass: value = auroc(valid_target, head.decision_function(valid_x))
-            elif len(valid_target): value = (head.predict(valid_x) == valid_target).mean()
-            else: value = math.nan
-            if value > best[0]: best = (value, C, head)
-        if best[2] is None:  # validation cannot rank: the middle of the grid
-            C = self.Cs[len(self.Cs) // 2]
-            self.notes[key] = f'validation cannot rank C (one class or empty): C = {C}'
-            best = (math.nan, C, _logistic(C, self.multiclass).fit(x, target))
-        self.C[key], self.heads[key] = best[1], best[2]
-        return self
+# %% ../../nbs/11_linear_probe.ipynb #ebd5e3ac
+@patch
+def _fit_one(self:LinearProbe, key, x, target, valid_x, valid_target):
+    "The head with the best validation AUROC (multiclass: accuracy) over `Cs`; ties: smaller C."
+    if self.multiclass and len(np.unique(target)) < 2:
+        self.notes[key] = 'one class in the training subset: not fitted'; return self
+    best = (-math.inf, None, None)
+    for C in self.Cs:
+        head = _logistic(C, self.multiclass).fit(x, target)
+        if not self.multiclass: value = auroc(valid_target, head.decision_function(valid_x))
+        elif len(valid_target): value = (head.predict(valid_x) == valid_target).mean()
+        else: value = math.nan
+        if value > best[0]: best = (value, C, head)
+    if best[2] is None:  # validation cannot rank: the middle of the grid
+        C = self.Cs[len(self.Cs) // 2]
+        self.notes[key] = f'validation cannot rank C (one class or empty): C = {C}'
+        best = (math.nan, C, _logistic(C, self.multiclass).fit(x, target))
+    self.C[key], self.heads[key] = best[1], best[2]
+    return self
 
-    def scores(self, x, n_classes:int) -> np.ndarray:
-        "(n, C) decision values; nan for a class without a head (multiclass: -inf if never seen)."
-        x = self.scaler.transform(x)
-        out = np.full((len(x), n_classes), -np.inf if self.multiclass else np.nan)
-        for key, head in self.heads.items():
-            values = head.decision_function(x)
-            if key != 'all': out[:, key] = values
-            else:
-                if values.ndim == 1: values = np.stack([-values, values], 1)   # two classes
-                out[:, head.classes_] = values
-        return out
+# %% ../../nbs/11_linear_probe.ipynb #10be3370
+@patch
+def scores(self:LinearProbe, x, n_classes:int) -> np.ndarray:
+    "(n, C) decision values; nan for a class without a head (multiclass: -inf if never seen)."
+    x = self.scaler.transform(x)
+    out = np.full((len(x), n_classes), -np.inf if self.multiclass else np.nan)
+    for key, head in self.heads.items():
+        values = head.decision_function(x)
+        if key != 'all': out[:, key] = values
+        else:
+            if values.ndim == 1: values = np.stack([-values, values], 1)   # two classes
+            out[:, head.classes_] = values
+    return out
 
 # %% ../../nbs/11_linear_probe.ipynb #5811d7ea
 class _Part:
@@ -282,6 +292,7 @@ def _train_valid(items):
     parts = patient_split(items, (0.9, 0.1), ('train', 'valid'), seed=0)
     return parts['train'], parts['valid']
 
+# %% ../../nbs/11_linear_probe.ipynb #f145fa70
 def real_sets(data:str, root, n:int|None=None) -> tuple:
     "(sets by split, multiclass) of a real layout, read with the course's readers."
     root = Path(root)
@@ -355,10 +366,74 @@ def _save_pools(folder, sets, config, n_train, n_valid, n, data):
             (folder/f'{name}_patients.txt').write_text(''.join(f'{p}\n' for p in patients))
 
 # %% ../../nbs/11_linear_probe.ipynb #75d3de86
-# from `load_trained` or `random_init` (images only: the tokenizer is unused)
-def run_linear_probe(model, tokenizer, config,
-                     # 'synthetic' or a real layout: 'chexpert', 'rsna', 'covidx', 'nih'
-                     data:str='synthetic',
+def _evaluate_probe(probe, features:dict, sets, data, setting, encoder, seed, acc,
+                    multiclass):
+    "Rows and per-class values of a fitted probe on each evaluation set (set -> (n, D) features)."
+    classes = sets['train']['classes']
+    for name, x in features.items():
+        dataset = f'synthetic {name}' if data == 'synthetic' else data
+        metrics = probe_metrics(probe.scores(x, len(classes)), sets[name]['labels'], classes,
+                                multiclass)
+        if not metrics:
+            acc['notes'].setdefault(f'{dataset}, {setting}: no metric could be computed',
+                                    []).append(seed)
+        for metric, (value, chance, values) in metrics.items():
+            acc['rows'].append(downstream_row(TASK_NAME, dataset, setting, encoder, metric, value,
+                                              chance, seed))
+            for c, v in values.items():
+                mine = acc['per_class'].setdefault(f'{dataset} | {setting} | {encoder}', {})
+                mine.setdefault(c, []).append(None if math.isnan(v) else round(v, 4))
+
+def _skipped(notes:dict, sets, multiclass) -> list:
+    "The notes with their seeds, and each evaluation class with one value only (no AUROC)."
+    classes = sets['train']['classes']
+    skipped = [f'{note} (seeds {", ".join(map(str, s))})' for note, s in notes.items()]
+    return skipped + [f'{name}: {c}: {int(sets[name]["labels"][:, k].sum())} positive of '
+                      f'{len(sets[name]["ids"])} images: no AUROC'
+                      for name in sets if name not in ('train', 'valid')
+                      for k, c in enumerate(classes)
+                      if not multiclass and np.ptp(sets[name]['labels'][:, k]) == 0]
+
+# %% ../../nbs/11_linear_probe.ipynb #6acdb2a7
+def _fit_seed(seed, sets, encoded, data, encoder, features, fractions, Cs, min_examples, multiclass,
+              folder, acc, bar):
+    "Every label fraction of one subset seed: fit a probe per feature (or reuse it), evaluate it."
+    train, valid, classes = sets['train'], sets['valid'], sets['train']['classes']
+    for fraction, patients in nested_subsets(train['patients'], train['labels'], fractions, seed,
+                                             min_examples, folder).items():
+        index = np.flatnonzero(np.isin(train['patients'], patients))
+        positives = dict(zip(classes, train['labels'][index].sum(0).astype(int).tolist()))
+        acc['counts'][f'seed {seed}, {_pct(fraction)}%'] = dict(patients=len(patients),
+                                                                images=len(index),
+                                                                positives=positives)
+        for feature in features:
+            key, setting = (feature, tuple(index)), f'{_pct(fraction)}% labels, {feature}'
+            if key not in acc['fitted']: acc['fitted'][key] = LinearProbe(
+                Cs, min_examples, multiclass).fit(encoded['train'][feature][index],
+                                                  train['labels'][index],
+                                                  encoded['valid'][feature], valid['labels'])
+            for k, note in acc['fitted'][key].notes.items():
+                acc['notes'].setdefault(f'{setting}: {classes[k] if k != "all" else "probe"}: '
+                                        f'{note}', []).append(seed)
+            evaluations = {name: encoded[name][feature] for name in sets
+                           if name not in ('train', 'valid')}
+            _evaluate_probe(acc['fitted'][key], evaluations, sets, data, setting, encoder, seed,
+                            acc, multiclass)
+            bar.update()
+
+def _fit_seeds(seeds, sets, encoded, data, encoder, features, fractions, Cs, min_examples,
+               multiclass, folder, progress) -> dict:
+    "`_fit_seed` for every seed: rows, per-class values, counts, notes and the fitted probes."
+    acc = dict(rows=[], per_class={}, counts={}, notes={}, fitted={})
+    with tqdm(total=len(seeds) * len(fractions) * len(features), desc='fitting probes',
+              disable=not progress, leave=False) as bar:
+        for seed in seeds: _fit_seed(seed, sets, encoded, data, encoder, features, fractions, Cs,
+                                     min_examples, multiclass, folder, acc, bar)
+    return acc
+
+# %% ../../nbs/11_linear_probe.ipynb #2199f2cc
+def run_linear_probe(model, tokenizer, config,  # `load_trained` or `random_init`; images only
+                     data:str='synthetic',  # or a real layout: 'chexpert', 'rsna', 'covidx', 'nih'
                      data_root=None,  # folder of the real dataset (None for synthetic)
                      seeds=(0, 1, 2),                 # seeds of the subset draws
                      n:int|None=None,  # test images (synthetic: 1000 in each test split; real: all)
@@ -369,10 +444,8 @@ def run_linear_probe(model, tokenizer, config,
                      features=FEATURES,               # frozen features to probe
                      fractions=FRACTIONS,             # label fractions
                      Cs=C_GRID,                       # C values tried
-                     # positive and negative patients per class forced into every subset
-                     min_examples:int=2,
-                     # where to save the subsets (a folder per `data`); None: not saved
-                     split_dir=None) -> dict:
+                     min_examples:int=2,  # positive and negative patients per class in every subset
+                     split_dir=None) -> dict:  # where to save the subsets (a folder per `data`)
     "Linear probes on frozen features per label fraction, seed and feature: rows and run details."
     if data not in DATASETS: raise ValueError(f'data must be one of {DATASETS}, got {data!r}')
     if data != 'synthetic' and data_root is None:
@@ -385,57 +458,19 @@ def run_linear_probe(model, tokenizer, config,
                for k, s in sets.items()}
     timing.update(images=sum(len(s['ids']) for s in sets.values()),
                   encode_s=time.perf_counter() - clock, encode_cpu_s=time.process_time() - cpu)
-    train, valid, classes = sets['train'], sets['valid'], sets['train']['classes']
-    evaluations = [k for k in sets if k not in ('train', 'valid')]
     folder = Path(split_dir)/data if split_dir else None
     if folder: _save_pools(folder, sets, config, n_train, n_valid, n, data)
-    rows, per_class, counts, notes, fitted = [], {}, {}, {}, {}
     clock, cpu = time.perf_counter(), time.process_time()
-    bar = tqdm(total=len(seeds) * len(fractions) * len(features), desc='fitting probes',
-               disable=not progress, leave=False)
-    for seed in seeds:
-        for fraction, patients in nested_subsets(train['patients'], train['labels'], fractions,
-                                                 seed, min_examples, folder).items():
-            index = np.flatnonzero(np.isin(train['patients'], patients))
-            positives = dict(zip(classes, train['labels'][index].sum(0).astype(int).tolist()))
-            counts[f'seed {seed}, {_pct(fraction)}%'] = dict(patients=len(patients),
-                                                             images=len(index), positives=positives)
-            for feature in features:
-                key, setting = (feature, tuple(index)), f'{_pct(fraction)}% labels, {feature}'
-                if key not in fitted: fitted[key] = LinearProbe(Cs, min_examples, multiclass).fit(
-                    encoded['train'][feature][index], train['labels'][index],
-                    encoded['valid'][feature], valid['labels'])
-                for k, note in fitted[key].notes.items():
-                    notes.setdefault(f'{setting}: {classes[k] if k != "all" else "probe"}: {note}',
-                                     []).append(seed)
-                for name in evaluations:
-                    dataset = f'synthetic {name}' if data == 'synthetic' else data
-                    scores = fitted[key].scores(encoded[name][feature], len(classes))
-                    metrics = probe_metrics(scores, sets[name]['labels'], classes, multiclass)
-                    if not metrics:
-                        notes.setdefault(f'{dataset}, {setting}: no metric could be computed',
-                                         []).append(seed)
-                    for metric, (value, chance, values) in metrics.items():
-                        rows.append(downstream_row(TASK_NAME, dataset, setting, encoder, metric,
-                                                   value, chance, seed))
-                        for c, v in values.items():
-                            mine = per_class.setdefault(f'{dataset} | {setting} | {encoder}', {})
-                            mine.setdefault(c, []).append(None if math.isnan(v) else round(v, 4))
-                bar.update()
-    bar.close()
+    acc = _fit_seeds(seeds, sets, encoded, data, encoder, features, fractions, Cs, min_examples,
+                     multiclass, folder, progress)
     timing.update(fit_s=time.perf_counter() - clock, fit_cpu_s=time.process_time() - cpu,
-                  probes_fitted=len(fitted))
-    skipped = [f'{note} (seeds {", ".join(map(str, s))})' for note, s in notes.items()]
-    skipped += [f'{name}: {c}: {int(sets[name]["labels"][:, k].sum())} positive of '
-                f'{len(sets[name]["ids"])} images: no AUROC'
-                for name in evaluations for k, c in enumerate(classes) if not multiclass
-                and np.ptp(sets[name]['labels'][:, k]) == 0]
-    return dict(rows=rows, per_class=per_class, counts=counts, skipped=skipped, timing=timing,
-                classes=list(classes),
-                settings=dict(data=data, encoder=encoder, seeds=list(seeds),
-                              fractions=list(fractions), features=list(features),
-                              Cs=list(Cs), min_examples=min_examples,
-                              sizes={k: len(s['ids']) for k, s in sets.items()}))
+                  probes_fitted=len(acc['fitted']))
+    settings = dict(data=data, encoder=encoder, seeds=list(seeds), fractions=list(fractions),
+                    features=list(features), Cs=list(Cs), min_examples=min_examples,
+                    sizes={k: len(s['ids']) for k, s in sets.items()})
+    return dict(rows=acc['rows'], per_class=acc['per_class'], counts=acc['counts'],
+                skipped=_skipped(acc['notes'], sets, multiclass), timing=timing,
+                classes=list(sets['train']['classes']), settings=settings)
 
 # %% ../../nbs/11_linear_probe.ipynb #93fbd690
 def _fraction_feature(setting): return setting.split('% labels, ')
@@ -497,6 +532,7 @@ def plot_fractions(rows, dataset:str='synthetic test',
     fig.tight_layout(rect=(0, 0.08, 1, 1))
     return fig
 
+# %% ../../nbs/11_linear_probe.ipynb #25f17433
 def plot_per_class(per_class:dict, dataset:str='synthetic test', feature:str='global',
                    pcts=('1', '100')):
     "Per-class AUROC at two label fractions, pretrained beside random init; bars: std over seeds."

@@ -210,6 +210,7 @@ class _Run:
         "Accumulate `seconds` spent on `count` units under `key`."
         s, c = self.timing.get(key, (0.0, 0)); self.timing[key] = (s + seconds, c + count)
 
+# %% ../../nbs/12_retrieval.ipynb #f80f7cf8
 def _score_set(model, run, images, texts, relevant, metric, dataset, seed, local_top, local_full,
                ties, progress):
     "Rows for one set, both ways: global, full local, local re-rank of the global top-K (as asked)."
@@ -278,23 +279,8 @@ def _top_reports(items, members, labels, scores, k=5, queries=4) -> list:
             for q in range(min(queries, len(members)))]
 
 # %% ../../nbs/12_retrieval.ipynb #fd5f41fa
-def run_retrieval(model, tokenizer, config,   # from `load_trained` or `random_init`
-                  # 'synthetic' or 'mimic' (a MIMIC-CXR-JPG root with its reports)
-                  data:str='synthetic',
-                  data_root=None,             # folder of the real dataset
-                  # seeds of the 5x200 draw, the test-pair draw, the swap groups, tie breaks
-                  seeds=(0, 1, 2),
-                  n:int|None=None,  # images per evaluation set (None: 1000); n // 5 per 5x200 class
-                  encoder:str='pretrained',   # label written into every row
-                  progress:bool=True,         # tqdm bars
-                  # re-rank each query's global top-K by the local score (0: no re-rank)
-                  local_top:int=0,
-                  # also rank by the full local matrix (n x n local scores per set: slow)
-                  local_full:bool=False,
-                  # tie rule of the rankings (swap groups: a tie at the top counts 1/k)
-                  ties:str='random',
-                  out_dir=None) -> dict:      # folder for the saved 5x200 lists (None: not saved)
-    "Retrieval both ways over whole test sets: class-based P@K, exact-report R@K, swap-group R@1."
+def _checked(data, data_root, ties, seeds, n) -> tuple:
+    "The seeds as ints and n (default 1000), after checking `run_retrieval`'s arguments."
     if data not in DATASETS: raise ValueError(f'data={data!r} is not one of {DATASETS}')
     if data != 'synthetic' and (data_root is None or not Path(data_root).is_dir()):
         raise ValueError(f'data={data!r} needs data_root, an existing folder; got {data_root!r}')
@@ -302,22 +288,22 @@ def run_retrieval(model, tokenizer, config,   # from `load_trained` or `random_i
     seeds, n = [int(s) for s in seeds], int(n or 1000)
     if not seeds or n < 10:
         raise ValueError(f'need at least one seed and n >= 10, got seeds={seeds}, n={n}')
-    name, run, examples = ('synth' if data == 'synthetic' else data), _Run(encoder), {}
-    was_training = getattr(model, 'module', model).training; model.eval()  # restored at the end
-    pool = _test_pool(data, data_root, config, n, progress); items = pool['items']
-    if out_dir: Path(out_dir).mkdir(parents=True, exist_ok=True)
-    sets = {s: draw_sets(items, pool['keep'], n, s, out_dir
-                         and Path(out_dir) / f'{name}_5x200_seed{s}.csv',
-                         2 * n if data == 'synthetic' else None) for s in seeds}
-    union = sorted({j for s in sets.values() for j in s['five'] + s['exact']})
-    at = {j: r for r, j in enumerate(union)}
+    return seeds, n
+
+def _encode_union(model, tokenizer, config, pool, union, run, progress) -> tuple:
+    "Image and text features of the pool's pairs `union`, each encoded once for all draws."
     start = time.perf_counter()
     images = encode_images(model, Subset(pool['source'], union), config.image_size,
                            progress=progress)
     run.time('encode images', time.perf_counter() - start, len(union)); start = time.perf_counter()
-    texts = encode_texts(model, tokenizer, [items[j].meta['caption'] for j in union],
+    texts = encode_texts(model, tokenizer, [pool['items'][j].meta['caption'] for j in union],
                          config.max_length, progress=progress)
     run.time('encode texts', time.perf_counter() - start, len(union))
+    return images, texts
+
+def _score_draws(model, run, sets, items, images, texts, at, name, options) -> dict:
+    "Rows of every draw's 5x200 and test sets; the first draw's top reports as examples."
+    examples, first = {}, next(iter(sets))
     for seed, s in sets.items():
         for key, metric, dataset in (('five', 'precision', f'{name} 5x200'),
                                      ('exact', 'recall', f'{name} test')):
@@ -327,20 +313,47 @@ def run_retrieval(model, tokenizer, config,   # from `load_trained` or `random_i
             # (n, n) same class / same text
             relevant = np.array(labels)[:, None] == np.array(labels)[None]
             scores = _score_set(model, run, _take(images, r), _take(texts, r), relevant, metric,
-                                dataset, seed,
-                                local_top, local_full, ties, progress)
-            if seed == seeds[0]:
-                examples[key] = _top_reports(items, s[key], labels
-                                             if key == 'five' else [''] * len(r), scores)
+                                dataset, seed, *options)
+            if seed == first: examples[key] = _top_reports(items, s[key], labels if key == 'five'
+                                                           else [''] * len(r), scores)
+    return examples
+
+# %% ../../nbs/12_retrieval.ipynb #a006a07f
+def run_retrieval(model, tokenizer, config,   # from `load_trained` or `random_init`
+                  data:str='synthetic',  # or 'mimic' (a MIMIC-CXR-JPG root with its reports)
+                  data_root=None,             # folder of the real dataset
+                  # seeds of the 5x200 draw, the test-pair draw, the swap groups, tie breaks
+                  seeds=(0, 1, 2),
+                  n:int|None=None,  # images per evaluation set (None: 1000); n // 5 per 5x200 class
+                  encoder:str='pretrained',   # label written into every row
+                  progress:bool=True,         # tqdm bars
+                  local_top:int=0,  # re-rank each query's global top-K by the local score (0: no)
+                  # also rank by the full local matrix (n x n local scores per set: slow)
+                  local_full:bool=False,
+                  # tie rule of the rankings (swap groups: a tie at the top counts 1/k)
+                  ties:str='random',
+                  out_dir=None) -> dict:      # folder for the saved 5x200 lists (None: not saved)
+    "Retrieval both ways over whole test sets: class-based P@K, exact-report R@K, swap-group R@1."
+    seeds, n = _checked(data, data_root, ties, seeds, n)
+    name, run = ('synth' if data == 'synthetic' else data), _Run(encoder)
+    was_training = getattr(model, 'module', model).training; model.eval()  # restored at the end
+    pool = _test_pool(data, data_root, config, n, progress); items = pool['items']
+    if out_dir: Path(out_dir).mkdir(parents=True, exist_ok=True)
+    sets = {s: draw_sets(items, pool['keep'], n, s, out_dir
+                         and Path(out_dir) / f'{name}_5x200_seed{s}.csv',
+                         2 * n if data == 'synthetic' else None) for s in seeds}
+    union = sorted({j for s in sets.values() for j in s['five'] + s['exact']})
+    images, texts = _encode_union(model, tokenizer, config, pool, union, run, progress)
+    examples = _score_draws(model, run, sets, items, images, texts,
+                            {j: r for r, j in enumerate(union)}, name,
+                            (local_top, local_full, ties, progress))
     intervals = []
     if data == 'synthetic':
         intervals, examples['swap'] = _score_swaps(model, tokenizer, config, pool['world'], run,
                                                    seeds, n, progress)
     sizes = {s: dict(per_class={c: v['classes'].count(c) for c in sorted(set(v['classes']))},
-                     test=len(v['exact']))
-             for s, v in sets.items()}
+                     test=len(v['exact'])) for s, v in sets.items()}
     model.train(was_training)
     return dict(rows=run.rows, intervals=intervals, skipped=run.skipped, dropped=pool['dropped'],
-                sizes=sizes,
-                examples=examples,
+                sizes=sizes, examples=examples,
                 timing={k: dict(seconds=s, count=c) for k, (s, c) in run.timing.items()})

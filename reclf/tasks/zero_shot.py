@@ -27,7 +27,8 @@ __all__ = ['TASK_NAME', 'DATASETS', 'PHRASINGS', 'UNPLACED', 'HELD_OUT_SEVERITY'
            'SYNTH_TASKS', 'seen_locations', 'vocabulary', 'compose', 'class_prompts', 'draw_prompts', 'world_catalogue',
            'synth_5x200_class', 'location_class', 'pneumonia_class', 'balanced_draw', 'write_list',
            'IndexedWorldSource', 'auroc', 'macro_f1', 'zero_shot_metrics', 'chance_levels', 'confusion_matrix',
-           'length_term', 'per_image_z', 'kind_scores', 'class_scores', 'task_sets', 'run_zero_shot', 'plot_confusions']
+           'length_term', 'per_image_z', 'kind_scores', 'class_scores', 'real_task_sets', 'task_sets', 'run_zero_shot',
+           'plot_confusions']
 
 # %% ../../nbs/10_zero_shot.ipynb #3c2911de
 TASK_NAME, DATASETS, PHRASINGS = 'zero-shot', ('synthetic', 'chexpert',
@@ -277,9 +278,6 @@ def class_scores(scores:torch.Tensor,      # (n, k) prompt scores
 CHEXPERT_TO_WORLD = {'Atelectasis': 'atelectasis', 'Cardiomegaly': 'cardiomegaly',
                      'Consolidation': 'consolidation',
                      'Edema': 'edema', 'Pleural Effusion': 'effusion'}
-SYNTH_TASKS = {'synth-5x200': (SYNTH_5X200, synth_5x200_class, 200),
-               'synth-location-10': (LOCATION_10, location_class, 100),
-               'synth-pneumonia': (PNEUMONIA, pneumonia_class, 200)}
 
 def _chexpert_root(root) -> Path:
     root = Path(root)
@@ -287,24 +285,33 @@ def _chexpert_root(root) -> Path:
         if (r / 'train.csv').exists(): return r
     raise FileNotFoundError(f"no CheXpert train.csv in {root} or {root / 'CheXpert-v1.0-small'}")
 
-def task_sets(config, data:str='synthetic', data_root=None, n:int|None=None, list_seed:int=0,
-              catalogue=None,
-              n_scan:int=12_000, progress:bool=True) -> dict:
-    "name -> dict(classes, drawn, source): each task's evaluation images, drawn with `list_seed`."
-    if data not in DATASETS: raise ValueError(f'data must be one of {DATASETS}, got {data!r}')
+def real_task_sets(data:str, data_root, n:int|None=None, list_seed:int=0) -> dict:
+    "The task of a real layout: CheXpert 5x200 ('chexpert') or pneumonia vs normal ('rsna')."
     if data == 'chexpert':
         chosen, rest = build_5x200(read_chexpert(_chexpert_root(data_root)), n or 200, list_seed)
         check_disjoint([i.id for i in rest], [i.id for i in chosen], 'image')
         drawn = [(i, CHEXPERT_TO_WORLD[five_x_200_class(i)]) for i in chosen]
         return {'chexpert-5x200': dict(classes=SYNTH_5X200, drawn=drawn,
                                        source=ItemSource(chosen, (), policy=None))}
-    if data == 'rsna':
-        items = read_rsna(data_root)
-        rule = lambda i: ('pneumonia' if i.labels['Lung Opacity'] == 1 else
-                          'normal' if i.meta['class'] == 'Normal' else None)
-        drawn = balanced_draw(items, rule, PNEUMONIA, n or 200, list_seed)
-        return {'rsna-pneumonia': dict(classes=PNEUMONIA, drawn=drawn,
-                                       source=ItemSource([i for i, _ in drawn], (), policy=None))}
+    if data != 'rsna': raise ValueError(f"data must be 'chexpert' or 'rsna', got {data!r}")
+    items = read_rsna(data_root)
+    rule = lambda i: ('pneumonia' if i.labels['Lung Opacity'] == 1 else
+                      'normal' if i.meta['class'] == 'Normal' else None)
+    drawn = balanced_draw(items, rule, PNEUMONIA, n or 200, list_seed)
+    return {'rsna-pneumonia': dict(classes=PNEUMONIA, drawn=drawn,
+                                   source=ItemSource([i for i, _ in drawn], (), policy=None))}
+
+# %% ../../nbs/10_zero_shot.ipynb #527e6643
+SYNTH_TASKS = {'synth-5x200': (SYNTH_5X200, synth_5x200_class, 200),
+               'synth-location-10': (LOCATION_10, location_class, 100),
+               'synth-pneumonia': (PNEUMONIA, pneumonia_class, 200)}
+
+def task_sets(config, data:str='synthetic', data_root=None, n:int|None=None, list_seed:int=0,
+              catalogue=None,
+              n_scan:int=12_000, progress:bool=True) -> dict:
+    "name -> dict(classes, drawn, source): each task's evaluation images, drawn with `list_seed`."
+    if data not in DATASETS: raise ValueError(f'data must be one of {DATASETS}, got {data!r}')
+    if data != 'synthetic': return real_task_sets(data, data_root, n, list_seed)
     world = make_world(config)
     catalogue = catalogue or world_catalogue(world, 'test', n_scan, progress=progress)
     # the pretraining pairs
@@ -317,10 +324,9 @@ def task_sets(config, data:str='synthetic', data_root=None, n:int|None=None, lis
                          source=IndexedWorldSource(world, 'test', [r['index'] for r, _ in drawn]))
     return out
 
-# %% ../../nbs/10_zero_shot.ipynb #527e6643
+# %% ../../nbs/10_zero_shot.ipynb #63b006eb
 def _score_task(model, tokenizer, config, task, images, seeds, k, phrasings, kinds, aggregate,
-                transductive,
-                length_correction, progress):
+                transductive, length_correction, progress):
     "Metric rows per (phrasing, seed, kind), first seed's confusion matrices, labels, prompts used."
     names = list(task['classes'])
     labels = np.array([names.index(c) for _, c in task['drawn']])
@@ -354,6 +360,7 @@ def _score_task(model, tokenizer, config, task, images, seeds, k, phrasings, kin
                                                           len(names)).tolist()
     return rows, confusion, labels, used
 
+# %% ../../nbs/10_zero_shot.ipynb #41fa760f
 def run_zero_shot(model, tokenizer, config,
                   data:str='synthetic',   # 'synthetic', 'chexpert' (5x200) or 'rsna' (pneumonia)
                   data_root=None,         # folder of the real dataset
@@ -381,18 +388,16 @@ def run_zero_shot(model, tokenizer, config,
         if tasks is not None and name not in tasks: continue
         images = encode_images(model, task['source'], config.image_size, progress=progress)
         rows, confusion, labels, used = _score_task(model, tokenizer, config, task, images, seeds,
-                                                    k, phrasings, kinds, aggregate,
-                                              transductive, length_correction, progress)
+                                                    k, phrasings, kinds, aggregate, transductive,
+                                                    length_correction, progress)
         setting = (f', {aggregate}' if aggregate != 'mean' else '') + (', transductive'
                                                                        if transductive else '')
         out['rows'] += [downstream_row(TASK_NAME, name, r['setting'] + setting, encoder,
                                        r['metric'], r['value'], r['chance'], r['seed'])
                         for r in rows]
-        out['tasks'][name] = dict(classes=list(task['classes']),
-                                  counts=np.bincount(labels,
-                                                     minlength=len(task['classes'])).tolist(),
-                                  drawn=[[_id(r), c] for r, c in task['drawn']],
-                                  confusion=confusion, prompts=used)
+        counts = np.bincount(labels, minlength=len(task['classes'])).tolist()
+        out['tasks'][name] = dict(classes=list(task['classes']), counts=counts, confusion=confusion,
+                                  drawn=[[_id(r), c] for r, c in task['drawn']], prompts=used)
     return out
 
 # %% ../../nbs/10_zero_shot.ipynb #c2ae4664
