@@ -24,9 +24,10 @@ from ..train.training import Trainer, make_world, plot_history
 from ..world.world_views import FIGURE_WIDTH, figure_style
 
 # %% auto #0
-__all__ = ['DEMO_TASKS', 'HEADLINE', 'REPRODUCE', 'pick_pair', 'explain_pair', 'finding_words', 'attention_spread',
-           'word_map_spread', 'attention_figure', 'save_pair_figures', 'run_demo_tasks', 'headline_lines', 'task_table',
-           'plot_tasks', 'save_task_figures', 'results_table', 'spread_table', 'cost_lines', 'write_report', 'run_demo']
+__all__ = ['DEMO_TASKS', 'HEADLINE', 'REPRODUCE', 'DOWNSTREAM', 'REPORT', 'pick_pair', 'explain_pair', 'finding_words',
+           'attention_spread', 'word_map_spread', 'attention_figure', 'srm_figure', 'irm_figure', 'save_pair_figures',
+           'run_demo_tasks', 'headline_lines', 'task_table', 'plot_tasks', 'save_task_figures', 'results_table',
+           'spread_table', 'cost_lines', 'write_report', 'pretrain_measured', 'run_demo']
 
 # %% ../../nbs/98_demo.ipynb #58d8b14f
 def pick_pair(world, split: str = 'valid', n: int = 64) -> int:
@@ -132,6 +133,45 @@ def attention_figure(pair: dict, # from `explain_pair`
                  f"{attention_spread(attention):.2f} (mean TV; 0 = identical, 1 = disjoint)")
     return fig
 
+# %% ../../nbs/98_demo.ipynb #bf62615b
+def srm_figure(pair: dict,            # from `explain_pair`, of a model with SRM
+               top: int = 2,          # outgoing edges drawn per word (at most)
+               min_ratio: float = 2.0, # an edge is drawn if its weight is >= min_ratio / K
+              ):
+    "SRM's word graph of one pair, ground-truth pairs in green; says how many edges pass, if none."
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import FancyArrowPatch
+    edges = pair['info']['edges'].float().cpu()                  # (K, K), node 0 the global node
+    K = int((edges.sum(-1) > 0).sum())                          # valid nodes
+    fig, ax = plt.subplots(figsize=(7, 7))
+    draw_relation_graph(edges, pair['texts'], pair['pairs'], pair['roles'], top=top,
+                        min_ratio=min_ratio, ax=ax)
+    drawn = sum(isinstance(p, FancyArrowPatch) for p in ax.patches)
+    if not drawn: ax.text(0, 0, f'no edge reaches {min_ratio:g} x the uniform\nweight 1/K = '
+                                f'{1 / K:.3f}: none drawn', ha='center', va='center', fontsize=9,
+                          bbox=dict(facecolor='white', edgecolor='0.6'))
+    ax.set_title(f"SRM's word graph: each word's {top} strongest edges of at least {min_ratio:g} x "
+                 f"1/K ({drawn} drawn);\ndo they follow the green ground-truth pairs?")
+    return fig
+
+# %% ../../nbs/98_demo.ipynb #d88aaed8
+def irm_figure(pair: dict):  # from `explain_pair`, of a model with IRM
+    "IRM's importance per word, coloured by role, with the uniform weight 1/N named in the legend."
+    import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
+    info, N = pair['info'], len(pair['texts'])
+    fig, ax = plt.subplots(figsize=(FIGURE_WIDTH, 3.4), layout='constrained')
+    plot_importance(info['importance'].cpu(), pair['texts'], pair['roles'],
+                    offset=len(info['importance']) - info['n_words'], ax=ax)
+    handles = ax.get_legend().legend_handles + [
+        Line2D([], [], color='k', lw=0.5, ls='--', label=f'uniform weight 1/N (N = {N} words)')]
+    ax.legend(handles=handles, fontsize=7, ncol=5, loc='upper left')
+    ax.set_ylim(0, ax.get_ylim()[1] * 1.2)                      # room for two legend rows
+    ax.set_ylabel("IRM's importance weight")
+    ax.set_title("IRM's weight of each word of one report: content words above the dashed line, "
+                 "fillers below, means IRM learnt what matters")
+    return fig
+
 # %% ../../nbs/98_demo.ipynb #98abf24f
 def save_pair_figures(pair: dict, out: Path) -> list[Path]:
     "attention.png, and srm_graph.png / irm_weights.png where the model has SRM / IRM."
@@ -140,15 +180,8 @@ def save_pair_figures(pair: dict, out: Path) -> list[Path]:
     def save(fig, name):
         fig.savefig(out / name); plt.close(fig); paths.append(out / name)
     save(attention_figure(pair), 'attention.png')
-    if 'edges' in info:
-        fig, ax = plt.subplots(figsize=(6, 6))
-        draw_relation_graph(info['edges'].cpu(), pair['texts'], pair['pairs'], pair['roles'], ax=ax)
-        save(fig, 'srm_graph.png')
-    if 'importance' in info:
-        fig, ax = plt.subplots(figsize=(9, 2.8))
-        plot_importance(info['importance'].cpu(), pair['texts'], pair['roles'],
-                        offset=len(info['importance']) - info['n_words'], ax=ax)
-        fig.tight_layout(); save(fig, 'irm_weights.png')
+    if 'edges' in info: save(srm_figure(pair), 'srm_graph.png')
+    if 'importance' in info: save(irm_figure(pair), 'irm_weights.png')
     return paths
 
 # %% ../../nbs/98_demo.ipynb #29617f39
@@ -313,58 +346,93 @@ reclf evaluate runs/demo/last.pt              # the validation table of a checkp
 ```"""
 
 # %% ../../nbs/98_demo.ipynb #4257a2a0
-def write_report(out: Path, config, summary: dict, before: dict, after: dict, spread: dict,
-                 figures: list, seconds: float,
-                 tasks: dict | None = None) -> Path:   # `run_demo_tasks`' result, or None
-    "Write report.md into `out`: results, map spread, downstream tasks, cost, figures, commands."
-    heading = '## Downstream tasks: random-init floor and pretrained encoder'
-    downstream = '' if tasks is None else f"""{heading}
+DOWNSTREAM = """## Downstream tasks: random-init floor and pretrained encoder
 
-Lessons 10-13's tasks, demo-sized (n = {tasks['settings']['n']}: images per class in zero-shot,
-images per test set in the other tasks; seeds {list(tasks['settings']['seeds'])}; settings in
+Lessons 10-13's tasks, demo-sized (n = {n}: images per class in zero-shot,
+images per test set in the other tasks; seeds {seeds}; settings in
 `results.json`); the floor is a randomly initialised copy of the model, its batch-norm statistics
 estimated on 256 training images. Headline lines (every row is in `results.json`):
 
-{task_table(tasks['rows'])}
+{table}
 
 """
-    figs = '\n\n'.join(f'![{p.stem}]({p.relative_to(out)})' for p in figures)
-    text = f"""# reclf demo report
 
-Pretraining `{config.method}` on the **{config.world}** synthetic world ({config.image_size} px,
-{config.image_arch}, {config.text_layers}-layer BERT from scratch), batch {config.batch_size},
-{summary['step']} steps, seed {config.seed}.
-Validation: {after['n_pairs']} held-out pairs (`valid` split), in batches of {after['batch_size']}.
+# %% ../../nbs/98_demo.ipynb #4a61a044
+REPORT = """# reclf demo report
+
+Pretraining `{c.method}` on the **{c.world}** synthetic world ({c.image_size} px,
+{c.image_arch}, {c.text_layers}-layer BERT from scratch), batch {c.batch_size},
+{steps} steps, seed {c.seed}.
+Validation: {a[n_pairs]} held-out pairs (`valid` split), in batches of {a[batch_size]}.
 The synthetic world is a teaching and testing instrument, not medical data; these numbers are this
 course's, not the paper's.
 
 ## Results
 
-{results_table(before, after)}
+{results}
 
 ## How different are the words' attention maps?
 
 Mean total-variation distance between the attention maps of two disease or location words of one
-report (0: the same map, 1: no region in common), over {spread['n']} held-out reports:
+report (0: the same map, 1: no region in common), over {spread[n]} held-out reports:
 
-{spread_table(spread['before'], spread['after'])}
+{spread_table}
 
 {downstream}## Cost
 
-{cost_lines(config, summary, seconds)}
+{cost}
 
 ## Figures
 
-{figs}
+{figures}
 
 ## Reproduce
 
-{REPRODUCE.format(preset=summary.get('preset', 'demo'))}
+{reproduce}
 """
+
+# %% ../../nbs/98_demo.ipynb #9ef31b30
+def write_report(out: Path, config, summary: dict, before: dict, after: dict, spread: dict,
+                 figures: list, seconds: float,
+                 tasks: dict | None = None) -> Path:   # `run_demo_tasks`' result, or None
+    "Write report.md into `out`: results, map spread, downstream tasks, cost, figures, commands."
+    downstream = '' if tasks is None else DOWNSTREAM.format(
+        n=tasks['settings']['n'], seeds=list(tasks['settings']['seeds']),
+        table=task_table(tasks['rows']))
+    text = REPORT.format(
+        c=config, steps=summary['step'], a=after, results=results_table(before, after),
+        spread=spread, spread_table=spread_table(spread['before'], spread['after']),
+        downstream=downstream, cost=cost_lines(config, summary, seconds),
+        figures='\n\n'.join(f'![{p.stem}]({p.relative_to(out)})' for p in figures),
+        reproduce=REPRODUCE.format(preset=summary.get('preset', 'demo')))
     (out / 'report.md').write_text(text, encoding='utf-8')
     return out / 'report.md'
 
 # %% ../../nbs/98_demo.ipynb #c5150fd5
+def pretrain_measured(config, world, trainer) -> tuple:
+    "Validate, train, validate again; the word-map spread before and after: (before, after, ...)."
+    print(f'[2/5] validating the untrained model on {config.valid_size} held-out pairs')
+    args = (world, trainer.tokenizer, 'valid', config.valid_size,
+            min(config.batch_size, config.valid_size),
+            config.max_length)
+    # the trainer keeps it as its step-0 values
+    before = trainer.validate() or evaluate(trainer.model, *args)
+    # reports for the word-map spread
+    n_spread = min(64, config.valid_size)
+    spread = dict(n=n_spread,
+                  before=word_map_spread(trainer.model, world, trainer.tokenizer, n_spread,
+                                         max_length=config.max_length))
+    print(f'[3/5] pretraining {config.method} for {config.steps} steps on {trainer.device}')
+    summary = dict(trainer.fit(), device=str(trainer.device))
+    # the trainer's final validation
+    after = {k: summary[k] for k in before if k in summary}
+    # the run was stopped early: validate now
+    if 'recall_global' not in after: after = evaluate(trainer.model, *args)
+    spread['after'] = word_map_spread(trainer.model, world, trainer.tokenizer, n_spread,
+                                      max_length=config.max_length)
+    return before, after, spread, summary
+
+# %% ../../nbs/98_demo.ipynb #84c44b24
 def run_demo(out='outputs/demo', preset_name: str = 'demo', overrides: dict | None = None,
              seed: int = 0,
              progress: bool = True,
@@ -379,25 +447,8 @@ def run_demo(out='outputs/demo', preset_name: str = 'demo', overrides: dict | No
     print(f'[1/5] rendering the {config.world} world ->', out / 'world')
     write_world_samples(world.samples('train', 8), out / 'world')
     trainer = Trainer(config, progress=progress)
-    print(f'[2/5] validating the untrained model on {config.valid_size} held-out pairs')
-    args = (world, trainer.tokenizer, 'valid', config.valid_size,
-            min(config.batch_size, config.valid_size),
-            config.max_length)
-    # the trainer keeps it as its step-0 values
-    before = trainer.validate() or evaluate(trainer.model, *args)
-    # reports for the word-map spread
-    n_spread = min(64, config.valid_size)
-    spread = dict(n=n_spread,
-                  before=word_map_spread(trainer.model, world, trainer.tokenizer, n_spread,
-                                         max_length=config.max_length))
-    print(f'[3/5] pretraining {config.method} for {config.steps} steps on {trainer.device}')
-    summary = dict(trainer.fit(), device=str(trainer.device), preset=preset_name)
-    # the trainer's final validation
-    after = {k: summary[k] for k in before if k in summary}
-    # the run was stopped early: validate now
-    if 'recall_global' not in after: after = evaluate(trainer.model, *args)
-    spread['after'] = word_map_spread(trainer.model, world, trainer.tokenizer, n_spread,
-                                      max_length=config.max_length)
+    before, after, spread, summary = pretrain_measured(config, world, trainer)
+    summary['preset'] = preset_name
     downstream = None
     if tasks is not None:
         print(f"[4/5] downstream tasks on the trained model and a random-init copy ({tasks['n']} "
