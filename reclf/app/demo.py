@@ -15,7 +15,8 @@ import torch
 import torch.nn.functional as F
 
 from ..train.config import preset
-from ..train.evaluation import DOWNSTREAM_TASKS, evaluate, run_downstream, validation_loader
+from ..train.evaluation import evaluate, validation_loader
+from ..tasks.downstream import DOWNSTREAM_TASKS, run_downstream
 from ..method.model import explain
 from ..data.tokenizer import gt_to_tokenized
 from ..method.semantic_relation import draw_relation_graph, relation_matrix

@@ -21,10 +21,11 @@ from .evidence import (BASE, CELLS, STEPS, run_path, sweep_config, write_atomic,
                                 write_report)
 from ..data.tokenizer import tokenizer_for_run
 from ..train.config import TrainConfig
-from ..train.evaluation import DOWNSTREAM_TASKS, evaluate, random_init, run_downstream
+from ..train.evaluation import evaluate, random_init
+from ..tasks.downstream import DOWNSTREAM_TASKS, run_downstream
 from ..train.training import (Trainer, load_trained, make_train_data, make_world,
-                                  slim_checkpoint, swap_group_recall, swap_group_scores,
-                                  tokenizer_spec)
+                                  slim_checkpoint, tokenizer_spec)
+from ..train.swap_recall import swap_group_recall, swap_group_scores
 
 # %% auto #0
 __all__ = ['SWAP_GROUPS', 'SWEEP_TASKS', 'swap_outcomes', 'validation', 'measure_model', 'measure_run', 'measure_floor',

@@ -17,7 +17,8 @@ from ..data.reports import caption
 from ..data.pretraining_data import WorldSource, ItemSource
 from ..train.evaluation import (encode_images, encode_texts, score_matrix, check_disjoint,
                                     downstream_row)
-from ..train.training import make_world, swap_group_scores, swap_group_recall
+from ..train.training import make_world
+from ..train.swap_recall import swap_group_scores, swap_group_recall
 
 # %% auto #0
 __all__ = ['TIES', 'KS', 'TASK_NAME', 'DATASETS', 'rank_candidates', 'precision_at_k', 'recall_at_k', 'precision_chance',

@@ -25,9 +25,9 @@ from ..data.tokenizer import tokenize_reports
 
 
 # %% auto #0
-__all__ = ['GROUNDED_ROLES', 'DOWNSTREAM_TASKS', 'ROW_KEYS', 'validation_loader', 'recall_at_1', 'evaluate', 'EvalImages',
-           'encode_images', 'encode_texts', 'score_matrix', 'task_runner', 'run_downstream', 'check_disjoint',
-           'calibrate_batchnorm', 'calibration_images', 'random_init', 'downstream_row', 'downstream_table']
+__all__ = ['GROUNDED_ROLES', 'ROW_KEYS', 'validation_loader', 'recall_at_1', 'evaluate', 'EvalImages', 'encode_images',
+           'encode_texts', 'score_matrix', 'check_disjoint', 'calibrate_batchnorm', 'calibration_images', 'random_init',
+           'downstream_row', 'downstream_table']
 
 # %% ../../nbs/09d_evaluation.ipynb #c43103f6
 def validation_loader(world: SyntheticWorld, tokenizer, split: str = 'valid', n: int = 256,
@@ -286,45 +286,6 @@ def score_matrix(model,                  # a `RECLF`
         rows.append(torch.cat(row, 1))
     bar.close(); model.train(was_training)
     return torch.cat(rows)
-
-# %% ../../nbs/09d_evaluation.ipynb #1b74b387
-DOWNSTREAM_TASKS = {'zero-shot': ('reclf.tasks.zero_shot', 'run_zero_shot'),
-                    'probe': ('reclf.tasks.linear_probe', 'run_linear_probe'),
-         'retrieval': ('reclf.tasks.retrieval', 'run_retrieval'),
-         'segmentation': ('reclf.tasks.segmentation', 'run_segmentation')}
-
-def task_runner(name: str):
-    "The `run_<task>` function of a downstream lesson, and the `data` values it accepts."
-    import importlib
-    if name not in DOWNSTREAM_TASKS: raise ValueError(f"task must be one of "
-                                                      f"{tuple(DOWNSTREAM_TASKS)}, got {name!r}")
-    module = importlib.import_module(DOWNSTREAM_TASKS[name][0])
-    return getattr(module,
-                   DOWNSTREAM_TASKS[name][1]), tuple(getattr(module, 'DATASETS', ('synthetic',)))
-
-def run_downstream(model, tokenizer, config,  # the trained model, its tokenizer and `TrainConfig`
-                   tasks,                     # names from DOWNSTREAM_TASKS
-                   data='synthetic', data_root=None, seeds=(0, 1, 2), n=None,
-                   floor: bool = True,        # also run each task on `random_init` ('random init')
-                   progress: bool = True,
-                   options: dict | None = None) -> dict:  # task name -> its run_<task>'s options
-    "Run downstream tasks on a trained model and (`floor`) a seeded random-init copy: rows, extras."
-    rows, extra = [], {}
-    device = next(model.parameters()).device
-    encoders = [('pretrained', model)]
-    if floor: encoders.append(('random init', random_init(config, tokenizer, seeds[0]).to(device)))
-    for name in tasks:
-        run, datasets = task_runner(name)
-        if data not in datasets:
-            raise ValueError(f'task {name} reads data {datasets}, got {data!r}')
-        for encoder, m in encoders:
-            result = run(m, tokenizer, config, data=data, data_root=data_root, seeds=tuple(seeds),
-                         n=n, encoder=encoder,
-                         progress=progress, **(options or {}).get(name, {}))
-            # encoder-free baselines (e.g. the mean mask) once
-            rows += [r for r in result['rows'] if r not in rows]
-            extra[f'{name}/{encoder}'] = {k: v for k, v in result.items() if k != 'rows'}
-    return dict(rows=rows, extra=extra)
 
 # %% ../../nbs/09d_evaluation.ipynb #f54d267f
 def check_disjoint(train, # ids seen in training (images or patients)

@@ -27,7 +27,7 @@ from .config import TrainConfig, save_config
 from .checkpoints import (check_output_dir, checkpoint_bytes, load_checkpoint,
                                      make_checkpoint, restore, save_atomic)
 from .distributed import DistInfo, StepBatchSampler, init_distributed
-from .evaluation import encode_images, encode_texts, evaluate
+from .evaluation import evaluate
 from ..method.model import build_model
 from ..data.pretraining_data import (CachedWorldSource, PretrainingCollate, PretrainingDataset,
                                          WorldSource)
@@ -41,7 +41,7 @@ from fastcore.basics import patch
 __all__ = ['SWAP_TRAIN_START', 'INIT_KEYS', 'pick_device', 'make_deterministic', 'autocast_for', 'to_device', 'cosine_schedule',
            'make_world', 'KeptPairs', 'SwapMembers', 'BindingData', 'swap_groups_per_batch', 'SwapBatchSampler',
            'make_train_data', 'tokenizer_spec', 'MetricLog', 'read_log', 'NonFiniteLoss', 'Trainer', 'load_trained',
-           'slim_checkpoint', 'plot_history', 'swap_group_scores', 'swap_group_recall']
+           'slim_checkpoint', 'plot_history']
 
 # %% ../../nbs/09e_training.ipynb #b9f5dc25
 def pick_device(name: str = 'auto', info: DistInfo | None = None) -> torch.device:
@@ -522,51 +522,3 @@ def plot_history(folder, # a run folder (log.jsonl, and valid.jsonl if the run v
     fig.tight_layout()
     return fig
 
-
-# %% ../../nbs/09e_training.ipynb #2be44608
-@torch.no_grad()
-def swap_group_scores(model,              # a `RECLF` (or DDP-wrapped)
-                      world,              # the run's world (`make_world(config)`)
-                      tokenizer,          # the run's tokenizer
-                      groups,             # evaluation group numbers, all below SWAP_TRAIN_START
-                      size:int,           # network input side, px
-                      max_length:int=64,  # tokens per caption
-                      progress:bool=False) -> dict:   # 'global_', 'local': (G, g, g)
-    "Scores of each evaluation swap group's member images against the group's own reports."
-    groups, g = list(groups), world.config.swap_findings
-    if max(groups) >= SWAP_TRAIN_START: raise ValueError(f'group {max(groups)} is a training group '
-                                                         f'(>= SWAP_TRAIN_START = '
-                                                         f'{SWAP_TRAIN_START})')
-    samples = [world.sample('swap', k * g + m) for k in groups for m in range(g)]
-    images = encode_images(model,
-                           [dict(image=s.image, masks={}, labels={}, id=f'swap/{s.index}')
-                            for s in samples], size, progress=progress)
-    texts = encode_texts(model, tokenizer, [caption(s.report).text for s in samples], max_length,
-                         progress=progress)
-    model = getattr(model, 'module', model); device = next(model.parameters()).device
-    blocks = dict(global_=[], local=[])
-    for k in range(len(groups)):
-        rows = slice(k * g, (k + 1) * g)
-        img = {key: v[rows].to(device) for key, v in images.items() if key != 'ids'
-               and v is not None}
-        txt = {key: (v[rows].to(device) if v is not None else None) for key, v in texts.items()}
-        # (g, g)
-        blocks['global_'].append(model.global_scores(img, txt).float().cpu())
-        if model.local is not None:
-            blocks['local'].append(model.local_scores(img, txt).float().cpu())      # (g, g)
-    return {kind: torch.stack(b).numpy() for kind, b in blocks.items() if b}
-
-# %% ../../nbs/09e_training.ipynb #dc9a3d99
-def swap_group_recall(blocks,            # (G, g, g): each group's images (rows) against its reports
-                      n_boot:int=2000,   # bootstrap resamples of the groups
-                      seed:int=0) -> dict:
-    "Recall@1 in groups (a top tie counts 1/k), its 95% bootstrap interval over groups, chance."
-    blocks = np.asarray(blocks, np.float64)
-    # (G, g, g)
-    at_top = blocks == blocks.max(2, keepdims=True)
-    # (G,) per group
-    hits = (np.diagonal(at_top, axis1=1, axis2=2) / at_top.sum(2)).mean(1)
-    means = hits[np.random.default_rng(seed).integers(0, len(hits), (n_boot, len(hits)))].mean(1)
-    lo, hi = np.quantile(means, [0.025, 0.975])
-    return dict(recall=float(hits.mean()), ci95=[float(lo), float(hi)], chance=1 / blocks.shape[1],
-                groups=len(hits))
