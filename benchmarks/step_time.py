@@ -97,13 +97,15 @@ def measure(specs: list, steps: int, warmup: int, preset_name: str, breakdown: b
 
 def table(results: dict, breakdown: bool) -> list[str]:
     "Markdown rows: ms per step, ratio to convirt, and the parts."
-    base = results.get('convirt', {}).get('ms')
-    head = '| run | ms / step (median) | vs convirt |'
+    def base(spec):                                        # the convirt run with the same overrides, if any
+        _, *pairs = spec.split(':')
+        return results.get(':'.join(['convirt', *pairs]), {}).get('ms')
+    head = '| run | ms / step (median) | vs convirt (same settings) |'
     names = [n for n in PARTS if any(n in r for r in results.values())] if breakdown else []
     if breakdown: head += ''.join(f' {n} fwd ms |' for n in names) + ' rest (backward, optimiser) ms |'
     lines = [head, '|' + ' --- |' * (3 + (len(names) + 1 if breakdown else 0))]
     for spec, r in results.items():
-        ratio = f"{r['ms'] / base:.2f}" if base else '-'
+        ratio = f"{r['ms'] / base(spec):.2f}" if base(spec) else '-'
         line = f"| {spec} | {r['ms']:.0f} | {ratio} |"
         if breakdown:
             forward = r.get('image', 0) + r.get('text', 0) + r.get('local', 0)

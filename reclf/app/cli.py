@@ -136,7 +136,7 @@ def evaluation_table(results: dict) -> str:
     return '\n'.join(lines)
 
 # %% ../../nbs/99_cli.ipynb #8e86edca
-TASK_NAMES = ('zero-shot', 'probe', 'retrieval', 'segmentation')   # lesson 09d's DOWNSTREAM_TASKS, named here so --help needs no torch
+TASK_NAMES = ('zero-shot', 'probe', 'retrieval', 'segmentation')   # lesson 13b's DOWNSTREAM_TASKS, named here so --help needs no torch
 
 # %% ../../nbs/99_cli.ipynb #d8fc3dbb
 def _plain(value):

@@ -38,6 +38,8 @@ CELLS = {                             # name: (question, TrainConfig overrides o
                           dict(method='reclf', spatial_prior=False, **PRESSURE)),
     'reclf_semantic':    ("reclf, SRM's semantic prior on",
                           dict(method='reclf', semantic_prior=True, **PRESSURE)),
+    'reclf_distance':    ("reclf, SRM reads word order (text_relation='distance')",
+                          dict(method='reclf', text_relation='distance', **PRESSURE)),
     'gloria_easy':       ('gloria in the easy world',
                           dict(method='gloria', world='easy', **PRESSURE)),
     'reclf_easy':        ('reclf in the easy world',

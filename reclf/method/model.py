@@ -18,7 +18,7 @@ from .local_matching import (LocalMatching, MatchingChunk, lse_pool, mean_pool, 
                                          vector_matchings, weighted_pool)
 from .semantic_relation import GlobalNode, SemanticRelation, pair_up, text_affinity
 from .importance_relation import ImportanceRelation
-from ..train.distributed import gather_with_grad
+from .gathering import gather_with_grad
 from fastcore.basics import patch
 
 # %% auto #0
@@ -65,6 +65,7 @@ class RECLF(nn.Module):
                  group_reports: int | None = None, # reports per length group in `local_scores` (0: one group);
                                                    # None: 8 on the CPU, 0 elsewhere
                  srm_topk: int | None = None,   # SRM scores only each image's k hardest reports (None: all)
+                 text_relation: str = 'none',   # SRM's text-structure relation: 'none' or 'distance' (06, 08b)
                 ):
         super().__init__()
         if method not in METHODS: raise ValueError(f'method={method!r} is not one of {METHODS}')
@@ -77,7 +78,8 @@ class RECLF(nn.Module):
         self.local = None if method == 'convirt' else LocalMatching(
             dim, match_dim if method in VECTOR_METHODS else None, gamma1, attention, chunk_pairs)
         self.global_node = GlobalNode(dim, match_dim, global_node_norm) if uses_srm else None
-        self.srm = SemanticRelation(match_dim, srm_steps, spatial_prior, semantic_prior) if uses_srm else None
+        self.srm = SemanticRelation(match_dim, srm_steps, spatial_prior, semantic_prior,
+                                    text_relation=text_relation) if uses_srm else None
         self.irm = ImportanceRelation(match_dim, irm_norm, irm_mode) if uses_irm else None
         self.score_head = nn.Linear(match_dim, 1) if method in ('reclf_mean', 'reclf_srm') else None  # w_o, b_o
 
@@ -220,7 +222,7 @@ def _plain_pool(self: RECLF, chunk: MatchingChunk, reports: dict, group: Tensor,
 
 @patch
 def _refine_hardest(self: RECLF, plain: Tensor, kept: list, images: dict, positives: Tensor | None) -> Tensor:
-    "Replace the plain scores (B_i, B_t) of each image's `srm_topk` hardest reports and its positive by SRM's."
+    "Add the head's score to the pooled scores (B_i, B_t) of each image's `srm_topk` hardest reports and positive."
     chosen = hardest_pairs(plain, self.srm_topk, positives)                           # (B_i, B_t) bool
     rows, cols, refined = [], [], []
     for chunk, part, group in kept:
@@ -230,7 +232,7 @@ def _refine_hardest(self: RECLF, plain: Tensor, kept: list, images: dict, positi
         refined.append(scores.to(plain.dtype) / self.tau_local)
         rows.append(pick // len(group) + chunk.images.start); cols.append(group[pick % len(group)])
     if not refined: return plain
-    return plain.index_put((torch.cat(rows), torch.cat(cols)), torch.cat(refined))   # (B_i, B_t)
+    return plain.index_put((torch.cat(rows), torch.cat(cols)), torch.cat(refined), accumulate=True)
 
 # %% ../../nbs/08_model.ipynb #e21d94ae
 def _pad_words(features: dict, n: int) -> dict:
@@ -296,7 +298,8 @@ def forward(self: RECLF, batch: dict) -> dict:
 # %% ../../nbs/08_model.ipynb #22649985
 MODEL_SWITCHES = dict(attention='single', gamma1=4.0, gamma2=5.0, gamma3=10.0, spatial_prior=True, semantic_prior=False,
                       irm_norm='layer', irm_mode='sigmoid', tau_global=0.07, learn_tau_global=True,
-                      global_node_norm=True, srm_topk=None)   # RECLF's defaults
+                      global_node_norm=True, srm_topk=None,
+                      text_relation='none')   # RECLF's defaults
 
 def model_switches(config) -> dict:
     "The `RECLF` switches a config sets, each read by name (a config without the field gets RECLF's default)."

@@ -62,6 +62,7 @@ class _ModelFields:
     semantic_prior: bool = False     # SRM edge prior from the affinity of two words' features
     global_node_norm: bool = True    # SRM's global node from normalised global features (False: models trained before that fix)
     srm_topk: int | None = None      # SRM rescores only each image's k hardest reports (lesson 08); None: every pair
+    text_relation: str = 'none'      # SRM's text-structure relation (lessons 06, 08b): 'none' or 'distance'
     irm_norm: str = 'layer'          # IRM's normalisation of importance logits: 'layer' (per pair), 'batch' (SGRAF) or 'none' (lesson 07)
     irm_mode: str = 'sigmoid'        # IRM's weights: 'sigmoid' then L1 normalisation, or 'softmax'
     dropout: float = 0.1             # dropout in the small BERT
@@ -99,7 +100,8 @@ class TrainConfig(_OptimFields, _ModelFields, _DataFields):
 # %% ../../nbs/09a_config.ipynb #809aa4f9
 _CHOICES = dict(data=('synthetic', 'mimic', 'iu_xray'), world=('easy', 'hard'), method=METHODS,
                 image_arch=('small_cnn', 'resnet18', 'resnet50'), text_pooling=('auto', 'cls', 'mean'), image_norm=('batch', 'group'), precision=('auto', 'fp32', 'bf16', 'fp64'),
-                attention=('single', 'gloria'), irm_norm=('layer', 'batch', 'none'), irm_mode=('sigmoid', 'softmax'))
+                attention=('single', 'gloria'), irm_norm=('layer', 'batch', 'none'), irm_mode=('sigmoid', 'softmax'),
+                text_relation=('none', 'distance'))
 _POSITIVE = ('image_size', 'max_length', 'vocab_size', 'batch_size', 'steps', 'dim', 'match_dim', 'lr', 'text_layers', 'text_hidden',
              'gamma1', 'gamma2', 'gamma3', 'tau_global')
 
