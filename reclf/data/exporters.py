@@ -21,14 +21,18 @@ __all__ = ['TO_CHEXPERT', 'TO_NIH', 'VALUE_TEXT', 'MIMIC_SPLIT', 'NIH_RELABELLED
            'data_samples_path', 'make_data_samples']
 
 # %% ../../nbs/02c_exporters.ipynb #109b0231
-TO_CHEXPERT = {'consolidation': 'Consolidation', 'effusion': 'Pleural Effusion', 'pneumothorax': 'Pneumothorax',
-               'nodule': 'Lung Lesion', 'cardiomegaly': 'Cardiomegaly', 'atelectasis': 'Atelectasis', 'edema': 'Edema'}
-TO_NIH = {'consolidation': 'Infiltration', 'effusion': 'Effusion', 'pneumothorax': 'Pneumothorax', 'nodule': 'Nodule',
+TO_CHEXPERT = {'consolidation': 'Consolidation', 'effusion': 'Pleural Effusion',
+               'pneumothorax': 'Pneumothorax',
+               'nodule': 'Lung Lesion', 'cardiomegaly': 'Cardiomegaly',
+               'atelectasis': 'Atelectasis', 'edema': 'Edema'}
+TO_NIH = {'consolidation': 'Infiltration', 'effusion': 'Effusion', 'pneumothorax': 'Pneumothorax',
+          'nodule': 'Nodule',
           'cardiomegaly': 'Cardiomegaly', 'atelectasis': 'Atelectasis', 'edema': 'Edema'}
 VALUE_TEXT = {1.0: '1.0', 0.0: '0.0', -1.0: '-1.0'}
 
 def label_cells(labels:dict, names:tuple, mapping:dict=TO_CHEXPERT) -> list:
-    "World labels (cls -> 1 / 0 / -1 / nan) as CSV cells in the order of `names`; 'No Finding' 1.0 when nothing is 1 or -1."
+    ("World labels (cls -> 1 / 0 / -1 / nan) as CSV cells in the order of `names`; "
+     "'No Finding' 1.0 when nothing is 1 or -1.")
     mapped = {mapping[c]: v for c, v in labels.items() if c in mapping}
     none = not any(v in (1.0, -1.0) for v in mapped.values())
     mapped['No Finding'] = 1.0 if none else math.nan
@@ -45,22 +49,29 @@ def to_uint8(image:np.ndarray) -> np.ndarray:
 def save_image(path, image:np.ndarray, quality:int=95):
     "Write a [0, 1] image as 8-bit grayscale JPEG (by suffix) or PNG (lossless); folders made."
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-    Image.fromarray(to_uint8(image)).save(path, **({'quality': quality} if path.suffix == '.jpg' else {}))
+    Image.fromarray(to_uint8(image)).save(path,
+                                          **({'quality': quality} if path.suffix == '.jpg' else {}))
 
 # %% ../../nbs/02c_exporters.ipynb #10dda1e5
-def write_dicom(path, image:np.ndarray, patient_id:str, key:str, monochrome1:bool=False, **tags) -> Dataset:
-    "Write a [0, 1] image as an 8-bit CR DICOM (MONOCHROME1 stores 255 - value); UIDs derived from `key`."
+def write_dicom(path, image:np.ndarray, patient_id:str, key:str, monochrome1:bool=False,
+                **tags) -> Dataset:
+    ("Write a [0, 1] image as an 8-bit CR DICOM (MONOCHROME1 stores 255 - value); "
+     "UIDs derived from `key`.")
     pixels = to_uint8(image)
     if monochrome1: pixels = 255 - pixels
     meta = FileMetaDataset()
-    meta.MediaStorageSOPClassUID, meta.TransferSyntaxUID = ComputedRadiographyImageStorage, ExplicitVRLittleEndian
+    meta.MediaStorageSOPClassUID, meta.TransferSyntaxUID = (
+        ComputedRadiographyImageStorage, ExplicitVRLittleEndian)
     ds = Dataset()
     ds.file_meta = meta
     ds.SOPClassUID = ComputedRadiographyImageStorage
-    ds.StudyInstanceUID, ds.SeriesInstanceUID, ds.SOPInstanceUID = (generate_uid(entropy_srcs=[key, part]) for part in 'abc')
-    ds.PatientID, ds.Modality, ds.ViewPosition, ds.BodyPartExamined = patient_id, 'CR', 'PA', 'CHEST'
+    ds.StudyInstanceUID, ds.SeriesInstanceUID, ds.SOPInstanceUID = (
+        generate_uid(entropy_srcs=[key, part]) for part in 'abc')
+    (ds.PatientID, ds.Modality, ds.ViewPosition,
+     ds.BodyPartExamined) = patient_id, 'CR', 'PA', 'CHEST'
     ds.Rows, ds.Columns = pixels.shape
-    ds.SamplesPerPixel, ds.PhotometricInterpretation = 1, 'MONOCHROME1' if monochrome1 else 'MONOCHROME2'
+    ds.SamplesPerPixel, ds.PhotometricInterpretation = (1, 'MONOCHROME1' if monochrome1
+                                                        else 'MONOCHROME2')
     ds.BitsAllocated, ds.BitsStored, ds.HighBit, ds.PixelRepresentation = 8, 8, 7, 0
     for name, value in tags.items(): setattr(ds, name, value)
     meta.MediaStorageSOPInstanceUID = ds.SOPInstanceUID
@@ -73,22 +84,28 @@ def write_dicom(path, image:np.ndarray, patient_id:str, key:str, monochrome1:boo
 MIMIC_SPLIT = {'train': 'train', 'valid': 'validate', 'test': 'test', 'test_decorrelated': 'test'}
 
 def export_mimic(samples:list, root) -> list:
-    "Write samples as MIMIC-CXR-JPG + reports under `root`; returns the frontal dicom_id of each sample."
+    ("Write samples as MIMIC-CXR-JPG + reports under `root`; "
+     "returns the frontal dicom_id of each sample.")
     root, subjects, ids = Path(root), {}, []
-    meta, labels, split = ['dicom_id,subject_id,study_id,PerformedProcedureStepDescription,ViewPosition,Rows,Columns,'
-                           'StudyDate,StudyTime,ProcedureCodeSequence_CodeMeaning,ViewCodeSequence_CodeMeaning,'
-                           'PatientOrientationCodeSequence_CodeMeaning'], ['subject_id,study_id,' + ','.join(MIMIC_LABELS)], \
-                          ['dicom_id,study_id,subject_id,split']
+    meta, labels, split = (['dicom_id,subject_id,study_id,PerformedProcedureStepDescription,'
+                            'ViewPosition,Rows,Columns,StudyDate,StudyTime,'
+                            'ProcedureCodeSequence_CodeMeaning,ViewCodeSequence_CodeMeaning,'
+                            'PatientOrientationCodeSequence_CodeMeaning'],
+                           ['subject_id,study_id,' + ','.join(MIMIC_LABELS)],
+                           ['dicom_id,study_id,subject_id,split'])
     for k, s in enumerate(samples):
         subject = subjects.setdefault(s.patient_id, str(10000000 + 1000 * len(subjects)))
         study = str(50000000 + k)
         folder = root/mimic_study_dir(subject, study)
-        views = [('PA' if k % 2 else 'AP', s.image)] + [('LATERAL', s.image.T)] * (k % 3 == 2) + [('', s.image[::-1])] * (k % 5 == 4)
+        views = ([('PA' if k % 2 else 'AP', s.image)] + [('LATERAL', s.image.T)] * (k % 3 == 2)
+                 + [('', s.image[::-1])] * (k % 5 == 4))
         for j, (view, image) in enumerate(views):
-            dicom_id = '-'.join(stable_id(s.patient_id, s.study_id, s.split, s.index, j, part) for part in range(5))
+            dicom_id = '-'.join(stable_id(s.patient_id, s.study_id, s.split, s.index, j, part)
+                                for part in range(5))
             save_image(folder/f'{dicom_id}.jpg', image)
-            meta.append(f'{dicom_id},{subject},{study},CHEST (PA AND LAT),{view},{image.shape[0]},{image.shape[1]},'
-                        f'21800101,{100000 + k}.000,Chest 2V,{"lateral" if view == "LATERAL" else "postero-anterior"},Erect')
+            meta.append(f'{dicom_id},{subject},{study},CHEST (PA AND LAT),{view},'
+                        f'{image.shape[0]},{image.shape[1]},21800101,{100000 + k}.000,Chest 2V,'
+                        f'{"lateral" if view == "LATERAL" else "postero-anterior"},Erect')
             split.append(f'{dicom_id},{study},{subject},{MIMIC_SPLIT[s.split]}')
             if j == 0: ids.append(dicom_id)
         labels.append(f'{subject},{study},' + ','.join(label_cells(s.labels_report, MIMIC_LABELS)))
@@ -99,7 +116,8 @@ def export_mimic(samples:list, root) -> list:
 
 # %% ../../nbs/02c_exporters.ipynb #3198d463
 def export_chexpert(samples:list, root) -> list:
-    "Write samples as CheXpert-v1.0-small under `root` (its name goes first in `Path`); returns each frontal `Path` id."
+    ("Write samples as CheXpert-v1.0-small under `root` (its name goes first in `Path`); "
+     "returns each frontal `Path` id.")
     root, patients, studies, ids = Path(root), {}, {}, []
     head = 'Path,Sex,Age,Frontal/Lateral,AP/PA,' + ','.join(CHEXPERT_LABELS)
     rows = {'train': [head], 'valid': [head]}
@@ -110,12 +128,13 @@ def export_chexpert(samples:list, root) -> list:
         if csv_name == 'train': cells = label_cells(s.labels_report, CHEXPERT_LABELS)
         else: cells = label_cells({c: float(v) for c, v in s.labels_true.items()}, CHEXPERT_LABELS)
         if csv_name == 'valid': cells = [c or '0.0' for c in cells]
-        views = [('Frontal', 'AP' if k % 2 else 'PA', s.image)] + [('Lateral', '', s.image.T)] * (k % 4 == 3)
+        views = [('Frontal', 'AP' if k % 2 else 'PA', s.image)] + [('Lateral', '', s.image.T)] * (
+            k % 4 == 3)
         for j, (frontal, view, image) in enumerate(views):
             relative = f'{csv_name}/{patient}/study{study}/view{j + 1}_{frontal.lower()}.jpg'
             save_image(root/relative, image)
-            rows[csv_name].append(f"{root.name}/{relative},{'Female' if k % 2 else 'Male'},{40 + k % 50},{frontal},{view},"
-                                  + ','.join(cells))
+            rows[csv_name].append(f"{root.name}/{relative},{'Female' if k % 2 else 'Male'},"
+                                  f"{40 + k % 50},{frontal},{view}," + ','.join(cells))
             if j == 0: ids.append(relative)
     for name, lines in rows.items(): (root/f'{name}.csv').write_text('\n'.join(lines) + '\n')
     return ids
@@ -128,15 +147,18 @@ def export_rsna(samples:list, root) -> list:
     root, ids = Path(root), []
     boxes, classes = ['patientId,x,y,width,height,Target'], ['patientId,class']
     for s in samples:
-        pid = '-'.join(stable_id(s.patient_id, s.split, s.index, part, digits=d) for part, d in enumerate((8, 4, 4, 4, 12)))
+        pid = '-'.join(stable_id(s.patient_id, s.split, s.index, part, digits=d)
+                       for part, d in enumerate((8, 4, 4, 4, 12)))
         write_dicom(root/'stage_2_train_images'/f'{pid}.dcm', s.image, pid, pid)
         opacities = [f for f in s.findings if f.cls == 'consolidation']
         for f in opacities:
             x0, y0, x1, y1 = f.bbox
             boxes.append(f'{pid},{_num(x0)},{_num(y0)},{_num(x1 - x0)},{_num(y1 - y0)},1')
         if not opacities: boxes.append(f'{pid},,,,,0')
-        cls = 'Lung Opacity' if opacities else 'Normal' if not s.findings else 'No Lung Opacity / Not Normal'
-        classes += [f'{pid},{cls}'] * max(1, len(opacities))          # one class row per label row, as in the real file
+        cls = ('Lung Opacity' if opacities else 'Normal' if not s.findings
+               else 'No Lung Opacity / Not Normal')
+        # one class row per label row, as in the real file
+        classes += [f'{pid},{cls}'] * max(1, len(opacities))
         ids.append(pid)
     (root/'stage_2_train_labels.csv').write_text('\n'.join(boxes) + '\n')
     (root/'stage_2_detailed_class_info.csv').write_text('\n'.join(classes) + '\n')
@@ -149,25 +171,35 @@ def export_siim(samples:list, root) -> list:
     for k, s in enumerate(samples):
         key = stable_id(s.patient_id, s.split, s.index)
         uids = [generate_uid(entropy_srcs=[key, part]) for part in 'abc']
-        write_dicom(root/'dicom-images-train'/uids[0]/uids[1]/f'{uids[2]}.dcm', s.image, s.patient_id, key,
-                    monochrome1=bool(k % 2), StudyInstanceUID=uids[0], SeriesInstanceUID=uids[1], SOPInstanceUID=uids[2])
+        write_dicom(root/'dicom-images-train'/uids[0]/uids[1]/f'{uids[2]}.dcm', s.image,
+                    s.patient_id, key,
+                    monochrome1=bool(k % 2), StudyInstanceUID=uids[0], SeriesInstanceUID=uids[1],
+                    SOPInstanceUID=uids[2])
         masks = [f.mask for f in s.findings if f.cls == 'pneumothorax' and f.mask.any()]
-        if k % 2 == 0 and masks:                       # several rows for one image: its mask in two pieces
-            rows_of = np.flatnonzero(masks[0].any(1)); top = np.zeros_like(masks[0]); top[:rows_of[len(rows_of) // 2]] = True
+        # several rows for one image: its mask in two pieces
+        if k % 2 == 0 and masks:
+            rows_of = np.flatnonzero(masks[0].any(1))
+            top = np.zeros_like(masks[0])
+            top[:rows_of[len(rows_of) // 2]] = True
             masks = [m for m in (masks[0] & top, masks[0] & ~top) if m.any()] + masks[1:]
-        rows += [f'{uids[2]}, {rle_encode(m)}' for m in masks] or [f'{uids[2]},{" -1" if k % 7 else "-1"}']
+        rows += ([f'{uids[2]}, {rle_encode(m)}' for m in masks]
+                 or [f'{uids[2]},{" -1" if k % 7 else "-1"}'])
         ids.append(uids[2])
     (root/'train-rle.csv').write_text('\n'.join(rows) + '\n')
     return ids
 
 # %% ../../nbs/02c_exporters.ipynb #3a35a2af
 def covidx_class(sample) -> str:
-    "Our arbitrary COVIDx class of a world sample (bilateral consolidation -> COVID-19, one side -> pneumonia)."
+    ("Our arbitrary COVIDx class of a world sample "
+     "(bilateral consolidation -> COVID-19, one side -> pneumonia).")
     sides = {f.side for f in sample.findings if f.cls == 'consolidation'}
-    return 'COVID-19' if len(sides) > 1 or 'bilateral' in sides else 'pneumonia' if sides else 'normal'
+    return ('COVID-19' if len(sides) > 1 or 'bilateral' in sides else 'pneumonia' if sides
+            else 'normal')
 
-def export_covidx(samples:list, root, list_names:tuple=('train_COVIDx9A.txt', 'test_COVIDx9A.txt')) -> list:
-    "Write samples as COVIDx (train/ and test/ folders and their lists) under `root`; returns each file name."
+def export_covidx(samples:list, root,
+                  list_names:tuple=('train_COVIDx9A.txt', 'test_COVIDx9A.txt')) -> list:
+    ("Write samples as COVIDx (train/ and test/ folders and their lists) under `root`; "
+     "returns each file name.")
     root, ids, lines = Path(root), [], {'train': [], 'test': []}
     for s in samples:
         part = 'train' if s.split in ('train', 'valid') else 'test'
@@ -175,18 +207,21 @@ def export_covidx(samples:list, root, list_names:tuple=('train_COVIDx9A.txt', 't
         save_image(root/part/name, s.image)
         lines[part].append(f'{s.patient_id} {name} {covidx_class(s)} synthetic')
         ids.append(name)
-    for part, file in zip(('train', 'test'), list_names): (root/file).write_text('\n'.join(lines[part]) + '\n')
+    for part, file in zip(('train', 'test'), list_names):
+        (root/file).write_text('\n'.join(lines[part]) + '\n')
     return ids
 
 # %% ../../nbs/02c_exporters.ipynb #22668c26
-NIH_RELABELLED = {'Fracture': None, 'Pneumothorax': 'pneumothorax', 'Airspace opacity': 'consolidation',
-                  'Nodule or mass': 'nodule'}   # a relabelled file's findings -> the world's class (None: never present)
+# a relabelled file's findings -> the world's class (None: never present)
+NIH_RELABELLED = {'Fracture': None, 'Pneumothorax': 'pneumothorax',
+                  'Airspace opacity': 'consolidation', 'Nodule or mass': 'nodule'}
 
-def export_nih(samples:list, root, relabelled:str|None=None) -> list: # also write a relabelled entries file of this name
+# also write a relabelled entries file of this name
+def export_nih(samples:list, root, relabelled:str|None=None) -> list:
     "Write samples as NIH ChestX-ray14 under `root`; returns each Image Index."
     root, patients, follow, ids = Path(root), {}, {}, []
-    entries = ['Image Index,Finding Labels,Follow-up #,Patient ID,Patient Age,Patient Gender,View Position,'
-               'OriginalImage[Width,Height],OriginalImagePixelSpacing[x,y]']
+    entries = ['Image Index,Finding Labels,Follow-up #,Patient ID,Patient Age,Patient Gender,'
+               'View Position,OriginalImage[Width,Height],OriginalImagePixelSpacing[x,y]']
     relabels = [entries[0] + ',' + ','.join(NIH_RELABELLED) + ',Set Id']
     boxes, lists = ['Image Index,Finding Label,Bbox [x,y,w,h],,,'], {'train': [], 'test': []}
     for k, s in enumerate(samples):
@@ -196,12 +231,15 @@ def export_nih(samples:list, root, relabelled:str|None=None) -> list: # also wri
         save_image(root/f'images_{1 + k % 2:03d}'/'images'/name, s.image)
         found = sorted({TO_NIH[c] for c, v in s.labels_true.items() if v == 1})
         h, w = s.image.shape
-        entries.append(f"{name},{'|'.join(found) or 'No Finding'},{follow[patient]},{patient},{40 + k % 50},"
-                       f"{'F' if k % 2 else 'M'},{'AP' if k % 3 == 0 else 'PA'},{w},{h},0.143,0.143")
+        entries.append(f"{name},{'|'.join(found) or 'No Finding'},{follow[patient]},{patient},"
+                       f"{40 + k % 50},{'F' if k % 2 else 'M'},{'AP' if k % 3 == 0 else 'PA'},"
+                       f"{w},{h},0.143,0.143")
         part = 'train' if s.split in ('train', 'valid') else 'test'
         lists[part].append(name)
-        cells = [('YES' if cls and s.labels_true[cls] == 1 else 'NO') * (k % 4 != 3) for cls in NIH_RELABELLED.values()]
-        relabels.append(entries[-1] + ',' + ','.join(cells) + f",{'test' if part == 'test' else 'validation'}")
+        cells = [('YES' if cls and s.labels_true[cls] == 1 else 'NO') * (k % 4 != 3)
+                 for cls in NIH_RELABELLED.values()]
+        relabels.append(
+            entries[-1] + ',' + ','.join(cells) + f",{'test' if part == 'test' else 'validation'}")
         for f in s.findings if part == 'test' else []:
             x0, y0, x1, y1 = (float(v) for v in f.bbox)
             label = {'Infiltration': 'Infiltrate'}.get(TO_NIH[f.cls], TO_NIH[f.cls])
@@ -209,17 +247,21 @@ def export_nih(samples:list, root, relabelled:str|None=None) -> list: # also wri
         ids.append(name)
     (root/'Data_Entry_2017_v2020.csv').write_text('\n'.join(entries) + '\n')
     (root/'BBox_List_2017.csv').write_text('\n'.join(boxes) + '\n')
-    if relabelled: (root/relabelled).write_text('\n'.join(relabels) + '\n')   # every fourth image not relabelled
+    # every fourth image not relabelled
+    if relabelled: (root/relabelled).write_text('\n'.join(relabels) + '\n')
     for part, file in (('train', 'train_val_list.txt'), ('test', 'test_list.txt')):
         (root/file).write_text('\n'.join(lists[part]) + '\n')
     return ids
 
 # %% ../../nbs/02c_exporters.ipynb #23879107
-IU_MESH = {'consolidation': 'Consolidation', 'effusion': 'Pleural Effusion', 'pneumothorax': 'Pneumothorax', 'nodule': 'Nodule',
-           'cardiomegaly': 'Cardiomegaly', 'atelectasis': 'Pulmonary Atelectasis', 'edema': 'Pulmonary Edema'}
+IU_MESH = {'consolidation': 'Consolidation', 'effusion': 'Pleural Effusion',
+           'pneumothorax': 'Pneumothorax', 'nodule': 'Nodule',
+           'cardiomegaly': 'Cardiomegaly', 'atelectasis': 'Pulmonary Atelectasis',
+           'edema': 'Pulmonary Edema'}
 
 def export_iu_xray(samples:list, root) -> list:
-    "Write samples as IU X-ray (Open-i) under `root`; returns each report's frontal image id (None: no image)."
+    ("Write samples as IU X-ray (Open-i) under `root`; "
+     "returns each report's frontal image id (None: no image).")
     import xml.etree.ElementTree as ET
     from reclf.data.reports import parse_sections, caption
     root, ids, views_csv = Path(root), [], ['uid,filename,projection']
@@ -228,24 +270,31 @@ def export_iu_xray(samples:list, root) -> list:
         n, parts = k + 1, parse_sections(s.report)
         doc = ET.Element('eCitation')
         ET.SubElement(doc, 'uId', id=f'CXR{n}'); ET.SubElement(doc, 'IUXRId', id=str(n))
-        abstract = ET.SubElement(ET.SubElement(ET.SubElement(doc, 'MedlineCitation'), 'Article'), 'Abstract')
-        drop = k % 5 == 4 and caption(f" IMPRESSION: {parts.get('impression', '')}").ok   # empty FINDINGS, every fifth
+        abstract = ET.SubElement(ET.SubElement(ET.SubElement(doc, 'MedlineCitation'), 'Article'),
+                                 'Abstract')
+        # empty FINDINGS, every fifth
+        drop = k % 5 == 4 and caption(f" IMPRESSION: {parts.get('impression', '')}").ok
         for label in IU_SECTIONS:
             text = '' if label == 'FINDINGS' and drop else str(parts.get(label.lower(), ''))
-            ET.SubElement(abstract, 'AbstractText', Label=label).text = text.replace('___', 'XXXX') or None
+            ET.SubElement(abstract, 'AbstractText',
+                          Label=label).text = text.replace('___', 'XXXX') or None
         mesh = ET.SubElement(doc, 'MeSH')
-        for term in sorted({IU_MESH[f.cls] for f in s.findings}) or ['normal']: ET.SubElement(mesh, 'major').text = term
-        views = [('Lateral', 2001, s.image.T)] * (k % 3 == 2) + [('Frontal', 1001, s.image)]   # a lateral, listed first
+        for term in sorted({IU_MESH[f.cls] for f in s.findings}) or ['normal']:
+            ET.SubElement(mesh, 'major').text = term
+        # a lateral, listed first
+        views = [('Lateral', 2001, s.image.T)] * (k % 3 == 2) + [('Frontal', 1001, s.image)]
         if k % 9 == 8: views = []                              # a report without images
         for j, (view, number, image) in enumerate(views):
             image_id = f'CXR{n}_IM-{n:04d}-{number}'
             save_image(root/'NLMCXR_png'/f'{image_id}.png', image)
             parent = ET.SubElement(doc, 'parentImage', id=image_id)
-            ET.SubElement(parent, 'figureId').text, ET.SubElement(parent, 'caption').text = f'F{j + 1}', 'Xray Chest PA and Lateral'
+            (ET.SubElement(parent, 'figureId').text, ET.SubElement(parent, 'caption')
+             .text) = f'F{j + 1}', 'Xray Chest PA and Lateral'
             views_csv.append(f'{n},{n}_IM-{n:04d}-{number}.dcm.png,{view}')
         ids.append(f'CXR{n}_IM-{n:04d}-1001' if views else None)
         ET.indent(doc)
-        ET.ElementTree(doc).write(root/'ecgen-radiology'/f'{n}.xml', encoding='utf-8', xml_declaration=True)
+        ET.ElementTree(doc).write(root/'ecgen-radiology'/f'{n}.xml', encoding='utf-8',
+                                  xml_declaration=True)
     (root/'indiana_projections.csv').write_text('\n'.join(views_csv) + '\n')
     return ids
 
@@ -266,7 +315,8 @@ RG1_README = """# RG1: one real chest radiograph
 
 # %% ../../nbs/02c_exporters.ipynb #1e558b36
 def export_rg1(folder, png_size:int=256, dicom_size:int=192) -> tuple:
-    "RG1 from pydicom-data as `rg1.png` (longest side `png_size`) and `rg1_small.dcm` (MONOCHROME1, `dicom_size`)."
+    ("RG1 from pydicom-data as `rg1.png` (longest side `png_size`) and `rg1_small.dcm` "
+     "(MONOCHROME1, `dicom_size`).")
     from pydicom.data import get_testdata_file
     from reclf.data.readers import read_dicom
     folder = Path(folder); folder.mkdir(parents=True, exist_ok=True)
@@ -274,15 +324,19 @@ def export_rg1(folder, png_size:int=256, dicom_size:int=192) -> tuple:
     image, ds = read_dicom(source), pydicom.dcmread(source)
     def resized(array, size, mode):
         h, w = array.shape; scale = size / max(h, w)
-        return np.asarray(Image.fromarray(array.astype(np.float32), 'F').resize((round(w * scale), round(h * scale)), Image.BOX))
+        return np.asarray(Image.fromarray(array.astype(np.float32), 'F')
+                          .resize((round(w * scale), round(h * scale)), Image.BOX))
     Image.fromarray(to_uint8(resized(image, png_size, 'F'))).save(folder/'rg1.png')
-    stored = np.round(resized(ds.pixel_array, dicom_size, 'F')).astype(np.uint16)   # stored values, still MONOCHROME1
+    # stored values, still MONOCHROME1
+    stored = np.round(resized(ds.pixel_array, dicom_size, 'F')).astype(np.uint16)
     ds.remove_private_tags()
     ds.Rows, ds.Columns = stored.shape
     ds.PixelData = stored.tobytes()
     ds.ImageType = ['DERIVED', 'SECONDARY']
-    ds.DerivationDescription = f'RG1_UNCR.dcm from pydicom-data, area-downscaled to {dicom_size} px by reclf'
-    ds.SOPInstanceUID = ds.file_meta.MediaStorageSOPInstanceUID = generate_uid(entropy_srcs=['RG1', str(dicom_size)])
+    ds.DerivationDescription = (f'RG1_UNCR.dcm from pydicom-data, area-downscaled to {dicom_size} '
+                                f'px by reclf')
+    ds.SOPInstanceUID = ds.file_meta.MediaStorageSOPInstanceUID = generate_uid(
+        entropy_srcs=['RG1', str(dicom_size)])
     ds.save_as(folder/'rg1_small.dcm', enforce_file_format=True)
     (folder/'README.md').write_text(RG1_README)
     return folder/'rg1.png', folder/'rg1_small.dcm'
@@ -292,7 +346,8 @@ FORMATS = ('mimic', 'chexpert', 'rsna', 'siim', 'covidx', 'nih', 'iu_xray', 'rea
 
 def data_samples_path() -> Path:
     "The repository's `data_samples/` folder."
-    here = Path(__file__).resolve().parents[2] if '__file__' in globals() else Path.cwd().resolve().parent
+    here = (Path(__file__).resolve().parents[2] if '__file__' in globals() else Path.cwd().resolve()
+            .parent)
     return here/'data_samples'
 
 def _pick(world, split, n, start, keep=lambda s: True, limit=400):
@@ -305,30 +360,43 @@ def _pick(world, split, n, start, keep=lambda s: True, limit=400):
 
 # %% ../../nbs/02c_exporters.ipynb #a9511a9a
 def make_data_samples(root=None, seed:int=0):
-    "Regenerate the committed exports under `root` (default `data_samples/`) from a world seeded with `seed`."
+    ("Regenerate the committed exports under `root` "
+     "(default `data_samples/`) from a world seeded with `seed`.")
     from reclf.world.synthetic_world import SyntheticWorld, WorldConfig
-    from reclf.data.layouts import read_chexpert, build_5x200, five_x_200_class, patient_split, label_fractions
+    from reclf.data.layouts import (read_chexpert, build_5x200, five_x_200_class, patient_split,
+                                    label_fractions)
     from reclf.data.readers import Item
     root, world = Path(root or data_samples_path()), SyntheticWorld(WorldConfig(), seed=seed)
     for name in FORMATS: shutil.rmtree(root/name, ignore_errors=True)
-    mixed = lambda start: _pick(world, 'train', 6, start) + _pick(world, 'valid', 2, start) + _pick(world, 'test', 2, start)
+    mixed = lambda start: _pick(world, 'train', 6,
+                                start) + _pick(world, 'valid', 2,
+                                               start) + _pick(world, 'test', 2, start)
     has = lambda cls, yes=True: (lambda s: any(f.cls == cls for f in s.findings) == yes)
     def single(s):
-        labels = {n: float(c) if c else math.nan for n, c in zip(CHEXPERT_LABELS, label_cells(s.labels_report, CHEXPERT_LABELS))}
+        labels = {n: float(c) if c else math.nan
+                  for n, c in zip(CHEXPERT_LABELS, label_cells(s.labels_report, CHEXPERT_LABELS))}
         return five_x_200_class(Item('', Path(''), '', labels=labels, view='PA')) is not None
     export_mimic(mixed(0), root/'mimic')
-    export_chexpert(_pick(world, 'train', 8, 100, single) + _pick(world, 'train', 2, 100, lambda s: not single(s))
+    export_chexpert(_pick(world, 'train', 8, 100,
+                          single) + _pick(world, 'train', 2, 100, lambda s: not single(s))
                     + _pick(world, 'valid', 2, 100), root/'chexpert'/'CheXpert-v1.0-small')
-    export_rsna(_pick(world, 'train', 6, 200, has('consolidation')) + _pick(world, 'train', 6, 200, has('consolidation', False)), root/'rsna')
-    export_siim(_pick(world, 'train', 6, 300, has('pneumothorax')) + _pick(world, 'train', 6, 300, has('pneumothorax', False)), root/'siim')
+    export_rsna(_pick(world, 'train', 6, 200,
+                      has('consolidation')) + _pick(world, 'train', 6, 200,
+                                                    has('consolidation', False)), root/'rsna')
+    export_siim(_pick(world, 'train', 6, 300,
+                      has('pneumothorax')) + _pick(world, 'train', 6, 300,
+                                                   has('pneumothorax', False)), root/'siim')
     export_covidx(mixed(400), root/'covidx')
-    export_nih(_pick(world, 'train', 8, 500) + _pick(world, 'test', 4, 500, lambda s: bool(s.findings)), root/'nih')
-    iu_world = SyntheticWorld(WorldConfig(size=64), seed=seed)    # small PNGs; enough reports for a batch of 16
+    export_nih(_pick(world, 'train', 8, 500) + _pick(world, 'test', 4, 500,
+                                                     lambda s: bool(s.findings)), root/'nih')
+    # small PNGs; enough reports for a batch of 16
+    iu_world = SyntheticWorld(WorldConfig(size=64), seed=seed)
     export_iu_xray([iu_world.sample('train', i) for i in range(28)], root/'iu_xray')
     export_rg1(root/'real')
     chexpert = read_chexpert(root/'chexpert'/'CheXpert-v1.0-small')
     _, rest = build_5x200(chexpert, n=200, seed=seed, path=root/'chexpert'/'chexpert_5x200.csv')
     splits = patient_split(rest, seed=seed)
-    for name, items in splits.items(): (root/'chexpert'/f'split_{name}.txt').write_text(''.join(f'{i.id}\n' for i in items))
+    for name, items in splits.items():
+        (root/'chexpert'/f'split_{name}.txt').write_text(''.join(f'{i.id}\n' for i in items))
     label_fractions(splits['train'], seed=seed, folder=root/'chexpert'/'subsets')
     return root

@@ -20,77 +20,94 @@ __all__ = ['MIMIC_LABELS', 'FRONTAL', 'CHEXPERT_LABELS', 'COMPETITION', 'FIVE_X_
            'patient_split', 'label_fractions', 'load_subset', 'iu_view_key', 'iu_views', 'read_iu_xray']
 
 # %% ../../nbs/02b_layouts.ipynb #9b156497
-MIMIC_LABELS = ('Atelectasis', 'Cardiomegaly', 'Consolidation', 'Edema', 'Enlarged Cardiomediastinum', 'Fracture',
-                'Lung Lesion', 'Lung Opacity', 'No Finding', 'Pleural Effusion', 'Pleural Other', 'Pneumonia',
-                'Pneumothorax', 'Support Devices')
+MIMIC_LABELS = ('Atelectasis', 'Cardiomegaly', 'Consolidation', 'Edema',
+                'Enlarged Cardiomediastinum', 'Fracture',
+                'Lung Lesion', 'Lung Opacity', 'No Finding', 'Pleural Effusion', 'Pleural Other',
+                'Pneumonia', 'Pneumothorax', 'Support Devices')
 FRONTAL = ('PA', 'AP')
 
 def mimic_study_dir(subject_id:str, study_id:str) -> Path:
     "files/p10/p10000032/s50414267 for subject 10000032, study 50414267."
     return Path('files')/f'p{subject_id[:2]}'/f'p{subject_id}'/f's{study_id}'
 
-def _default_clean(text): return caption(text).text   # the anchors' caption (lesson 01); '' when nothing is left
+# the anchors' caption (lesson 01); '' when nothing is left
+def _default_clean(text): return caption(text).text
 
 # %% ../../nbs/02b_layouts.ipynb #f93a4c64
-def read_mimic(root, labeller:str='chexpert', policy=None, frontal_only:bool=True, clean=_default_clean,
+def read_mimic(root, labeller:str='chexpert', policy=None, frontal_only:bool=True,
+               clean=_default_clean,
                strict:bool=True, check:str|None='exists', reports_root=None) -> Items:
-    "Frontal MIMIC-CXR-JPG images joined with study labels, reports (under `reports_root`, default `root`) and the split."
+    ("Frontal MIMIC-CXR-JPG images joined with study labels, reports (under `reports_root`, "
+     "default `root`) and the split.")
     root, log = Path(root), ReadLog(strict)
     reports_root = Path(reports_root or root)
-    split = {r['dicom_id']: r['split'] for _, r in read_csv(root/'mimic-cxr-2.0.0-split.csv', ('dicom_id', 'split'), log)}
-    labels_file = csv_path(root/f'mimic-cxr-2.0.0-{labeller}.csv')          # the file read: .csv or .csv.gz
+    split = {r['dicom_id']: r['split']
+             for _, r in read_csv(root/'mimic-cxr-2.0.0-split.csv', ('dicom_id', 'split'), log)}
+    # the file read: .csv or .csv.gz
+    labels_file = csv_path(root/f'mimic-cxr-2.0.0-{labeller}.csv')
     labels = {}
     for line, row in read_csv(labels_file, ('study_id',) + MIMIC_LABELS, log):
         try: labels[row['study_id']] = parse_labels(row, MIMIC_LABELS)
         except ValueError as e: log.bad(labels_file, line, 'unknown label', str(e))
     meta_file, items, reports = csv_path(root/'mimic-cxr-2.0.0-metadata.csv'), [], {}
-    for line, row in read_csv(meta_file, ('dicom_id', 'subject_id', 'study_id', 'ViewPosition'), log):
-        if frontal_only and row['ViewPosition'] not in FRONTAL: log.filtered['not frontal'] += 1; continue
+    for line, row in read_csv(meta_file, ('dicom_id', 'subject_id', 'study_id', 'ViewPosition'),
+                              log):
+        if frontal_only and row['ViewPosition'] not in FRONTAL:
+            log.filtered['not frontal'] += 1; continue
         study = mimic_study_dir(row['subject_id'], row['study_id'])
         image = root/study/f"{row['dicom_id']}.jpg"
         if not check_image(image, check, log, meta_file, line): continue
         if study not in reports:
             path = reports_root/f'{study}.txt'
             reports[study] = path.read_text() if path.exists() else None
-        if reports[study] is None: log.bad(meta_file, line, 'missing report', f'{study}.txt'); continue
+        if reports[study] is None:
+            log.bad(meta_file, line, 'missing report', f'{study}.txt'); continue
         caption = clean(reports[study]) if clean else reports[study]
-        if not caption or not caption.strip(): log.bad(meta_file, line, 'empty report', f'{study}.txt'); continue
+        if not caption or not caption.strip():
+            log.bad(meta_file, line, 'empty report', f'{study}.txt'); continue
         study_labels = labels.get(row['study_id'], dict.fromkeys(MIMIC_LABELS, math.nan))
         items.append(Item(row['dicom_id'], image, row['subject_id'], row['study_id'],
-                          apply_policy(study_labels, policy) if policy else study_labels, reports[study],
-                          split=split.get(row['dicom_id'], ''), view=row['ViewPosition'], meta={'caption': caption}))
+                          apply_policy(study_labels, policy) if policy else study_labels,
+                          reports[study],
+                          split=split.get(row['dicom_id'], ''), view=row['ViewPosition'],
+                          meta={'caption': caption}))
     return finish(items, log)
 
 # %% ../../nbs/02b_layouts.ipynb #65a2677e
-CHEXPERT_LABELS = ('No Finding', 'Enlarged Cardiomediastinum', 'Cardiomegaly', 'Lung Opacity', 'Lung Lesion', 'Edema',
-                   'Consolidation', 'Pneumonia', 'Atelectasis', 'Pneumothorax', 'Pleural Effusion', 'Pleural Other',
-                   'Fracture', 'Support Devices')
+CHEXPERT_LABELS = ('No Finding', 'Enlarged Cardiomediastinum', 'Cardiomegaly', 'Lung Opacity',
+                   'Lung Lesion', 'Edema',
+                   'Consolidation', 'Pneumonia', 'Atelectasis', 'Pneumothorax', 'Pleural Effusion',
+                   'Pleural Other', 'Fracture', 'Support Devices')
 COMPETITION = ('Atelectasis', 'Cardiomegaly', 'Consolidation', 'Edema', 'Pleural Effusion')
 
-def read_chexpert(root, csv_name:str='train.csv', policy=None, frontal_only:bool=False, strict:bool=True,
-                  check:str|None='exists') -> Items:
-    "CheXpert(-small) rows with the dataset folder stripped from `Path`; labels raw unless a `policy` is given."
+def read_chexpert(root, csv_name:str='train.csv', policy=None, frontal_only:bool=False,
+                  strict:bool=True, check:str|None='exists') -> Items:
+    ("CheXpert(-small) rows with the dataset folder stripped from `Path`; "
+     "labels raw unless a `policy` is given.")
     root, log, items = Path(root), ReadLog(strict), []
     file = csv_path(root/csv_name)                        # the file read: .csv or .csv.gz
     for line, row in read_csv(file, ('Path', 'Frontal/Lateral', 'AP/PA') + CHEXPERT_LABELS, log):
         relative = Path(*Path(row['Path']).parts[1:])       # drop 'CheXpert-v1.0-small'
-        if frontal_only and row['Frontal/Lateral'] != 'Frontal': log.filtered['not frontal'] += 1; continue
+        if frontal_only and row['Frontal/Lateral'] != 'Frontal':
+            log.filtered['not frontal'] += 1; continue
         try: labels = parse_labels(row, CHEXPERT_LABELS)
         except ValueError as e: log.bad(file, line, 'unknown label', str(e)); continue
         if not check_image(root/relative, check, log, file, line): continue
         patient, study = relative.parts[-3], relative.parts[-2]
         items.append(Item(str(relative), root/relative, patient, f'{patient}/{study}',
-                          apply_policy(labels, policy) if policy else labels, split=Path(csv_name).name.split('.')[0],
+                          apply_policy(labels, policy) if policy else labels, split=Path(csv_name)
+                          .name.split('.')[0],
                           view=row['AP/PA'] if row['Frontal/Lateral'] == 'Frontal' else 'LATERAL'))
     return finish(items, log)
 
 # %% ../../nbs/02b_layouts.ipynb #6b8dedc5
-FIVE_X_200_NEGATIVE = ('Enlarged Cardiomediastinum', 'Lung Lesion', 'Lung Opacity', 'Pneumonia', 'Pneumothorax',
-                       'Pleural Other', 'Fracture', 'Support Devices')
+FIVE_X_200_NEGATIVE = ('Enlarged Cardiomediastinum', 'Lung Lesion', 'Lung Opacity', 'Pneumonia',
+                       'Pneumothorax', 'Pleural Other', 'Fracture', 'Support Devices')
 
 def five_x_200_class(item:Item) -> str | None:
     "The one competition task this AP or PA item is a clean positive for, or None."
-    if item.view not in FRONTAL: return None                 # lateral and decubitus (LL, RL) views are not taken
+    # lateral and decubitus (LL, RL) views are not taken
+    if item.view not in FRONTAL: return None
     value = lambda name: 0.0 if math.isnan(item.labels[name]) else item.labels[name]
     if any(value(n) == -1 for n in COMPETITION + FIVE_X_200_NEGATIVE): return None
     positives = [n for n in COMPETITION if value(n) == 1]
@@ -98,16 +115,22 @@ def five_x_200_class(item:Item) -> str | None:
     return positives[0]
 
 def build_5x200(items:list, n:int=200, seed:int=0, path=None,
-                disjoint:str='patient') -> tuple: # 'patient': the rest keeps no image of a chosen patient; 'id': only the chosen images go
-    "(chosen, rest): up to `n` clean positives per task drawn with `seed`; the rest without the chosen patients; saves `path`."
+                # 'patient': the rest keeps no image of a chosen
+                # patient; 'id': only the chosen images go
+                disjoint:str='patient') -> tuple:
+    ("(chosen, rest): up to `n` clean positives per task drawn with `seed`; "
+     "the rest without the chosen patients; saves `path`.")
     by_class = defaultdict(list)
     for item in sorted(items, key=lambda i: i.id):
         if (cls := five_x_200_class(item)): by_class[cls].append(item)
     rng, chosen = np.random.default_rng(seed), []
     for cls in COMPETITION:
         for k in rng.permutation(len(by_class[cls]))[:n]: chosen.append((cls, by_class[cls][k]))
-    if path: Path(path).write_text('Path,class\n' + ''.join(f'{item.id},{cls}\n' for cls, item in chosen))
-    if disjoint not in ('patient', 'id'): raise ValueError(f"disjoint must be 'patient' or 'id', got {disjoint!r}")
+    if path:
+        Path(path).write_text('Path,class\n' + ''.join(f'{item.id},{cls}\n'
+                                                       for cls, item in chosen))
+    if disjoint not in ('patient', 'id'):
+        raise ValueError(f"disjoint must be 'patient' or 'id', got {disjoint!r}")
     key = (lambda item: item.patient_id) if disjoint == 'patient' else (lambda item: item.id)
     taken = {key(item) for _, item in chosen}
     return [item for _, item in chosen], [item for item in items if key(item) not in taken]
@@ -118,17 +141,24 @@ RSNA_CLASSES = ('Lung Opacity', 'Normal', 'No Lung Opacity / Not Normal')
 def read_rsna(root, strict:bool=True, check:str|None='exists') -> Items:
     "RSNA stage-2 training patients with their boxes (grouped per patientId) and detailed class."
     root, log = Path(root), ReadLog(strict)
-    file, info_file = csv_path(root/'stage_2_train_labels.csv'), csv_path(root/'stage_2_detailed_class_info.csv')
+    file, info_file = (csv_path(root/'stage_2_train_labels.csv'),
+                       csv_path(root/'stage_2_detailed_class_info.csv'))
     classes = {}
-    for line, row in read_csv(info_file, ('patientId', 'class'), log) if info_file.exists() else ():   # optional
+    # optional
+    for line, row in read_csv(info_file, ('patientId', 'class'), log) if info_file.exists() else ():
         if row['class'] not in RSNA_CLASSES: log.bad(info_file, line, 'unknown label', row['class'])
         else: classes[row['patientId']] = row['class']
     patients, bad = {}, set()
     for line, row in read_csv(file, ('patientId', 'x', 'y', 'width', 'height', 'Target'), log):
         pid = row['patientId']
-        if row['Target'] not in ('0', '1'): log.bad(file, line, 'unknown label', f"Target {row['Target']!r}"); bad.add(pid); continue
-        item = patients.setdefault(pid, Item(pid, root/'stage_2_train_images'/f'{pid}.dcm', pid, pid,
-                                             {'Lung Opacity': float(row['Target'])}, meta={'line': line}))
+        if row['Target'] not in ('0', '1'):
+            log.bad(file, line, 'unknown label', f"Target {row['Target']!r}")
+            bad.add(pid)
+            continue
+        item = patients.setdefault(pid,
+                                   Item(pid, root/'stage_2_train_images'/f'{pid}.dcm', pid, pid,
+                                        {'Lung Opacity': float(row['Target'])},
+                                        meta={'line': line}))
         if row['Target'] == '1':
             try: x, y, w, h = (float(row[k]) for k in ('x', 'y', 'width', 'height'))
             except ValueError: log.bad(file, line, 'bad box', str(row)); bad.add(pid); continue
@@ -141,36 +171,46 @@ def read_rsna(root, strict:bool=True, check:str|None='exists') -> Items:
     return finish(items, log)
 
 # %% ../../nbs/02b_layouts.ipynb #4d4518c8
-def read_siim(root, rle_csv:str='train-rle.csv', image_dir:str='dicom-images-train', relative:bool=True,
-              read_patient:bool=True, strict:bool=True, check:str|None='exists', mask_size:tuple|None=None) -> Items:
-    "SIIM-ACR images with their run-length rows (relative column-major unless `relative=False`) and mask size."
+def read_siim(root, rle_csv:str='train-rle.csv', image_dir:str='dicom-images-train',
+              relative:bool=True, read_patient:bool=True, strict:bool=True, check:str|None='exists',
+              mask_size:tuple|None=None) -> Items:
+    ("SIIM-ACR images with their run-length rows "
+     "(relative column-major unless `relative=False`) and mask size.")
     root, log = Path(root), ReadLog(strict)
     file, paths = csv_path(root/rle_csv), {p.stem: p for p in (root/image_dir).rglob('*.dcm')}
     images, bad = {}, set()
     for line, row in read_csv(file, ('ImageId', 'EncodedPixels'), log):
         image_id, rle = row['ImageId'], row['EncodedPixels']
-        item = images.setdefault(image_id, Item(image_id, paths.get(image_id, root/image_dir/f'{image_id}.dcm'),
-                                                image_id, meta={'line': line, 'rle_relative': relative}))
+        item = images.setdefault(image_id,
+                                 Item(image_id,
+                                      paths.get(image_id, root/image_dir/f'{image_id}.dcm'),
+                                      image_id, meta={'line': line, 'rle_relative': relative}))
         if rle == '-1': continue
         try: rle_runs(rle, relative)
-        except ValueError as e: log.bad(file, line, 'bad run-length', str(e)); bad.add(image_id); continue
+        except ValueError as e:
+            log.bad(file, line, 'bad run-length', str(e)); bad.add(image_id); continue
         item.rles.append(rle)
     items = []
     for image_id, item in images.items():
-        if image_id in bad or not check_image(item.image, check, log, file, item.meta['line']): continue
+        if image_id in bad or not check_image(item.image, check, log, file, item.meta['line']):
+            continue
         item.labels = {'Pneumothorax': float(bool(item.rles))}
-        item.meta['mask_size'] = tuple(mask_size) if mask_size else None       # (H, W) of the run-length masks
+        # (H, W) of the run-length masks
+        item.meta['mask_size'] = tuple(mask_size) if mask_size else None
         if read_patient and item.image.exists():
             ds = pydicom.dcmread(item.image, stop_before_pixels=True)
             rows, cols = int(ds.get('Rows', 0)), int(ds.get('Columns', 0))
             item.patient_id, size = str(ds.get('PatientID', image_id)), rows * cols
             if mask_size and rows and (rows, cols) != tuple(mask_size):
-                log.bad(file, item.meta['line'], 'wrong image size', f'image {image_id} is {rows} x {cols} pixels, its '
+                log.bad(file, item.meta['line'], 'wrong image size',
+                        f'image {image_id} is {rows} x {cols} pixels, its '
                         f'masks {mask_size[0]} x {mask_size[1]}'); continue
             if rows and not mask_size: item.meta['mask_size'] = (rows, cols)
-            ends = [int((s + n).max()) for s, n in (rle_runs(r, relative) for r in item.rles) if len(s)]
+            ends = [int((s + n).max()) for s, n in (rle_runs(r, relative) for r in item.rles)
+                    if len(s)]
             if size and ends and max(ends) > size:
-                log.bad(file, item.meta['line'], 'bad run-length', f'a run ends at {max(ends)}, outside the {size} pixels of '
+                log.bad(file, item.meta['line'], 'bad run-length',
+                        f'a run ends at {max(ends)}, outside the {size} pixels of '
                         f'{item.image.name}: is relative={relative} right?'); continue
         items.append(item)
     return finish(items, log)
@@ -180,7 +220,8 @@ COVIDX_CLASSES = ('normal', 'pneumonia', 'COVID-19', 'positive', 'negative')
 
 def read_covidx(root, list_name:str='train_COVIDx9A.txt', image_dir:str|None=None, strict:bool=True,
                 check:str|None='exists') -> Items:
-    "COVIDx lines -> items with a one-hot class label; images in `image_dir` (train/ or test/ by the list's name)."
+    ("COVIDx lines -> items with a one-hot class label; "
+     "images in `image_dir` (train/ or test/ by the list's name).")
     root, log, items = Path(root), ReadLog(strict), []
     file = root/list_name
     image_dir = image_dir or ('test' if list_name.startswith('test') else 'train')
@@ -191,35 +232,47 @@ def read_covidx(root, list_name:str='train_COVIDx9A.txt', image_dir:str|None=Non
         patient, name, cls, source = parts
         if cls not in COVIDX_CLASSES: log.bad(file, line, 'unknown label', cls); continue
         if not check_image(root/image_dir/name, check, log, file, line): continue
-        items.append(Item(name, root/image_dir/name, patient, labels={c: float(c == cls) for c in COVIDX_CLASSES[:3]}
-                          if cls in COVIDX_CLASSES[:3] else {c: float(c == cls) for c in COVIDX_CLASSES[3:]},
+        items.append(Item(name, root/image_dir/name, patient,
+                          labels={c: float(c == cls) for c in COVIDX_CLASSES[:3]}
+                          if cls in COVIDX_CLASSES[:3]
+                          else {c: float(c == cls) for c in COVIDX_CLASSES[3:]},
                           split=image_dir, meta={'class': cls, 'source': source}))
     return finish(items, log)
 
 # %% ../../nbs/02b_layouts.ipynb #30213380
-NIH_LABELS = ('Atelectasis', 'Cardiomegaly', 'Effusion', 'Infiltration', 'Mass', 'Nodule', 'Pneumonia', 'Pneumothorax',
+NIH_LABELS = ('Atelectasis', 'Cardiomegaly', 'Effusion', 'Infiltration', 'Mass', 'Nodule',
+              'Pneumonia', 'Pneumothorax',
               'Consolidation', 'Edema', 'Emphysema', 'Fibrosis', 'Pleural_Thickening', 'Hernia')
 
-NIH_COLUMNS = ('Image Index', 'Finding Labels', 'Follow-up #', 'Patient ID', 'Patient Age', 'Patient Gender',
-               'View Position', 'OriginalImage[Width', 'Height]', 'OriginalImagePixelSpacing[x', 'y]')   # split by the CSV
-NIH_SETS = {'train': 'train', 'validation': 'valid', 'valid': 'valid', 'test': 'test'}   # a relabelled `Set Id` -> split
-EXTRA_VALUES = {'YES': 1.0, 'NO': 0.0, 'HEDGE': -1.0, **LABEL_VALUES}   # a relabelled finding's cell -> label value
+# split by the CSV
+NIH_COLUMNS = ('Image Index', 'Finding Labels', 'Follow-up #', 'Patient ID', 'Patient Age',
+               'Patient Gender',
+               'View Position', 'OriginalImage[Width', 'Height]', 'OriginalImagePixelSpacing[x',
+               'y]')
+# a relabelled `Set Id` -> split
+NIH_SETS = {'train': 'train', 'validation': 'valid', 'valid': 'valid', 'test': 'test'}
+# a relabelled finding's cell -> label value
+EXTRA_VALUES = {'YES': 1.0, 'NO': 0.0, 'HEDGE': -1.0, **LABEL_VALUES}
 
-def read_nih(root, entries:str='Data_Entry_2017_v2020.csv', bbox:str='BBox_List_2017.csv', strict:bool=True,
-             check:str|None='exists') -> Items:
-    "NIH images with multi-hot labels, boxes, extra (relabelled) label columns and the split (`Set Id` or the lists)."
+def read_nih(root, entries:str='Data_Entry_2017_v2020.csv', bbox:str='BBox_List_2017.csv',
+             strict:bool=True, check:str|None='exists') -> Items:
+    ("NIH images with multi-hot labels, boxes, extra "
+     "(relabelled) label columns and the split (`Set Id` or the lists).")
     root, log, items = Path(root), ReadLog(strict), []
     paths = {p.name: p for p in root.glob('images_*/images/*.png')}
     file = csv_path(root/entries)
     rows = read_csv(file, ('Image Index', 'Finding Labels', 'Patient ID', 'View Position'), log)
     columns = list(rows[0][1]) if rows else []
-    extra = [c for c in columns if c and c not in NIH_COLUMNS + ('Set Id',)]   # a relabelled file's finding columns
+    # a relabelled file's finding columns
+    extra = [c for c in columns if c and c not in NIH_COLUMNS + ('Set Id',)]
     lists = {'train': root/'train_val_list.txt', 'test': root/'test_list.txt'}
     if 'Set Id' not in columns and (missing := [f.name for f in lists.values() if not f.exists()]):
-        warnings.warn(f"{root}: no {' or '.join(missing)}: the official split is unknown, those items get split ''")
+        warnings.warn(f"{root}: no {' or '.join(missing)}: the official split is unknown, "
+                      f"those items get split ''")
     split = {name: s for s, f in lists.items() if f.exists() for name in f.read_text().split()}
     boxes, box_file = defaultdict(list), csv_path(root/bbox)
-    if not box_file.exists(): warnings.warn(f'{root}: no {bbox} (or {bbox}.gz): items have no boxes')
+    if not box_file.exists():
+        warnings.warn(f'{root}: no {bbox} (or {bbox}.gz): items have no boxes')
     else:
         for line, row in read_csv(box_file, ('Image Index', 'Finding Label', 'Bbox [x'), log):
             values = list(row.values())
@@ -229,23 +282,28 @@ def read_nih(root, entries:str='Data_Entry_2017_v2020.csv', bbox:str='BBox_List_
             boxes[row['Image Index']].append((x, y, x + w, y + h, cls))
     for line, row in rows:
         found = [] if row['Finding Labels'] == 'No Finding' else row['Finding Labels'].split('|')
-        if unknown := [f for f in found if f not in NIH_LABELS]: log.bad(file, line, 'unknown label', str(unknown)); continue
+        if unknown := [f for f in found if f not in NIH_LABELS]:
+            log.bad(file, line, 'unknown label', str(unknown)); continue
         if bad := [c for c in extra if row.get(c, '').upper() not in EXTRA_VALUES]:
             log.bad(file, line, 'unknown label', f"{row[bad[0]]!r} in column {bad[0]!r}"); continue
         chosen = row.get('Set Id', '').lower()
-        if chosen and chosen not in NIH_SETS: log.bad(file, line, 'unknown split', f"Set Id {row['Set Id']!r}"); continue
+        if chosen and chosen not in NIH_SETS:
+            log.bad(file, line, 'unknown split', f"Set Id {row['Set Id']!r}"); continue
         name = row['Image Index']
         image = paths.get(name, root/'images_001'/'images'/name)
         if not check_image(image, check, log, file, line): continue
-        items.append(Item(name, image, row['Patient ID'], labels={c: float(c in found) for c in NIH_LABELS},
-                          boxes=boxes.get(name, []), split=NIH_SETS.get(chosen) or split.get(name, ''),
-                          view=row['View Position'], meta={'extra_labels': {c: EXTRA_VALUES[row.get(c, '').upper()]
-                                                                            for c in extra}} if extra else {}))
+        items.append(Item(name, image, row['Patient ID'],
+                          labels={c: float(c in found) for c in NIH_LABELS},
+                          boxes=boxes.get(name, []),
+                          split=NIH_SETS.get(chosen) or split.get(name, ''),
+                          view=row['View Position'],
+                          meta={'extra_labels': {c: EXTRA_VALUES[row.get(c, '').upper()]
+                                                 for c in extra}} if extra else {}))
     return finish(items, log)
 
 # %% ../../nbs/02b_layouts.ipynb #56df303b
-def patient_split(items:list, fractions:tuple=(0.7, 0.15, 0.15), names:tuple=('train', 'valid', 'test'),
-                  seed:int=0) -> dict:
+def patient_split(items:list, fractions:tuple=(0.7, 0.15, 0.15),
+                  names:tuple=('train', 'valid', 'test'), seed:int=0) -> dict:
     "Split name -> items, cutting a seeded shuffle of the patients by `fractions`."
     patients = sorted({item.patient_id for item in items})
     order = [patients[k] for k in np.random.default_rng(seed).permutation(len(patients))]
@@ -254,7 +312,8 @@ def patient_split(items:list, fractions:tuple=(0.7, 0.15, 0.15), names:tuple=('t
     return {name: [item for item in items if where[item.patient_id] == name] for name in names}
 
 def label_fractions(items:list, fractions:tuple=(0.01, 0.1, 1.0), seed:int=0, folder=None) -> dict:
-    "Fraction -> nested patient-level subset drawn with `seed` (at least one patient); saved as `subset_<pct>pct.txt`."
+    ("Fraction -> nested patient-level subset drawn with `seed` (at least one patient); "
+     "saved as `subset_<pct>pct.txt`.")
     patients = sorted({item.patient_id for item in items})
     order = [patients[k] for k in np.random.default_rng(seed).permutation(len(patients))]
     subsets = {}
@@ -263,45 +322,57 @@ def label_fractions(items:list, fractions:tuple=(0.01, 0.1, 1.0), seed:int=0, fo
         subsets[fraction] = [item for item in items if item.patient_id in keep]
         if folder:
             Path(folder).mkdir(parents=True, exist_ok=True)
-            (Path(folder)/f'subset_{fraction * 100:g}pct.txt').write_text(''.join(f'{i.id}\n' for i in subsets[fraction]))
+            (Path(folder)/f'subset_{fraction * 100:g}pct.txt').write_text(
+                ''.join(f'{i.id}\n' for i in subsets[fraction]))
     return subsets
 
 def load_subset(path, items:list) -> list:
-    "The items whose ids are listed in `path` (a file written by `label_fractions` or `build_5x200`)."
-    ids = {line.split(',')[0] for line in Path(path).read_text().splitlines() if line and line != 'Path,class'}
+    ("The items whose ids are listed in `path` "
+     "(a file written by `label_fractions` or `build_5x200`).")
+    ids = {line.split(',')[0] for line in Path(path).read_text().splitlines()
+           if line and line != 'Path,class'}
     return [item for item in items if item.id in ids]
 
 # %% ../../nbs/02b_layouts.ipynb #c1b963fb
-IU_SECTIONS = ('COMPARISON', 'INDICATION', 'FINDINGS', 'IMPRESSION')   # the AbstractText labels, in the files' order
+# the AbstractText labels, in the files' order
+IU_SECTIONS = ('COMPARISON', 'INDICATION', 'FINDINGS', 'IMPRESSION')
 
 def iu_view_key(uid:str, name:str) -> tuple:
-    "(report number, 'IM-...' part) of an image: 'CXR1', 'CXR1_1_IM-0001-3001' and '1', '1_IM-0001-3001.dcm.png' -> ('1', 'IM-0001-3001')."
+    ("(report number, 'IM-...' part) of an image: 'CXR1', 'CXR1_1_IM-0001-3001' and '1', "
+     "'1_IM-0001-3001.dcm.png' -> ('1', 'IM-0001-3001').")
     number, image = re.search(r'\d+', str(uid)), re.search(r'IM-[\d-]+\d', Path(name).name)
     return (number.group() if number else str(uid), image.group() if image else Path(name).name)
 
 def iu_views(root, projections:str='indiana_projections.csv', log:ReadLog|None=None) -> dict:
-    "`iu_view_key` -> 'Frontal' / 'Lateral' from a projection list (uid, filename, projection); {} when there is none."
+    ("`iu_view_key` -> 'Frontal' / 'Lateral' from a projection list (uid, filename, projection); "
+     "{} when there is none.")
     file = csv_path(Path(root)/projections) if projections else None
     if file is None or not file.exists(): return {}
     rows = read_csv(file, ('uid', 'filename', 'projection'), log or ReadLog())
     return {iu_view_key(r['uid'], r['filename']): r['projection'] for _, r in rows}
 
 # %% ../../nbs/02b_layouts.ipynb #552b2685
-def read_iu_xray(root, reports_dir:str='ecgen-radiology', projections:str|None='indiana_projections.csv',
-                 frontal_only:bool=True, clean=_default_clean, fractions:tuple=(0.7, 0.15, 0.15), seed:int=0,
-                 strict:bool=True, check:str|None='exists') -> Items:
-    "IU X-ray (Open-i) reports with their frontal PNG images and a seeded split by patient (one patient per report)."
+def read_iu_xray(root, reports_dir:str='ecgen-radiology',
+                 projections:str|None='indiana_projections.csv',
+                 frontal_only:bool=True, clean=_default_clean, fractions:tuple=(0.7, 0.15, 0.15),
+                 seed:int=0, strict:bool=True, check:str|None='exists') -> Items:
+    ("IU X-ray (Open-i) reports with their frontal PNG images and a seeded split by patient "
+     "(one patient per report).")
     import xml.etree.ElementTree as ET
     root, log, items = Path(root), ReadLog(strict), []
     paths, views = {p.stem: p for p in root.rglob('*.png')}, iu_views(root, projections, log)
-    if not views: warnings.warn(f'{root}: no projection list ({projections}): views unknown, every image is kept')
+    if not views:
+        warnings.warn(f'{root}: no projection list ({projections}): views unknown, '
+                      f'every image is kept')
     for file in sorted((root/reports_dir).glob('*.xml'), key=lambda p: (len(p.stem), p.stem)):
         log.read['reports'] += 1
         try: doc = ET.parse(file).getroot()
         except ET.ParseError as e: log.bad(file, None, 'bad XML', str(e)); continue
         uid = doc.find('uId').get('id') if doc.find('uId') is not None else file.stem
-        sections = {el.get('Label', '').upper(): ' '.join((el.text or '').split()) for el in doc.iter('AbstractText')}
-        report = ''.join(f' {name}: {sections[name]}\n' for name in IU_SECTIONS if sections.get(name))
+        sections = {el.get('Label', '').upper(): ' '.join((el.text or '').split())
+                    for el in doc.iter('AbstractText')}
+        report = ''.join(f' {name}: {sections[name]}\n' for name in IU_SECTIONS
+                         if sections.get(name))
         images = [el.get('id') for el in doc.iter('parentImage')]
         log.read['images'] += len(images)
         if not images: log.leave('report without images', uid); continue
@@ -314,13 +385,16 @@ def read_iu_xray(root, reports_dir:str='ecgen-radiology', projections:str|None='
         for image_id in images:
             view = views.get(iu_view_key(uid, image_id), '')
             if frontal_only and views and view != 'Frontal':
-                log.leave('image not frontal' if view else 'image without a view', image_id); continue
+                log.leave('image not frontal' if view else 'image without a view', image_id)
+                continue
             image = paths.get(image_id, root/f'{image_id}.png')
             if not check_image(image, check, log, file, None): unreadable += 1; continue
             items.append(Item(image_id, image, uid, uid, report=report, view=view,
-                              meta={'caption': text, 'mesh': [m.text for m in doc.iter('major') if m.text]}))
+                              meta={'caption': text,
+                                    'mesh': [m.text for m in doc.iter('major') if m.text]}))
             kept += 1
-        if kept: continue                                  # else the report's text is lost with its images: count it
+        # else the report's text is lost with its images: count it
+        if kept: continue
         if unreadable: log.bad(file, None, 'report without a readable image', uid)
         else: log.leave('report without a frontal image', uid)
     for name, part in patient_split(items, fractions, seed=seed).items():

@@ -20,7 +20,8 @@ __all__ = ['WorldSource', 'ItemSource', 'resize_pad_crop', 'PretrainingDataset',
 
 # %% ../../nbs/02d_pretraining_data.ipynb #640f07bb
 class WorldSource:
-    "Pairs rendered on the fly from a synthetic world: `world.sample(split, index)` for index in range(n)."
+    ("Pairs rendered on the fly from a synthetic world: `world.sample(split, "
+     "index)` for index in range(n).")
     def __init__(self, world, split:str='train', n:int=1000, classes:tuple|None=None):
         from reclf.world.synthetic_world import FINDINGS
         self.world, self.split, self.n, self.classes = world, split, n, tuple(classes or FINDINGS)
@@ -30,38 +31,50 @@ class WorldSource:
         masks = {c: np.zeros(s.image.shape, bool) for c in self.classes}
         for f in s.findings:
             if f.cls in masks: masks[f.cls] |= f.mask
-        return dict(image=s.image, report=s.report, labels={c: float(s.labels_true[c]) for c in self.classes},
+        return dict(image=s.image, report=s.report,
+                    labels={c: float(s.labels_true[c]) for c in self.classes},
                     masks=masks, words=s.words, id=f'{self.split}/{i}')
 
 class ItemSource:
-    "Pairs from reader `Item`s: image from disk, report text, labels through `policy`, a mask where the layout has one."
+    ("Pairs from reader `Item`s: image from disk, report text, labels through `policy`, "
+     "a mask where the layout has one.")
     def __init__(self, items:list, classes:tuple, policy='zeros', mask_class:str|None=None):
-        self.items, self.classes, self.policy, self.mask_class = items, tuple(classes), policy, mask_class
+        (self.items, self.classes, self.policy,
+         self.mask_class) = items, tuple(classes), policy, mask_class
     def __len__(self): return len(self.items)
     def __getitem__(self, i) -> dict:
         item = self.items[i]
         image = load_image(item.image)
-        labels = apply_policy({c: item.labels.get(c, math.nan) for c in self.classes}, self.policy) if self.policy else item.labels
-        masks = {self.mask_class: item_mask(item, image.shape)} if self.mask_class and (item.rles or item.boxes or
+        labels = (apply_policy({c: item.labels.get(c, math.nan) for c in self.classes}, self.policy)
+                  if self.policy else item.labels)
+        masks = {self.mask_class: item_mask(item,
+                                            image.shape)} if self.mask_class and (
+                                                item.rles or item.boxes or
                  item.labels.get(self.mask_class) == 0) else {}
-        return dict(image=image, report=item.report or '', labels=labels, masks=masks, words=None, id=item.id)
+        return dict(image=image, report=item.report or '', labels=labels, masks=masks, words=None,
+                    id=item.id)
 
 # %% ../../nbs/02d_pretraining_data.ipynb #c203c5db
 def _window(load:int, size:int, start:int, crop:int) -> tuple:
-    "On one axis padded from `size` to `load` (centred) and cropped at [start, start + crop): (crop slice, content slice) that meet."
+    ("On one axis padded from `size` to `load` (centred) and cropped at [start, start + crop): "
+     "(crop slice, content slice) that meet.")
     lead = (load - size) // 2                                   # padding before the content
-    lo, hi = max(start, lead), max(max(start, lead), min(start + crop, lead + size))   # the content inside the crop
+    # the content inside the crop
+    lo, hi = max(start, lead), max(max(start, lead), min(start + crop, lead + size))
     return slice(lo - start, hi - start), slice(lo - lead, hi - lead)
 
 # %% ../../nbs/02d_pretraining_data.ipynb #096a589d
 def resize_pad_crop(image:torch.Tensor, # (1, H, W) float
                     masks, # (C, H, W) bool, a tensor or an array
-                    load_size:int, # the longest side after resizing, and the side of the padded square
+                    # the longest side after resizing, and the side of the padded square
+                    load_size:int,
                     crop_size:int, # the side of the crop
                     random:bool, # a random crop (training) or the centre
-                    rng=None, # a numpy Generator for the crop position; None: torch's global generator
+                    # a numpy Generator for the crop position; None: torch's global generator
+                    rng=None,
                    ) -> tuple: # image (1, S, S), masks (C, S, S) bool tensor
-    "Longest side -> `load_size`, zero-pad to a square, crop `crop_size`: image bilinear, masks nearest."
+    ("Longest side -> `load_size`, zero-pad to a square, crop `crop_size`: "
+     "image bilinear, masks nearest.")
     h, w = image.shape[-2:]
     scale = load_size / max(h, w)
     size = (max(1, round(h * scale)), max(1, round(w * scale)))
@@ -70,30 +83,42 @@ def resize_pad_crop(image:torch.Tensor, # (1, H, W) float
     if not random: y, x = span // 2, span // 2
     elif rng is None: y, x = int(torch.randint(span + 1, ())), int(torch.randint(span + 1, ()))
     else: y, x = (int(v) for v in rng.integers(span + 1, size=2))
-    (out_r, src_r), (out_c, src_c) = _window(load_size, size[0], y, crop_size), _window(load_size, size[1], x, crop_size)
-    rows, cols = np.arange(h)[src_r], np.arange(w)[src_c]             # source rows / columns inside the crop
+    (out_r, src_r), (out_c, src_c) = (_window(load_size, size[0], y, crop_size),
+                                      _window(load_size, size[1], x, crop_size))
+    # source rows / columns inside the crop
+    rows, cols = np.arange(h)[src_r], np.arange(w)[src_c]
     if size != (h, w):
-        image = F.interpolate(image[None], size=size, mode='bilinear', antialias=scale < 1, align_corners=False)[0]
-        rows = np.minimum(((np.arange(size[0])[src_r] + 0.5) * h / size[0]).astype(np.int64), h - 1)   # nearest
+        image = F.interpolate(image[None], size=size, mode='bilinear', antialias=scale < 1,
+                              align_corners=False)[0]
+        # nearest
+        rows = np.minimum(((np.arange(size[0])[src_r] + 0.5) * h / size[0]).astype(np.int64), h - 1)
         cols = np.minimum(((np.arange(size[1])[src_c] + 0.5) * w / size[1]).astype(np.int64), w - 1)
     masks = masks.numpy() if torch.is_tensor(masks) else np.asarray(masks)
     out_image = image.new_zeros(1, crop_size, crop_size)               # (1, S, S), zero padding
     out_image[:, out_r, out_c] = image[:, src_r, src_c]
     out_masks = np.zeros((len(masks), crop_size, crop_size), bool)     # (C, S, S)
     full = np.flatnonzero(masks.any((1, 2)))                           # empty masks stay empty
-    out_masks[full, out_r, out_c] = masks[full][:, rows][:, :, cols]   # resize + pad + crop in one gather
+    # resize + pad + crop in one gather
+    out_masks[full, out_r, out_c] = masks[full][:, rows][:, :, cols]
     return out_image, torch.from_numpy(out_masks)
 
 # %% ../../nbs/02d_pretraining_data.ipynb #133a5dcc
 class PretrainingDataset(torch.utils.data.Dataset):
-    "Image-report pairs from a source as tensors: (1, S, S) image in [-1, 1], caption, labels, masks, words."
-    def __init__(self, source, train:bool=True, load_size:int=144, crop_size:int=128, flip_p:float=0.0,
+    ("Image-report pairs from a source as tensors: "
+     "(1, S, S) image in [-1, 1], caption, labels, masks, words.")
+    def __init__(self, source, train:bool=True, load_size:int=144, crop_size:int=128,
+                 flip_p:float=0.0,
                  text:str='caption', strict:bool=True, caption_kwargs:dict|None=None,
-                 seed:int|None=None): # augmentation of draw d from a generator seeded (seed, d); None: torch's global one
-        self.source, self.train, self.load_size, self.crop_size, self.flip_p = source, train, load_size, crop_size, flip_p
-        self.text, self.strict, self.caption_kwargs, self.seed = text, strict, caption_kwargs or {}, seed
+                 # augmentation of draw d from a generator
+                 # seeded (seed, d); None: torch's global one
+                 seed:int|None=None):
+        (self.source, self.train, self.load_size, self.crop_size,
+         self.flip_p) = source, train, load_size, crop_size, flip_p
+        (self.text, self.strict, self.caption_kwargs,
+         self.seed) = text, strict, caption_kwargs or {}, seed
     def __len__(self): return len(self.source)
-    def __iter__(self): return (self[i] for i in range(len(self)))   # one pass (indexing wraps around)
+    # one pass (indexing wraps around)
+    def __iter__(self): return (self[i] for i in range(len(self)))
     def __getitem__(self, d):
         try: return self.pair(d)
         except BadInput as e:
@@ -103,7 +128,8 @@ class PretrainingDataset(torch.utils.data.Dataset):
 # %% ../../nbs/02d_pretraining_data.ipynb #a3c27bec
 @patch
 def pair(self:PretrainingDataset, d:int) -> dict:
-    "The tensors of draw `d`: pair `d % len`, augmented by a generator seeded (seed, d) (raises `BadInput`)."
+    ("The tensors of draw `d`: pair `d % len`, augmented by a generator seeded "
+     "(seed, d) (raises `BadInput`).")
     n = len(self.source)
     if d < 0: d += n
     if d < 0: raise IndexError(f'draw {d - n} out of range for {n} pairs')
@@ -111,12 +137,15 @@ def pair(self:PretrainingDataset, d:int) -> dict:
     pair = self.source[d % n]
     image, report, words = np.asarray(pair['image'], np.float32), pair['report'], pair['words']
     names = list(pair['masks'])
-    masks = np.stack([pair['masks'][c] for c in names]) if names else np.zeros((0,) + image.shape, bool)
+    masks = (np.stack([pair['masks'][c] for c in names]) if names
+             else np.zeros((0,) + image.shape, bool))
     flipped = bool(self.train and self.flip_p > 0 and
-                   (float(torch.rand(())) if rng is None else rng.random()) < self.flip_p) and flippable(report)
+                   (float(torch.rand(())) if rng is None
+                    else rng.random()) < self.flip_p) and flippable(report)
     if flipped:
         image, masks = image[:, ::-1], masks[:, :, ::-1]                      # mirror columns
-        report, words = flip_report(report, words)                         # left <-> right in the text
+        # left <-> right in the text
+        report, words = flip_report(report, words)
     if self.text == 'caption':
         cap = caption(report, **self.caption_kwargs)
         if not cap.ok: raise BadInput(f"{pair['id']}: empty report after cleaning ({cap.reason})")
@@ -124,102 +153,142 @@ def pair(self:PretrainingDataset, d:int) -> dict:
     else: text, offsets = report, np.arange(len(report))
     image, masks = resize_pad_crop(torch.from_numpy(np.ascontiguousarray(image))[None], masks,
                                    self.load_size, self.crop_size, random=self.train, rng=rng)
-    return dict(image=(image - 0.5) / 0.5, text=text, offsets=offsets, words=words, mask_names=names, masks=masks,
-                labels=torch.from_numpy(np.array([float(v) for v in pair['labels'].values()], np.float32)), flipped=flipped, id=pair['id'])
+    return dict(image=(image - 0.5) / 0.5, text=text, offsets=offsets, words=words,
+                mask_names=names, masks=masks,
+                labels=torch.from_numpy(np.array([float(v) for v in pair['labels'].values()],
+                                                 np.float32)), flipped=flipped, id=pair['id'])
 
 # %% ../../nbs/02d_pretraining_data.ipynb #29362f5e
 class PretrainingCollate:
-    "Batch `PretrainingDataset` items: stack tensors, tokenize texts, align word roles; drop and count skipped pairs."
+    ("Batch `PretrainingDataset` items: stack tensors, tokenize texts, align word roles; "
+     "drop and count skipped pairs.")
     def __init__(self, tokenizer, max_length:int=64, drop_punctuation:bool=True):
-        self.tokenizer, self.max_length, self.drop_punctuation = tokenizer, max_length, drop_punctuation
+        (self.tokenizer, self.max_length,
+         self.drop_punctuation) = tokenizer, max_length, drop_punctuation
     def __call__(self, batch:list) -> dict:
         kept = [b for b in batch if b is not None]
         if not kept: raise BadInput(f'every pair of a batch of {len(batch)} was skipped')
-        out = tokenize_reports(self.tokenizer, [b['text'] for b in kept], max_length=self.max_length,
-                               drop_punctuation=self.drop_punctuation)
+        out = tokenize_reports(self.tokenizer, [b['text'] for b in kept],
+                               max_length=self.max_length, drop_punctuation=self.drop_punctuation)
         names = next((b['mask_names'] for b in kept if b['mask_names']), [])
-        known = torch.tensor([b['mask_names'] == names and bool(names) for b in kept])            # (B,)
+        # (B,)
+        known = torch.tensor([b['mask_names'] == names and bool(names) for b in kept])
         size = kept[0]['image'].shape[-2:]
-        out.update(images=torch.stack([b['image'] for b in kept]),                                   # (B, 1, S, S)
-                   labels=torch.stack([b['labels'] for b in kept]),                                  # (B, C)
-                   masks=torch.stack([b['masks'] if k else torch.zeros(len(names), *size, dtype=torch.bool)
-                                      for b, k in zip(kept, known)]),                                # (B, C, S, S)
-                   mask_known=known, mask_names=names, texts=[b['text'] for b in kept], ids=[b['id'] for b in kept],
-                   flipped=torch.tensor([b['flipped'] for b in kept]), n_skipped=len(batch) - len(kept))
+        # (B, 1, S, S)
+        out.update(images=torch.stack([b['image'] for b in kept]),
+                   # (B, C)
+                   labels=torch.stack([b['labels'] for b in kept]),
+                   masks=torch.stack([b['masks'] if k
+                                      else torch.zeros(len(names), *size, dtype=torch.bool)
+                                      # (B, C, S, S)
+                                      for b, k in zip(kept, known)]),
+                   mask_known=known, mask_names=names, texts=[b['text'] for b in kept],
+                   ids=[b['id'] for b in kept],
+                   flipped=torch.tensor([b['flipped'] for b in kept]),
+                   n_skipped=len(batch) - len(kept))
         if all(b['words'] is not None for b in kept):
-            roles = align_word_roles(out['word_spans'], [b['words'] for b in kept], [b['offsets'] for b in kept])
-            out.update(word_role=roles['role'], word_finding=roles['finding_id'], word_gt_index=roles['gt_index'],
-                       word_negated=roles['negated'], word_uncertain=roles['uncertain'])             # (B, N) each
+            roles = align_word_roles(out['word_spans'], [b['words'] for b in kept],
+                                     [b['offsets'] for b in kept])
+            # (B, N) each
+            out.update(word_role=roles['role'], word_finding=roles['finding_id'],
+                       word_gt_index=roles['gt_index'],
+                       word_negated=roles['negated'], word_uncertain=roles['uncertain'])
         return out
 
 # %% ../../nbs/02d_pretraining_data.ipynb #b9f097a1
 def _pack(mask): return np.packbits(mask.reshape(-1))          # (H, W) bool -> (H W / 8,) uint8
-def _unpack(bits, shape): return np.unpackbits(bits, count=shape[0] * shape[1]).reshape(shape).view(bool)
+def _unpack(bits, shape):
+    return np.unpackbits(bits, count=shape[0] * shape[1]).reshape(shape).view(bool)
 
 # %% ../../nbs/02d_pretraining_data.ipynb #cd41c029
 def world_arrays(source:WorldSource, # the pairs to render
                  image_dtype=np.uint8, # np.uint8 (images rounded to 1/255) or np.float32
                  progress:bool=True, # a tqdm bar
                 ) -> dict: # flat numpy arrays; `*_ptr[i]:*_ptr[i + 1]` index pair i's rows
-    "Render every pair of a `WorldSource` once into flat arrays: images, labels, reports, packed masks, words, packed regions."
+    ("Render every pair of a `WorldSource` once into flat arrays: images, labels, reports, "
+     "packed masks, words, packed regions.")
     from tqdm.auto import tqdm
     from reclf.world.synthetic_world import ROLES
-    names = list(ROLES)                                          # role and class names share one string table
+    # role and class names share one string table
+    names = list(ROLES)
     def code(s):
         if s not in names: names.append(s)
         return names.index(s)
-    images, labels, reports, masks, mask_class, spans, info, word_region, regions = [], [], [], [], [], [], [], [], []
+    (images, labels, reports, masks, mask_class, spans, info, word_region,
+     regions) = [], [], [], [], [], [], [], [], []
     ptr = dict(report=[0], mask=[0], word=[0], region=[0])
-    for i in tqdm(range(len(source)), desc=f'rendering {source.split}', disable=not progress, leave=False):
+    for i in tqdm(range(len(source)), desc=f'rendering {source.split}', disable=not progress,
+                  leave=False):
         s = source.world.sample(source.split, i)
-        images.append(np.round(s.image * 255).astype(np.uint8) if np.dtype(image_dtype) == np.uint8 else s.image.astype(image_dtype))
+        images.append(np.round(s.image * 255).astype(np.uint8) if np.dtype(image_dtype) == np.uint8
+                      else s.image.astype(image_dtype))
         labels.append([float(s.labels_true[c]) for c in source.classes]); reports.append(s.report)
         for k, c in enumerate(source.classes):
             found = [f.mask for f in s.findings if f.cls == c]
             if found: masks.append(_pack(np.logical_or.reduce(found))); mask_class.append(k)
-        seen = {}                                                # id(region) -> its number within the pair
+        # id(region) -> its number within the pair
+        seen = {}
         for w in s.words:
-            if w.text != s.report[w.start:w.end]: raise ValueError(f'{source.split}/{i}: word {w.text!r} is not its span')
-            if w.region is not None and id(w.region) not in seen: seen[id(w.region)] = len(seen); regions.append(_pack(w.region))
-            spans.append((w.start, w.end)); word_region.append(seen[id(w.region)] if w.region is not None else -1)
+            if w.text != s.report[w.start:w.end]:
+                raise ValueError(f'{source.split}/{i}: word {w.text!r} is not its span')
+            if w.region is not None and id(w.region) not in seen:
+                seen[id(w.region)] = len(seen); regions.append(_pack(w.region))
+            spans.append((w.start, w.end))
+            word_region.append(seen[id(w.region)] if w.region is not None else -1)
             info.append((code(w.role), w.finding_id, w.negated, w.uncertain, code(w.cls)))
-        for key, count in (('report', len(s.report)), ('mask', len(masks) - ptr['mask'][-1]), ('word', len(s.words)),
+        for key, count in (('report', len(s.report)), ('mask', len(masks) - ptr['mask'][-1]),
+                           ('word', len(s.words)),
                            ('region', len(seen))): ptr[key].append(ptr[key][-1] + count)
-    bits = lambda rows: np.stack(rows) if rows else np.zeros((0, (images[0].size + 7) // 8), np.uint8)
-    return dict(images=np.stack(images), labels=np.array(labels, np.float32).reshape(len(source), len(source.classes)),
-                reports=np.array(''.join(reports)), report_ptr=np.array(ptr['report']), mask_ptr=np.array(ptr['mask']),
-                mask_class=np.array(mask_class, np.int64), mask_bits=bits(masks), word_ptr=np.array(ptr['word']),
-                word_span=np.array(spans, np.int64).reshape(-1, 2), word_info=np.array(info, np.int64).reshape(-1, 5),
+    bits = lambda rows: np.stack(
+        rows) if rows else np.zeros((0, (images[0].size + 7) // 8), np.uint8)
+    return dict(images=np.stack(images), labels=np.array(labels, np.float32)
+                .reshape(len(source), len(source.classes)),
+                reports=np.array(''.join(reports)), report_ptr=np.array(ptr['report']),
+                mask_ptr=np.array(ptr['mask']),
+                mask_class=np.array(mask_class, np.int64), mask_bits=bits(masks),
+                word_ptr=np.array(ptr['word']),
+                word_span=np.array(spans, np.int64).reshape(-1, 2),
+                word_info=np.array(info, np.int64).reshape(-1, 5),
                 word_region=np.array(word_region, np.int64), region_ptr=np.array(ptr['region']),
                 region_bits=bits(regions), names=np.array('\n'.join(names)))
 
 # %% ../../nbs/02d_pretraining_data.ipynb #0a90459a
 class CachedWorldSource:
-    "A `WorldSource` rendered once into compact arrays (uint8 images, packed masks and regions); items as the source's."
+    ("A `WorldSource` rendered once into compact arrays (uint8 images, packed masks and regions); "
+     "items as the source's.")
     def __init__(self, source:WorldSource, # the pairs to cache (world, split, n, classes)
-                 path:str|Path|None=None, # an .npz file: read when it was made from the same source, else written
-                 image_dtype=np.uint8, # np.uint8 (4x smaller, rounding <= 1/510) or np.float32 (exact)
+                 # an .npz file: read when it was made from the same source, else written
+                 path:str|Path|None=None,
+                 # np.uint8 (4x smaller, rounding <= 1/510) or np.float32 (exact)
+                 image_dtype=np.uint8,
                  progress:bool=True): # a tqdm bar while rendering
-        self.world, self.split, self.n, self.classes = source.world, source.split, len(source), source.classes
+        self.world, self.split, self.n, self.classes = (source.world, source.split, len(source),
+                                                        source.classes)
         self.image_dtype = np.dtype(image_dtype)
-        self.fingerprint = (f'{self.world.config!r} seed={self.world.seed} split={self.split} n={self.n} '
+        self.fingerprint = (f'{self.world.config!r} seed={self.world.seed} split={self.split} '
+                            f'n={self.n} '
                             f'classes={self.classes} images={self.image_dtype}')
         path = None if path is None else Path(path)
         if path is not None and path.exists():
             with np.load(path, allow_pickle=False) as f:
-                if str(f['fingerprint']) == self.fingerprint: return self._use({k: f[k] for k in f.files})
-        self._use(world_arrays(source, self.image_dtype, progress) | dict(fingerprint=np.array(self.fingerprint)))
-        if path is not None: path.parent.mkdir(parents=True, exist_ok=True); np.savez(path, **self.arrays)
+                if str(f['fingerprint']) == self.fingerprint:
+                    return self._use({k: f[k] for k in f.files})
+        self._use(world_arrays(source, self.image_dtype,
+                               progress) | dict(fingerprint=np.array(self.fingerprint)))
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True); np.savez(path, **self.arrays)
     def _use(self, arrays:dict):
         "Keep the arrays (and the report text and name table as Python strings)."
-        self.arrays, self.reports, self.names = arrays, str(arrays['reports']), str(arrays['names']).split('\n')
+        self.arrays, self.reports, self.names = (arrays, str(arrays['reports']),
+                                                 str(arrays['names']).split('\n'))
 
     def __len__(self): return self.n
 
 # %% ../../nbs/02d_pretraining_data.ipynb #83ce55fc
 @patch
 def __getitem__(self:CachedWorldSource, i) -> dict:
-    "Pair `i` as `WorldSource` gives it: image float32 in [0, 1], report, labels, masks, words (with regions), id."
+    ("Pair `i` as `WorldSource` gives it: image float32 in [0, 1], report, labels, masks, "
+     "words (with regions), id.")
     from reclf.world.synthetic_world import Word
     if not -self.n <= i < self.n: raise IndexError(f'pair {i} out of range for {self.n} pairs')
     i, a = i % self.n, self.arrays
@@ -227,11 +296,15 @@ def __getitem__(self:CachedWorldSource, i) -> dict:
     if a['images'].dtype == np.uint8: image /= 255
     report = self.reports[a['report_ptr'][i]:a['report_ptr'][i + 1]]
     masks = {c: np.zeros(image.shape, bool) for c in self.classes}
-    for k in range(a['mask_ptr'][i], a['mask_ptr'][i + 1]): masks[self.classes[a['mask_class'][k]]] = _unpack(a['mask_bits'][k], image.shape)
-    regions = [_unpack(b, image.shape) for b in a['region_bits'][a['region_ptr'][i]:a['region_ptr'][i + 1]]]
+    for k in range(a['mask_ptr'][i], a['mask_ptr'][i + 1]):
+        masks[self.classes[a['mask_class'][k]]] = _unpack(a['mask_bits'][k], image.shape)
+    regions = [_unpack(b, image.shape)
+               for b in a['region_bits'][a['region_ptr'][i]:a['region_ptr'][i + 1]]]
     w0, w1 = a['word_ptr'][i], a['word_ptr'][i + 1]
-    words = [Word(report[s:e], s, e, self.names[role], fid, bool(neg), bool(unc), regions[r] if r >= 0 else None, self.names[cls])
-             for (s, e), (role, fid, neg, unc, cls), r in zip(a['word_span'][w0:w1].tolist(), a['word_info'][w0:w1].tolist(),
-                                                             a['word_region'][w0:w1].tolist())]
-    return dict(image=image, report=report, labels=dict(zip(self.classes, a['labels'][i].tolist())), masks=masks,
-                words=words, id=f'{self.split}/{i}')
+    words = [Word(report[s:e], s, e, self.names[role], fid, bool(neg), bool(unc),
+                  regions[r] if r >= 0 else None, self.names[cls])
+             for (s, e), (role, fid, neg, unc, cls), r in zip(a['word_span'][w0:w1].tolist(),
+                                                              a['word_info'][w0:w1].tolist(),
+                                                              a['word_region'][w0:w1].tolist())]
+    return dict(image=image, report=report, labels=dict(zip(self.classes, a['labels'][i].tolist())),
+                masks=masks, words=words, id=f'{self.split}/{i}')

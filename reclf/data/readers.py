@@ -23,29 +23,36 @@ class BadInput(ValueError):
     "A bad file, line or value in a dataset; the message names the file and the line."
 
 class ReadLog:
-    "What a reader read, skipped (bad input, with file, line and reason) and filtered (on purpose, named)."
+    ("What a reader read, skipped (bad input, with file, line and reason) and filtered "
+     "(on purpose, named).")
     def __init__(self, strict:bool=True): # raise on the first bad input instead of skipping it
         self.strict, self.skipped, self.filtered = strict, [], Counter()
-        self.read, self.names = Counter(), defaultdict(list)   # inputs read per unit; filter reason -> names
+        # inputs read per unit; filter reason -> names
+        self.read, self.names = Counter(), defaultdict(list)
     def bad(self, file, line, reason:str, detail:str=''):
-        "Raise (strict) or record (lenient) one bad input; `reason` is the short kind used in the summary."
+        ("Raise (strict) or record (lenient) one bad input; "
+         "`reason` is the short kind used in the summary.")
         where = f'{file}, line {line}' if line is not None else f'{file}'
         if self.strict: raise BadInput(f'{where}: {reason}' + (f' ({detail})' if detail else ''))
         self.skipped.append((str(file), line, reason, detail))
     def leave(self, reason:str, name=None, n:int=1):
-        "Count `n` inputs left out on purpose; `reason` says the unit ('image not frontal'); `name` names them."
+        ("Count `n` inputs left out on purpose; "
+         "`reason` says the unit ('image not frontal'); `name` names them.")
         self.filtered[reason] += n
         if name is not None: self.names[reason].append(str(name))
     def summary(self) -> dict:
-        "Counts: what was read (when the reader counts it), skipped per reason and filtered per reason."
-        out = {'skipped': dict(Counter(s[2] for s in self.skipped)), 'filtered': dict(self.filtered)}
+        ("Counts: what was read (when the reader counts it), "
+         "skipped per reason and filtered per reason.")
+        out = {'skipped': dict(Counter(s[2] for s in self.skipped)),
+               'filtered': dict(self.filtered)}
         return {'read': dict(self.read), **out} if self.read else out
 
 # %% ../../nbs/02a_readers.ipynb #2b24e117
 @dataclass
 class Item:
     "One image of a dataset and what its layout says about it."
-    id: str                  # key of the image in its layout (dicom_id, Path, patientId, ImageId, file name)
+    # key of the image in its layout (dicom_id, Path, patientId, ImageId, file name)
+    id: str
     image: Path              # image file
     patient_id: str
     study_id: str = ''
@@ -67,33 +74,41 @@ def finish(items, log) -> Items:
     "Wrap `items`, warning with the summary and the first bad input when anything was skipped."
     if log.skipped:
         file, line, reason, detail = log.skipped[0]
-        first = f'{file}' + (f', line {line}' if line is not None else '') + f': {reason}' + (f' ({detail})' if detail else '')
+        first = f'{file}' + (f', line {line}' if line is not None
+                             else '') + f': {reason}' + (f' ({detail})' if detail else '')
         n = len(log.skipped)
-        warnings.warn(f'skipped {n} bad input{"s" * (n != 1)} {log.summary()["skipped"]}; the first: {first}')
+        warnings.warn(f'skipped {n} bad input{"s" * (n != 1)} {log.summary()["skipped"]}; '
+                      f'the first: {first}')
     return Items(items, log)
 
 # %% ../../nbs/02a_readers.ipynb #1bb5a800
 def read_dicom(path, voi:bool=True, invert:bool=True) -> np.ndarray:
-    "A DICOM file as float32 (H, W) in [0, 1]: rescale, VOI LUT / window, MONOCHROME1 inverted when `invert`."
+    ("A DICOM file as float32 (H, W) in [0, 1]: rescale, VOI LUT / window, "
+     "MONOCHROME1 inverted when `invert`.")
     ds = pydicom.dcmread(path)
-    pixels = apply_modality_lut(ds.pixel_array, ds).astype(np.float32)   # stored values -> modality units
-    if voi and ('VOILUTSequence' in ds or 'WindowCenter' in ds): pixels = apply_voi_lut(pixels, ds).astype(np.float32)
+    # stored values -> modality units
+    pixels = apply_modality_lut(ds.pixel_array, ds).astype(np.float32)
+    if voi and ('VOILUTSequence' in ds or 'WindowCenter' in ds):
+        pixels = apply_voi_lut(pixels, ds).astype(np.float32)
     lo, hi = float(pixels.min()), float(pixels.max())
     image = (pixels - lo) / (hi - lo) if hi > lo else np.zeros_like(pixels)
     if invert and ds.PhotometricInterpretation == 'MONOCHROME1': image = 1.0 - image
     return image.astype(np.float32)
 
 def load_image(path) -> np.ndarray:
-    "Any image file of these layouts as float32 (H, W) in [0, 1]; a missing or unreadable file raises `BadInput`."
+    ("Any image file of these layouts as float32 (H, W) in [0, 1]; "
+     "a missing or unreadable file raises `BadInput`.")
     path = Path(path)
     if not path.exists(): raise BadInput(f'{path}: missing image file')
     try:
         if path.suffix.lower() == '.dcm': return read_dicom(path)
         with Image.open(path) as im:
             im.load()
-            if im.mode in ('I;16', 'I;16B', 'I'): return (np.asarray(im, np.float32) / 65535.0).clip(0, 1)
+            if im.mode in ('I;16', 'I;16B', 'I'):
+                return (np.asarray(im, np.float32) / 65535.0).clip(0, 1)
             return np.asarray(im.convert('L'), np.float32) / 255.0
-    except Exception as e: raise BadInput(f'{path}: unreadable image ({type(e).__name__}: {e})') from e
+    except Exception as e:
+        raise BadInput(f'{path}: unreadable image ({type(e).__name__}: {e})') from e
 
 # %% ../../nbs/02a_readers.ipynb #d9298fb4
 def rle_runs(rle:str, relative:bool=True) -> tuple:
@@ -101,40 +116,54 @@ def rle_runs(rle:str, relative:bool=True) -> tuple:
     rle = rle.strip()
     if rle in ('', '-1'): return np.zeros(0, np.int64), np.zeros(0, np.int64)
     try: numbers = np.array(rle.split(), dtype=np.int64)
-    except ValueError: raise ValueError(f'non-integer value in a run-length string ({rle[:20]!r})') from None
-    if len(numbers) % 2: raise ValueError(f'odd number of values in a run-length string ({len(numbers)})')
+    except ValueError:
+        raise ValueError(f'non-integer value in a run-length string ({rle[:20]!r})') from None
+    if len(numbers) % 2:
+        raise ValueError(f'odd number of values in a run-length string ({len(numbers)})')
     starts, lengths = numbers[0::2], numbers[1::2]
-    if (numbers < 0).any() or (not relative and (starts < 1).any()): raise ValueError('negative or zero start')
-    if relative: return np.cumsum(starts + np.r_[0, lengths[:-1]]), lengths  # start_k = sum(gaps <= k) + sum(lengths < k)
+    if (numbers < 0).any() or (not relative and (starts < 1).any()):
+        raise ValueError('negative or zero start')
+    # start_k = sum(gaps <= k) + sum(lengths < k)
+    if relative: return np.cumsum(starts + np.r_[0, lengths[:-1]]), lengths
     if len(starts) > 1 and (bad := np.flatnonzero(starts[1:] < starts[:-1] + lengths[:-1])).size:
         k = int(bad[0]) + 1
-        raise ValueError(f'absolute run {k + 1} starts at {starts[k]}, before run {k} ends ({starts[k - 1]} + {lengths[k - 1]}):'
-                         ' runs must increase; is this relative (gap, length) data? (relative=True)')
+        raise ValueError(f'absolute run {k + 1} starts at {starts[k]}, '
+                         f'before run {k} ends ({starts[k - 1]} + {lengths[k - 1]}):'
+                         ' runs must increase; is this relative (gap, length) data? '
+                         '(relative=True)')
     return starts - 1, lengths
 
 def rle_decode(rle:str, shape:tuple, relative:bool=True) -> np.ndarray:
-    "A column-major run-length string -> bool mask (H, W); relative (gap, length) pairs or absolute 1-based (start, length)."
+    ("A column-major run-length string -> bool mask (H, W); relative (gap, "
+     "length) pairs or absolute 1-based (start, length).")
     h, w = shape
     flat = np.zeros(h * w, bool)
     starts, lengths = rle_runs(rle, relative)
-    if len(starts) and (starts + lengths).max() > h * w: raise ValueError(f'run outside a {h} x {w} image')
+    if len(starts) and (starts + lengths).max() > h * w:
+        raise ValueError(f'run outside a {h} x {w} image')
     for start, length in zip(starts, lengths): flat[start:start + length] = True
-    return flat.reshape(w, h).T                                             # column-major: (W, H) -> (H, W)
+    # column-major: (W, H) -> (H, W)
+    return flat.reshape(w, h).T
 
 def rle_encode(mask:np.ndarray, relative:bool=True) -> str:
-    "A bool mask (H, W) -> column-major run-length string (`-1` when empty); the inverse of `rle_decode`."
+    ("A bool mask (H, W) -> column-major run-length string (`-1` when empty); "
+     "the inverse of `rle_decode`.")
     flat = np.concatenate([[0], mask.T.reshape(-1).astype(np.int8), [0]])
-    edges = np.flatnonzero(np.diff(flat))                                    # run starts and ends, alternating
+    # run starts and ends, alternating
+    edges = np.flatnonzero(np.diff(flat))
     starts, ends = edges[0::2], edges[1::2]
     if not len(starts): return '-1'
     lengths = ends - starts
-    firsts = starts - np.r_[0, ends[:-1]] if relative else starts + 1        # gap since the previous run's end
+    # gap since the previous run's end
+    firsts = starts - np.r_[0, ends[:-1]] if relative else starts + 1
     return ' '.join(f'{a} {b}' for a, b in zip(firsts, lengths))
 
 # %% ../../nbs/02a_readers.ipynb #a49999f8
 def item_mask(item:Item, shape:tuple) -> np.ndarray:
-    "Union of the item's run-length masks and filled boxes, bool (H, W); raises on a shape its masks do not fit."
-    size = item.meta.get('mask_size')                       # (H, W) the run-length strings describe, when known
+    ("Union of the item's run-length masks and filled boxes, bool (H, W); "
+     "raises on a shape its masks do not fit.")
+    # (H, W) the run-length strings describe, when known
+    size = item.meta.get('mask_size')
     if item.rles and size is not None and tuple(shape) != tuple(size):
         raise ValueError(f'image {item.id}: its run-length masks are {size[0]} x {size[1]} pixels, '
                          f'not {shape[0]} x {shape[1]} ({item.image})')
@@ -153,7 +182,8 @@ def csv_path(path) -> Path:
     return Path(f'{path}.gz') if not path.exists() and Path(f'{path}.gz').exists() else path
 
 def read_csv(path, required:tuple, log:ReadLog) -> list:
-    "(line number, row dict) pairs of a CSV or .csv.gz with stripped headers and values; [] if a required column is missing."
+    ("(line number, row dict) pairs of a CSV or .csv.gz with stripped headers and values; "
+     "[] if a required column is missing.")
     path = csv_path(path)
     if not path.exists(): raise FileNotFoundError(f'{path} (or {path.name}.gz) not found')
     with (gzip.open if path.suffix == '.gz' else open)(path, 'rt', newline='') as f:
@@ -161,12 +191,14 @@ def read_csv(path, required:tuple, log:ReadLog) -> list:
         header = [h.strip() for h in next(rows, [])]
         missing = [c for c in required if c not in header]
         if missing: log.bad(path, 1, 'missing column', ', '.join(missing)); return []
-        return [(rows.line_num, dict(zip(header, (v.strip() for v in r)))) for r in rows if any(v.strip() for v in r)]
+        return [(rows.line_num, dict(zip(header, (v.strip() for v in r)))) for r in rows
+                if any(v.strip() for v in r)]
 
 LABEL_VALUES = {'': math.nan, '1.0': 1.0, '1': 1.0, '0.0': 0.0, '0': 0.0, '-1.0': -1.0, '-1': -1.0}
 
 def parse_labels(row:dict, names:tuple) -> dict:
-    "Label cells of a row -> class -> 1.0 / 0.0 / -1.0 / nan; raises ValueError naming an unknown value."
+    ("Label cells of a row -> class -> 1.0 / 0.0 / -1.0 / nan; "
+     "raises ValueError naming an unknown value.")
     labels = {}
     for name in names:
         value = row.get(name, '')
@@ -175,21 +207,23 @@ def parse_labels(row:dict, names:tuple) -> dict:
     return labels
 
 # %% ../../nbs/02a_readers.ipynb #8731de98
-ANCHOR_POLICY = {'Atelectasis': 'ones', 'Edema': 'ones', 'Pleural Effusion': 'ones', 'Cardiomegaly': 'zeros',
-                 'Consolidation': 'zeros', 'default': 'zeros'}
+ANCHOR_POLICY = {'Atelectasis': 'ones', 'Edema': 'ones', 'Pleural Effusion': 'ones',
+                 'Cardiomegaly': 'zeros', 'Consolidation': 'zeros', 'default': 'zeros'}
 U_VALUES = {'ones': 1.0, 'zeros': 0.0, 'ignore': math.nan, 'keep': -1.0}
 
 def apply_policy(labels:dict, policy:str|dict='zeros', blank:float=0.0) -> dict:
     "Map uncertain (-1) labels by class through `policy` and blanks (nan) to `blank`."
     out = {}
     for name, value in labels.items():
-        rule = policy if isinstance(policy, str) else policy.get(name, policy.get('default', 'zeros'))
+        rule = (policy if isinstance(policy, str)
+                else policy.get(name, policy.get('default', 'zeros')))
         out[name] = U_VALUES[rule] if value == -1 else blank if math.isnan(value) else value
     return out
 
 # %% ../../nbs/02a_readers.ipynb #8a32d6ba
 def check_image(path:Path, check:str|None, log:ReadLog, file, line) -> bool:
-    "True if the image passes `check` (None / 'exists' / 'decode'); otherwise the bad input is raised or logged."
+    ("True if the image passes `check` (None / 'exists' / 'decode'); "
+     "otherwise the bad input is raised or logged.")
     if check is None: return True
     if not path.exists(): log.bad(file, line, 'missing image', str(path)); return False
     if check == 'decode':

@@ -15,31 +15,38 @@ __all__ = ['SECTION_ALIASES', 'PLACEHOLDER', 'normalise_header', 'Section', 'par
            'CleanedReports', 'clean_reports', 'flippable', 'flip_report']
 
 # %% ../../nbs/01_reports.ipynb #898d8971
+# upper-case name -> canonical
 SECTION_ALIASES = {'FINDINGS': 'findings', 'IMPRESSION': 'impression', 'CONCLUSION': 'impression',
                    'CONCLUSIONS': 'impression', 'EXAMINATION': 'examination', 'EXAM': 'examination',
                    'INDICATION': 'indication', 'INDICATIONS': 'indication', 'HISTORY': 'indication',
                    'CLINICAL HISTORY': 'indication', 'REASON FOR EXAM': 'indication',
                    'REASON FOR EXAMINATION': 'indication', 'CLINICAL INDICATION': 'indication',
-                   'TECHNIQUE': 'technique', 'COMPARISON': 'comparison', 'COMPARISONS': 'comparison',
-                   'WET READ': 'wet_read', 'ADDENDUM': 'addendum', 'RECOMMENDATION': 'recommendation',
-                   'RECOMMENDATIONS': 'recommendation', 'NOTIFICATION': 'notification'}  # upper-case name -> canonical
+                   'TECHNIQUE': 'technique', 'COMPARISON': 'comparison',
+                   'COMPARISONS': 'comparison',
+                   'WET READ': 'wet_read', 'ADDENDUM': 'addendum',
+                   'RECOMMENDATION': 'recommendation',
+                   'RECOMMENDATIONS': 'recommendation', 'NOTIFICATION': 'notification'}
 _KEYWORDS = [k for k in SECTION_ALIASES if ' ' not in k]  # single words that a typo may be close to
 
 def normalise_header(header:str, # raw header text, without the colon
                     ) -> str|None: # canonical section name, or None when this is not a header
-    "Canonical section name of a report header: aliases, typos and 'X AND Y' variants of known names; ALL-CAPS others."
+    ("Canonical section name of a report header: "
+     "aliases, typos and 'X AND Y' variants of known names; ALL-CAPS others.")
     words = re.sub(r'[^A-Z]+', ' ', header.upper()).split()
     if not words: return None
     name = ' '.join(words)
     if name in SECTION_ALIASES: return SECTION_ALIASES[name]
-    close = difflib.get_close_matches(words[0], _KEYWORDS, n=1, cutoff=0.8)  # "IMPRESSON" -> "IMPRESSION"
-    if close and (len(words) == 1 or words[1] in ('AND', 'OR') or header.isupper()): return SECTION_ALIASES[close[0]]
+    # "IMPRESSON" -> "IMPRESSION"
+    close = difflib.get_close_matches(words[0], _KEYWORDS, n=1, cutoff=0.8)
+    if close and (len(words) == 1 or words[1] in ('AND', 'OR') or header.isupper()):
+        return SECTION_ALIASES[close[0]]
     if header.isupper() and sum(map(len, words)) >= 4: return '_'.join(words).lower()
     return None
 
 # %% ../../nbs/01_reports.ipynb #1fc02797
 class Section(str):
-    "The text of one report section (a `str`), with the span of its body in the report and its raw header."
+    ("The text of one report section "
+     "(a `str`), with the span of its body in the report and its raw header.")
     def __new__(cls, text, start, end, header=''):
         self = super().__new__(cls, text)
         self.start, self.end, self.header = start, end, header
@@ -56,7 +63,8 @@ def _span_strip(text, start, end):
 
 def parse_sections(text:str, # a report in the MIMIC layout (or any text)
                   ) -> dict: # canonical name -> Section (text with .start, .end, .header)
-    "Split a report into named sections; each body keeps its character span in `text`; a repeated name gets `_2`, `_3`."
+    ("Split a report into named sections; each body keeps its character span in `text`; "
+     "a repeated name gets `_2`, `_3`.")
     heads = [(m.start(), m.end(), name, m.group(1).strip()) for m in _HEADER_RE.finditer(text)
              if (name := normalise_header(m.group(1).strip())) is not None]
     final = _FINAL_RE.search(text)
@@ -71,18 +79,24 @@ def parse_sections(text:str, # a report in the MIMIC layout (or any text)
     return sections
 
 # %% ../../nbs/01_reports.ipynb #2874f160
-_WORD_RE, _TOKEN_RE = re.compile(r'\d+(?:\.\d+)+|\w+'), re.compile(r'\S+')   # a decimal number ("1.8") is one word
-# A list marker: "2." opening a line, after a sentence end and a space, or glued to a stop that is no decimal
+# a decimal number ("1.8") is one word
+_WORD_RE, _TOKEN_RE = re.compile(r'\d+(?:\.\d+)+|\w+'), re.compile(r'\S+')
+# A list marker: "2." opening a line, after a sentence
+# end and a space, or glued to a stop that is no decimal
 # point (so "1.8." holds no marker)
 _LIST_RE = re.compile(r'(?:^[ \t]*|(?<=[.:;!?])[ \t]+|(?<=[.:;!?])(?<!\d\.))\d{1,2}\.(?!\d)', re.M)
-_ALPHA_RE = re.compile(r'[^\W\d_]')                                  # a letter: "1." and "___" have none
-_STOP_RE = re.compile(r'(?<!\d)\.|\.(?!\d)')                                   # a full stop, but not a decimal point
+# a letter: "1." and "___" have none
+_ALPHA_RE = re.compile(r'[^\W\d_]')
+# a full stop, but not a decimal point
+_STOP_RE = re.compile(r'(?<!\d)\.|\.(?!\d)')
 
 @dataclass
 class Caption:
-    "A cleaned caption, the report character behind each of its characters, and why it is empty when it is."
+    ("A cleaned caption, the report character behind each of its characters, "
+     "and why it is empty when it is.")
     text: str                      # the caption ('' when dropped)
-    offsets: np.ndarray            # (len(text),) report character index of each caption character, -1 if inserted
+    # (len(text),) report character index of each caption character, -1 if inserted
+    offsets: np.ndarray
     sentences: list = field(default_factory=list)  # the kept sentences
     n_tokens: int = 0              # number of \w+ tokens kept
     reason: str|None = None        # why the report was dropped; None when kept
@@ -90,7 +104,8 @@ class Caption:
     def ok(self): return self.reason is None
 
 def _sentence_spans(body, split_numbered, split_stops, keep_stop):
-    "Spans [a, b) of the sentences of `body` (numbered-list markers and full stops are the separators)."
+    ("Spans [a, b) of the sentences of `body` "
+     "(numbered-list markers and full stops are the separators).")
     pieces = [(0, len(body))]
     if split_numbered: pieces = _split_at(body, pieces, _LIST_RE, False)
     if split_stops: pieces = _split_at(body, pieces, _STOP_RE, keep_stop)
@@ -107,9 +122,11 @@ def _split_at(body, pieces, pattern, keep):
 
 # %% ../../nbs/01_reports.ipynb #9377657d
 def _piece_chars(body, p, q, where, lowercase, ascii_only):
-    "Caption characters of body[p:q] and the report position of each (`where[i]`: the report position of body[i])."
+    ("Caption characters of body[p:q] and the report position of each (`where[i]`: "
+     "the report position of body[i]).")
     piece = body[p:q]
-    if piece.isascii():                                   # one character in, one out: positions as they are
+    # one character in, one out: positions as they are
+    if piece.isascii():
         return (piece.lower() if lowercase else piece), where[p:q]
     chars, at = [], []
     for i in range(p, q):
@@ -122,28 +139,36 @@ _SPACE = np.array([-1], dtype=np.int64)                   # the offset of an ins
 
 # %% ../../nbs/01_reports.ipynb #f0ea9835
 def _sentence_chars(body, pieces, where, lowercase, ascii_only):
-    "One sentence's caption characters (pieces joined by spaces), the offset arrays of its parts, and its length."
+    ("One sentence's caption characters "
+     "(pieces joined by spaces), the offset arrays of its parts, and its length.")
     sent, sent_offsets, sent_used = [], [], 0
     for p, q in pieces:
         chars, at = _piece_chars(body, p, q, where, lowercase, ascii_only)
-        if sent_used: sent.append(' '); sent_offsets.append(_SPACE)   # a space between non-empty pieces
+        # a space between non-empty pieces
+        if sent_used: sent.append(' '); sent_offsets.append(_SPACE)
         sent.append(chars); sent_offsets.append(at); sent_used += len(chars)
     return ''.join(sent), sent_offsets, sent_used
 
 # %% ../../nbs/01_reports.ipynb #d9473e6f
-PLACEHOLDER = '___'   # the one form of every de-identification placeholder in a caption (MIMIC's own)
-_PLACEHOLDER_RE = re.compile(r'(?<![A-Za-z])(?:[A-Za-z]-)?X{3,}(?:-X{3,})*(?![A-Za-z])'   # XXXX, x-XXXX
-                             r'|(?<![A-Za-z])XXXX(?=[A-WYZa-z])|_{2,}')                   # XXXXPM, ___
+# the one form of every de-identification placeholder in a caption (MIMIC's own)
+PLACEHOLDER = '___'
+# XXXX, x-XXXX XXXXPM, ___
+_PLACEHOLDER_RE = re.compile(r'(?<![A-Za-z])(?:[A-Za-z]-)?X{3,}(?:-X{3,})*(?![A-Za-z])'
+                             r'|(?<![A-Za-z])XXXX(?=[A-WYZa-z])|_{2,}')
 
 def _placeheld(section, placeholder):
-    "The section's text with each placeholder written as `placeholder`, and the report position of each of its characters."
+    ("The section's text with each placeholder written as `placeholder`, "
+     "and the report position of each of its characters.")
     text, where = str(section), np.arange(section.start, section.start + len(section))
     if placeholder is None: return text, where
     parts, at, pos = [], [], 0
     for m in _PLACEHOLDER_RE.finditer(text):
-        before = m.start() > 0 and text[m.start() - 1].isalnum()              # glued: '4XXXX' -> '4 ___'
-        after = m.end() < len(text) and text[m.end()].isalnum()              # glued: 'XXXXPM' -> '___ PM'
-        spread = np.linspace(where[m.start()], where[m.end() - 1], len(placeholder)).round().astype(np.int64)
+        # glued: '4XXXX' -> '4 ___'
+        before = m.start() > 0 and text[m.start() - 1].isalnum()
+        # glued: 'XXXXPM' -> '___ PM'
+        after = m.end() < len(text) and text[m.end()].isalnum()
+        spread = (np.linspace(where[m.start()], where[m.end() - 1], len(placeholder)).round()
+                  .astype(np.int64))
         parts += [text[pos:m.start()], ' ' * before, placeholder, ' ' * after]
         at += [where[pos:m.start()]] + [_SPACE] * before + [spread] + [_SPACE] * after
         pos = m.end()
@@ -152,31 +177,41 @@ def _placeheld(section, placeholder):
 # %% ../../nbs/01_reports.ipynb #f3efd008
 def caption(text:str, # the report
             sections=('impression', 'findings'), # sections to keep, in this order
-            split_numbered=True, # split sentences at numbered-list markers ("2." opening a line or after a sentence)
+            # split sentences at numbered-list markers ("2." opening a line or after a sentence)
+            split_numbered=True,
             split_stops=True, # split sentences at full stops (never at a decimal point)
             lowercase=True, # lower-case the caption
-            words_only=True, # rebuild each sentence from its \w+ tokens (the anchors); False keeps punctuation
+            # rebuild each sentence from its \w+ tokens (the anchors); False keeps punctuation
+            words_only=True,
             ascii_only=False, # drop non-ASCII characters (the anchors' `encode('ascii', 'ignore')`)
             min_sentence_tokens=2, # drop sentences with fewer \w+ tokens (but see `keep_words`)
-            keep_words=True, # keep a shorter sentence that has a letter ("Cardiomegaly."); False: the anchors'
+            # keep a shorter sentence that has a letter ("Cardiomegaly."); False: the anchors'
+            keep_words=True,
             min_report_tokens=3, # drop the report when fewer \w+ tokens remain
             strict=False, # raise ValueError naming the report instead of returning an empty Caption
             name=None, # how to name the report in messages (a path, a study id)
-            placeholder=PLACEHOLDER, # every de-identification placeholder (___, XXXX, x-XXXX) becomes this; None: as written
+            # every de-identification placeholder (___, XXXX, x-XXXX) becomes this; None: as written
+            placeholder=PLACEHOLDER,
            ) -> Caption:
-    "Impression + findings cleaned the anchors' way, with a map from caption characters back to report characters."
+    ("Impression + findings cleaned the anchors' way, "
+     "with a map from caption characters back to report characters.")
     parts = parse_sections(text)
     chosen = [parts[s] for s in sections if parts.get(s)]
     reason = None if chosen else f"no {' or '.join(sections)} section"
-    texts, offsets, sentences, n_tokens, used = [], [], [], 0, 0   # caption pieces, their report positions
+    # caption pieces, their report positions
+    texts, offsets, sentences, n_tokens, used = [], [], [], 0, 0
     for sec in chosen:
-        body, where = _placeheld(sec, placeholder)   # the section, placeholders unified; report position per character
+        # the section, placeholders unified; report position per character
+        body, where = _placeheld(sec, placeholder)
         for a, b in _sentence_spans(body, split_numbered, split_stops, keep_stop=not words_only):
             if words_only: pieces = [(m.start(), m.end()) for m in _WORD_RE.finditer(body, a, b)]
             else: pieces = [(m.start(), m.end()) for m in _TOKEN_RE.finditer(body, a, b)]
-            n = len(pieces) if words_only else sum(len(_WORD_RE.findall(body, p, q)) for p, q in pieces)
-            if n < min_sentence_tokens and not (keep_words and _ALPHA_RE.search(body, a, b)): continue
-            sentence, sent_offsets, sent_used = _sentence_chars(body, pieces, where, lowercase, ascii_only)
+            n = (len(pieces) if words_only
+                 else sum(len(_WORD_RE.findall(body, p, q)) for p, q in pieces))
+            if n < min_sentence_tokens and not (keep_words and _ALPHA_RE.search(body, a, b)):
+                continue
+            sentence, sent_offsets, sent_used = _sentence_chars(
+                body, pieces, where, lowercase, ascii_only)
             if used: texts.append(' '); offsets.append(_SPACE)
             sentences.append(sentence); texts.append(sentence); offsets += sent_offsets
             used += sent_used; n_tokens += n
@@ -185,7 +220,8 @@ def caption(text:str, # the report
     if reason is not None:
         if strict: raise ValueError(f'report {name if name is not None else "<unnamed>"}: {reason}')
         return Caption('', np.zeros(0, dtype=np.int64), [], n_tokens, reason)
-    return Caption(''.join(texts), np.concatenate([np.zeros(0, np.int64)] + offsets), sentences, n_tokens)
+    return Caption(''.join(texts), np.concatenate([np.zeros(0, np.int64)] + offsets), sentences,
+                   n_tokens)
 
 # %% ../../nbs/01_reports.ipynb #dd5c824e
 @dataclass
@@ -198,7 +234,8 @@ class CleanedReports:
         "One line: how many reports were kept and why the others were skipped."
         why = Counter(re.sub(r'^\d+ tokens', 'too few tokens', r) for _, r in self.skipped)
         return (f'kept {len(self.kept)} of {len(self.kept) + len(self.skipped)} reports' +
-                (f"; skipped {len(self.skipped)}: " + ', '.join(f'{n} {r}' for r, n in why.items()) if why else ''))
+                (f"; skipped {len(self.skipped)}: " + ', '.join(f'{n} {r}' for r, n in why.items())
+                 if why else ''))
 
 def clean_reports(texts, # reports
                   names=None, # a name per report for messages (default: its index)
@@ -206,7 +243,8 @@ def clean_reports(texts, # reports
                   warn=True, # in lenient mode, warn with the summary when any report was skipped
                   **kwargs, # passed to `caption`
                  ) -> CleanedReports:
-    "Clean many reports; lenient mode skips and counts the ones that end up empty, strict mode raises naming them."
+    ("Clean many reports; lenient mode skips and counts the ones that end up empty, "
+     "strict mode raises naming them.")
     names = list(range(len(texts))) if names is None else list(names)
     out = CleanedReports([], [], [])
     for i, (text, name) in enumerate(zip(texts, names)):
@@ -217,24 +255,32 @@ def clean_reports(texts, # reports
     return out
 
 # %% ../../nbs/01_reports.ipynb #9cb1d428
-_SIDE_RE = re.compile(r'(?:(?<![A-Za-z])|(?<=\bmid))(left|right)(?=wards?\b|most\b|sided|\b|-|_)', re.I)
-_PREFIX_RE = re.compile(r'\b(dextro|levo)(?=[\s-]?(?:scolio|convex|concav|curv|rotat|posit|cardia|version))',
-                        re.I)   # also written apart: "dextro curvature"
+_SIDE_RE = re.compile(r'(?:(?<![A-Za-z])|(?<=\bmid))(left|right)(?=wards?\b|most\b|sided|\b|-|_)',
+                      re.I)
+_PREFIX_RE = re.compile(
+    r'\b(dextro|levo)(?=[\s-]?(?:scolio|convex|concav|curv|rotat|posit|cardia|version))',
+    re.I)   # also written apart: "dextro curvature"
 _LETTER_RE = re.compile(r'\b[LR]\b')
-_CHAMBER_RE = re.compile(r'\b(?:left|right)(?:\s+(?:and|or)\s+(?:left|right))?(?:[\s-]+sided)?[\s-]+'
-                         r'(?:atri|ventric|heart\b(?![\s-]+(?:border|contour|margin|silhouette)))',
-                         re.I)   # chambers ("right heart failure"), not image sides ("right heart border")
-_FLOW_RE = re.compile(r'\b(?:left|right)(?:-to-(?:left|right)\b|\s+to\s+(?:left|right)(?=\s+(?:shunt|flow)))',
-                      re.I)   # a flow direction: "left-to-right shunt"
-_VERB_RE = re.compile(r'\b(?:was|were|is|are|be|been|being|has|have|had|messages?|voicemail)\s+(left)'
-                      r'(?=\s+(?:with|for|in|on|at|by|behind|unchanged|open|to|a|an|the)\b)',
-                      re.I)   # the verb: "a message was left with"
+# chambers ("right heart failure"), not image sides ("right heart border")
+_CHAMBER_RE = re.compile(
+    r'\b(?:left|right)(?:\s+(?:and|or)\s+(?:left|right))?(?:[\s-]+sided)?[\s-]+'
+    r'(?:atri|ventric|heart\b(?![\s-]+(?:border|contour|margin|silhouette)))',
+    re.I)
+_FLOW_RE = re.compile(
+    r'\b(?:left|right)(?:-to-(?:left|right)\b|\s+to\s+(?:left|right)(?=\s+(?:shunt|flow)))',
+    re.I)   # a flow direction: "left-to-right shunt"
+_VERB_RE = re.compile(
+    r'\b(?:was|were|is|are|be|been|being|has|have|had|messages?|voicemail)\s+(left)'
+    r'(?=\s+(?:with|for|in|on|at|by|behind|unchanged|open|to|a|an|the)\b)',
+    re.I)   # the verb: "a message was left with"
 
 def _kept_spans(text):
     "Spans whose side words name no side of the image: chambers, flow directions, the verb 'left'."
     spans = [m.span() for r in (_CHAMBER_RE, _FLOW_RE) for m in r.finditer(text)]
     return spans + [m.span(1) for m in _VERB_RE.finditer(text)]
-_ONE_SIDED_RE = re.compile(r'\b(?:lingular?|middle[\s-]+lobe|rml|minor\s+fissure|horizontal\s+fissure|azygo(?:s|us))\b', re.I)
+_ONE_SIDED_RE = re.compile(
+    r'\b(?:lingular?|middle[\s-]+lobe|rml|minor\s+fissure|horizontal\s+fissure|azygo(?:s|us))\b',
+    re.I)
 _SWAP = {'left': 'right', 'right': 'left', 'l': 'r', 'r': 'l', 'dextro': 'levo', 'levo': 'dextro'}
 
 def _swap_side(word):
@@ -244,39 +290,55 @@ def _swap_side(word):
     return other.capitalize() if word[0].isupper() else other
 
 def flippable(text:str) -> bool:
-    "False when the text names anatomy that exists on one side only (lingula, middle lobe, minor fissure, azygos)."
+    ("False when the text names anatomy that exists on one side only "
+     "(lingula, middle lobe, minor fissure, azygos).")
     return _ONE_SIDED_RE.search(text) is None
 
 # %% ../../nbs/01_reports.ipynb #b8edad1c
 def _replaced(w, changes):
-    "`dataclasses.replace(w, **changes)`; for a plain dataclass (no __post_init__, not frozen) a faster __dict__ copy."
+    ("`dataclasses.replace(w, **changes)`; for a plain dataclass (no __post_init__, "
+     "not frozen) a faster __dict__ copy.")
     kind = type(w)
-    if hasattr(kind, '__post_init__') or kind.__dataclass_params__.frozen or not hasattr(w, '__dict__'):
+    if (hasattr(kind, '__post_init__') or kind.__dataclass_params__.frozen
+        or not hasattr(w, '__dict__')):
         return dataclasses.replace(w, **changes)
     new = object.__new__(kind); new.__dict__.update(w.__dict__); new.__dict__.update(changes)
     return new
 
 # %% ../../nbs/01_reports.ipynb #8828e537
 def flip_report(text:str, # report or caption
-                words=None, # optional ground-truth words (dataclasses or dicts with start, end, text, region)
+                # optional ground-truth words (dataclasses or dicts with start, end, text, region)
+                words=None,
                 letters=False, # also swap the standalone capitals "L" and "R"
-                flip_regions=True, # mirror each word's region mask left-right, to go with the flipped image
+                # mirror each word's region mask left-right, to go with the flipped image
+                flip_regions=True,
                ): # (flipped text, flipped words or None)
-    "Swap left and right (and dextro/levo) in a report and its word ground truth to go with a horizontal image flip."
-    names = _kept_spans(text)                         # chambers, flows, the verb: they keep their side word
-    hits = [(m.start(), m.end()) for r in (_SIDE_RE, _PREFIX_RE) + ((_LETTER_RE,) if letters else ()) for m in r.finditer(text)]
+    ("Swap left and right (and dextro/levo) in a report and "
+     "its word ground truth to go with a horizontal image flip.")
+    # chambers, flows, the verb: they keep their side word
+    names = _kept_spans(text)
+    hits = [(m.start(), m.end())
+            for r in (_SIDE_RE, _PREFIX_RE) + ((_LETTER_RE,) if letters else ())
+            for m in r.finditer(text)]
     hits = sorted(h for h in hits if not any(a <= h[0] < b for a, b in names))
-    pieces, ends, shift, pos = [], [], [0], 0         # ends of swapped words in `text`; length change up to each
+    # ends of swapped words in `text`; length change up to each
+    pieces, ends, shift, pos = [], [], [0], 0
     for start, end in hits:
         new = _swap_side(text[start:end])
-        pieces += [text[pos:start], new]; ends.append(end); shift.append(shift[-1] + len(new) - (end - start)); pos = end
+        pieces += [text[pos:start], new]
+        ends.append(end)
+        shift.append(shift[-1] + len(new) - (end - start))
+        pos = end
     flipped = ''.join(pieces) + text[pos:]
     if words is None: return flipped, None
-    def move(i): return i + shift[bisect.bisect_right(ends, i)]   # a report position after the swaps
-    mirrored = {}                                                 # id(region) -> (region, mirror): shared stays shared
+    # a report position after the swaps
+    def move(i): return i + shift[bisect.bisect_right(ends, i)]
+    # id(region) -> (region, mirror): shared stays shared
+    mirrored = {}
     def mirror(region):
         if region is None or not flip_regions: return region
-        if id(region) not in mirrored: mirrored[id(region)] = (region, np.ascontiguousarray(region[..., ::-1]))
+        if id(region) not in mirrored:
+            mirrored[id(region)] = (region, np.ascontiguousarray(region[..., ::-1]))
         return mirrored[id(region)][1]
     def flip_word(w):
         get = w.get if isinstance(w, dict) else lambda k: getattr(w, k)

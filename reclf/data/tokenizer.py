@@ -22,29 +22,43 @@ __all__ = ['SPECIAL_TOKENS', 'ROLE_COLOURS', 'train_tokenizer', 'course_tokenize
 SPECIAL_TOKENS = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]']
 
 def _fast_tokenizer(tok, vocab, lowercase, model_max_length, path, bert=True):
-    "`tok` with the WordPiece vocabulary `vocab`, BERT's `[CLS] ... [SEP]` and decoder, as a `transformers` fast tokenizer."
+    ("`tok` with the WordPiece vocabulary `vocab`, BERT's `[CLS] ... [SEP]` and decoder, "
+     "as a `transformers` fast tokenizer.")
     from tokenizers import models, processors, decoders
     from transformers import BertTokenizerFast, PreTrainedTokenizerFast
     tok.model = models.WordPiece(vocab={t: i for i, t in enumerate(vocab)}, unk_token='[UNK]')
     cls, sep = tok.token_to_id('[CLS]'), tok.token_to_id('[SEP]')
-    tok.post_processor = processors.TemplateProcessing(single='[CLS] $A [SEP]', pair='[CLS] $A [SEP] $B:1 [SEP]:1',
-                                                       special_tokens=[('[CLS]', cls), ('[SEP]', sep)])
+    tok.post_processor = processors.TemplateProcessing(
+        single='[CLS] $A [SEP]', pair='[CLS] $A [SEP] $B:1 [SEP]:1',
+        special_tokens=[('[CLS]', cls), ('[SEP]', sep)])
     tok.decoder = decoders.WordPiece()
-    special = dict(unk_token='[UNK]', sep_token='[SEP]', pad_token='[PAD]', cls_token='[CLS]', mask_token='[MASK]')
-    if bert: fast = BertTokenizerFast(tokenizer_object=tok, do_lower_case=lowercase, model_max_length=model_max_length, **special)
-    else: fast = PreTrainedTokenizerFast(tokenizer_object=tok, model_max_length=model_max_length, **special)   # keeps its own pipeline
-    if path is not None: Path(path).mkdir(parents=True, exist_ok=True); fast.save_pretrained(str(path))
+    special = dict(unk_token='[UNK]', sep_token='[SEP]', pad_token='[PAD]', cls_token='[CLS]',
+                   mask_token='[MASK]')
+    if bert:
+        fast = BertTokenizerFast(tokenizer_object=tok, do_lower_case=lowercase,
+                                 model_max_length=model_max_length, **special)
+    # keeps its own pipeline
+    else:
+        fast = PreTrainedTokenizerFast(tokenizer_object=tok, model_max_length=model_max_length,
+                                       **special)
+    if path is not None:
+        Path(path).mkdir(parents=True, exist_ok=True); fast.save_pretrained(str(path))
     return fast
 
 def train_tokenizer(texts, # training corpus (an iterable of strings)
                     vocab_size=1500, # target vocabulary size (special tokens included)
-                    path=None, # folder to save to (`AutoTokenizer.from_pretrained(path)` loads it); None: no save
+                    # folder to save to (`AutoTokenizer.from_pretrained(path)`
+                    # loads it); None: no save
+                    path=None,
                     min_frequency=2, # a merge must occur at least this often
                     lowercase=True, # BERT normaliser lower-cases (and strips accents)
                     model_max_length=512, # recorded in the tokenizer config
-                    reproducible=True, # drop the intermediate pieces whose choice depends on tie order (same corpus -> same file)
+                    # drop the intermediate pieces whose choice
+                    # depends on tie order (same corpus -> same file)
+                    reproducible=True,
                    ):
-    "Train a BERT-style WordPiece tokenizer and return it as a `transformers` fast tokenizer (saved to `path`)."
+    ("Train a BERT-style WordPiece tokenizer and return it as a `transformers` fast tokenizer "
+     "(saved to `path`).")
     from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, trainers
     tok = Tokenizer(models.WordPiece(unk_token='[UNK]'))
     tok.normalizer = normalizers.BertNormalizer(lowercase=lowercase)
@@ -54,8 +68,10 @@ def train_tokenizer(texts, # training corpus (an iterable of strings)
     texts = list(texts)
     tok.train_from_iterator(texts, trainer)
     learnt = [t for t in tok.get_vocab() if t not in SPECIAL_TOKENS]
-    if reproducible:   # merge order breaks ties at random: keep characters and whole words only, sorted
-        words = {w for t in texts for w, _ in tok.pre_tokenizer.pre_tokenize_str(tok.normalizer.normalize_str(t))}
+    # merge order breaks ties at random: keep characters and whole words only, sorted
+    if reproducible:
+        words = {w for t in texts
+                 for w, _ in tok.pre_tokenizer.pre_tokenize_str(tok.normalizer.normalize_str(t))}
         learnt = [t for t in learnt if len(t.removeprefix('##')) == 1 or t in words]
     order = SPECIAL_TOKENS + sorted(learnt, key=lambda t: (t.startswith('##'), t))
     return _fast_tokenizer(tok, order, lowercase, model_max_length, path)
@@ -66,9 +82,11 @@ def _repo_root():
     except NameError: return Path.cwd().resolve().parent   # inside the notebook (run from nbs/)
 
 def course_tokenizer_path() -> Path:
-    "The course tokenizer: `data_samples/tokenizer/` in the repository, else the copy a wheel ships in the package."
+    ("The course tokenizer: `data_samples/tokenizer/` in the repository, "
+     "else the copy a wheel ships in the package.")
     repo = _repo_root() / 'data_samples' / 'tokenizer'
-    shipped = Path(__file__).resolve().parents[1] / 'course_tokenizer' if '__file__' in globals() else repo
+    shipped = (Path(__file__).resolve().parents[1] / 'course_tokenizer' if '__file__' in globals()
+               else repo)
     return repo if repo.exists() or not shipped.exists() else shipped
 
 def load_course_tokenizer(path=None, # a tokenizer folder or Hub name; default: the course tokenizer
@@ -77,24 +95,32 @@ def load_course_tokenizer(path=None, # a tokenizer folder or Hub name; default: 
     from transformers import AutoTokenizer
     path = course_tokenizer_path() if path is None else path
     if isinstance(path, Path) and not path.exists():
-        raise FileNotFoundError(f'no tokenizer at {path}: rebuild it with `build_course_tokenizer()` (lesson 01b)')
+        raise FileNotFoundError(f'no tokenizer at {path}: rebuild it with '
+                                f'`build_course_tokenizer()` (lesson 01b)')
     return AutoTokenizer.from_pretrained(str(path))
 
 # %% ../../nbs/01b_tokenizer.ipynb #1b4ff7f3
 def _encode(tokenizer, texts, max_length, padding):
-    "ids, attention mask, token words (-1 none) (B, T), offsets (B, T, 2), cut at the last whole word; the words cut."
-    enc = tokenizer(list(texts), return_offsets_mapping=True, verbose=False)      # no truncation yet
-    keep, words, lost = [], [], []                                    # lost: per text, the (start, end) of each cut word
+    ("ids, attention mask, token words (-1 none) (B, T), offsets (B, T, 2), "
+     "cut at the last whole word; the words cut.")
+    # no truncation yet
+    enc = tokenizer(list(texts), return_offsets_mapping=True, verbose=False)
+    # lost: per text, the (start, end) of each cut word
+    keep, words, lost = [], [], []
     for b, n in enumerate(map(len, enc['input_ids'])):
         word = np.array([-1 if w is None else w for w in enc.word_ids(b)], np.int64)
         at = np.asarray(enc['offset_mapping'][b]).reshape(-1, 2)
         inside, kept = np.flatnonzero(word >= 0), np.arange(n)
         if n > max_length and len(inside):
-            first, last = inside[0], inside[-1]                       # the text's tokens sit between the special ones
-            cut = max(first, max_length - (n - 1 - last))             # the first token that does not fit
-            while cut > first and word[cut] >= 0 and word[cut] == word[cut - 1]: cut -= 1   # back to its word's start
+            # the text's tokens sit between the special ones
+            first, last = inside[0], inside[-1]
+            # the first token that does not fit
+            cut = max(first, max_length - (n - 1 - last))
+            # back to its word's start
+            while cut > first and word[cut] >= 0 and word[cut] == word[cut - 1]: cut -= 1
             kept = np.r_[np.arange(cut), np.arange(last + 1, n)]
-            gone = word[cut:last + 1]                                 # the tokens cut, a whole word at a time
+            # the tokens cut, a whole word at a time
+            gone = word[cut:last + 1]
             lost.append([(int(at[cut + t[0], 0]), int(at[cut + t[-1], 1]))
                          for t in (np.flatnonzero(gone == w) for w in np.unique(gone))])
         else: lost.append([])
@@ -105,48 +131,70 @@ def _encode(tokenizer, texts, max_length, padding):
     token_word, offsets = np.full((B, T), -1, np.int64), np.zeros((B, T, 2), np.int64)
     for b, k in enumerate(keep):
         ids[b, :len(k)], attention[b, :len(k)] = np.asarray(enc['input_ids'][b])[k], 1
-        token_word[b, :len(k)], offsets[b, :len(k)] = words[b][k], np.asarray(enc['offset_mapping'][b]).reshape(-1, 2)[k]
+        token_word[b, :len(k)], offsets[b, :len(k)] = (words[b][k],
+                                                       np.asarray(enc['offset_mapping'][b])
+                                                       .reshape(-1, 2)[k])
     return ids, attention, token_word, offsets, lost
 
 def _words_cut(texts, lost, drop_punctuation):
-    "(B,) how many words each text lost to the cut, counted as its words are (punctuation-only ones not, if dropped)."
-    count = lambda text, spans: sum(not drop_punctuation or any(c.isalnum() for c in text[s:e]) for s, e in spans)
+    ("(B,) how many words each text lost to the cut, counted as its words are "
+     "(punctuation-only ones not, if dropped).")
+    count = lambda text, spans: sum(not drop_punctuation or any(c.isalnum() for c in text[s:e])
+                                    for s, e in spans)
     return torch.tensor([count(t, spans) for t, spans in zip(texts, lost)], dtype=torch.long)
 
 # %% ../../nbs/01b_tokenizer.ipynb #a7fdf819
-_ALNUM_RE = re.compile(r'[^\W_]')   # \w is str.isalnum() plus '_' (Python's re docs): this is exactly isalnum
+# \w is str.isalnum() plus '_' (Python's re docs): this is exactly isalnum
+_ALNUM_RE = re.compile(r'[^\W_]')
 
-def tokenize_reports(tokenizer, # a fast Hugging Face tokenizer (`load_course_tokenizer()`, `AutoTokenizer...`)
+# a fast Hugging Face tokenizer (`load_course_tokenizer()`, `AutoTokenizer...`)
+def tokenize_reports(tokenizer,
                      texts, # a string or a list of B strings (captions or whole reports)
-                     max_length=64, # at most this many tokens, special tokens included; cut at the last whole word
-                     drop_punctuation=False, # give punctuation-only words (",", ".", "___") word id -1
-                     padding='longest', # 'longest' (T = longest text) or 'max_length' (T = max_length)
+                     # at most this many tokens, special tokens included; cut at the last whole word
+                     max_length=64,
+                     # give punctuation-only words (",", ".", "___") word id -1
+                     drop_punctuation=False,
+                     # 'longest' (T = longest text) or 'max_length' (T = max_length)
+                     padding='longest',
                     ) -> dict: # tensors, see below
-    "Tokenize texts and number their words (word_ids, n_words, word_mask, word_spans); count the words cut (words_cut)."
+    ("Tokenize texts and number their words (word_ids, n_words, word_mask, word_spans); "
+     "count the words cut (words_cut).")
     if isinstance(texts, str): texts = [texts]
-    if not getattr(tokenizer, 'is_fast', False): raise TypeError('tokenize_reports needs a fast tokenizer (word_ids)')
-    ids, attention, token_word, offsets, lost = _encode(tokenizer, texts, max_length, padding)   # (B, T) x 3, (B, T, 2)
+    if not getattr(tokenizer, 'is_fast', False):
+        raise TypeError('tokenize_reports needs a fast tokenizer (word_ids)')
+    # (B, T) x 3, (B, T, 2)
+    ids, attention, token_word, offsets, lost = _encode(tokenizer, texts, max_length, padding)
     B, T = ids.shape
-    row, pos = np.nonzero(token_word >= 0)                         # the word tokens of all texts, text by text
-    key = row * (token_word.max() + 1) + token_word[row, pos]      # (text, tokenizer word): one key per word
+    # the word tokens of all texts, text by text
+    row, pos = np.nonzero(token_word >= 0)
+    # (text, tokenizer word): one key per word
+    key = row * (token_word.max() + 1) + token_word[row, pos]
     _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
     last = np.zeros(len(first), np.int64); np.maximum.at(last, inverse, np.arange(len(key)))
     starts, ends = offsets[..., 0], offsets[..., 1]                # (B, T) each
-    span = np.stack([starts[row[first], pos[first]], ends[row[last], pos[last]]], 1).astype(np.int64)   # (W, 2)
+    # (W, 2)
+    span = (np.stack([starts[row[first], pos[first]], ends[row[last], pos[last]]], 1)
+            .astype(np.int64))
     order = np.argsort(first, kind='stable')                       # by text, then by first token
     if drop_punctuation:
-        order = order[np.array([_ALNUM_RE.search(texts[row[first[w]]], *span[w]) is not None for w in order], bool)]
+        order = order[np.array([_ALNUM_RE.search(texts[row[first[w]]], *span[w]) is not None
+                                for w in order], bool)]
     word_row = row[first[order]]                                   # the text of each kept word
     n_words = np.bincount(word_row, minlength=B)                   # (B,)
-    number = np.full(len(first), -1, np.int64)                     # each word's number in its text, -1 dropped
+    # each word's number in its text, -1 dropped
+    number = np.full(len(first), -1, np.int64)
     number[order] = np.arange(len(order)) - (np.cumsum(n_words) - n_words)[word_row]
     word_ids = np.full((B, T), -1, np.int64); word_ids[row, pos] = number[inverse]   # (B, T)
     N = int(n_words.max()) if B else 0
-    word_spans = np.full((B, N, 2), -1, np.int64); word_spans[word_row, number[order]] = span[order]   # (B, N, 2)
+    # (B, N, 2)
+    word_spans = np.full((B, N, 2), -1, np.int64); word_spans[word_row, number[order]] = span[order]
     n_words = torch.from_numpy(n_words).long()
-    return dict(input_ids=torch.from_numpy(ids), attention_mask=torch.from_numpy(attention), word_ids=torch.from_numpy(word_ids),
-                n_words=n_words, word_mask=torch.arange(N)[None] < n_words[:, None], word_spans=torch.from_numpy(word_spans),
-                token_offsets=torch.from_numpy(offsets), words_cut=_words_cut(texts, lost, drop_punctuation))
+    return dict(input_ids=torch.from_numpy(ids), attention_mask=torch.from_numpy(attention),
+                word_ids=torch.from_numpy(word_ids),
+                n_words=n_words, word_mask=torch.arange(N)[None] < n_words[:, None],
+                word_spans=torch.from_numpy(word_spans),
+                token_offsets=torch.from_numpy(offsets),
+                words_cut=_words_cut(texts, lost, drop_punctuation))
 
 # %% ../../nbs/01b_tokenizer.ipynb #5f52b45f
 from ..world.synthetic_world import ROLES   # a role's id is its index in ROLES
@@ -155,60 +203,85 @@ def _char_index(starts, ends):
     "Every character of the spans [start, end): (span number, character position), flat."
     lengths = np.maximum(ends - starts, 0)
     which = np.repeat(np.arange(len(starts)), lengths)                  # the span of each character
-    first = np.repeat(np.cumsum(lengths) - lengths, lengths)            # where its span begins in the flat list
+    # where its span begins in the flat list
+    first = np.repeat(np.cumsum(lengths) - lengths, lengths)
     return which, np.repeat(starts, lengths) + np.arange(len(which)) - first
 
 # %% ../../nbs/01b_tokenizer.ipynb #f254b4bb
 def _owner_table(gt, counts):
-    "(text of each gt word, each text's length, where it starts, flat character -> gt word owning it (-1 none))."
-    g_row = np.repeat(np.arange(len(counts)), counts)                         # the text of each gt word
+    ("(text of each gt word, each text's length, where it starts, "
+     "flat character -> gt word owning it (-1 none)).")
+    # the text of each gt word
+    g_row = np.repeat(np.arange(len(counts)), counts)
     g_span = np.array([(w.start, w.end) for w in gt], np.int64)              # (G, 2)
-    size = np.zeros(len(counts), np.int64); np.maximum.at(size, g_row, g_span[:, 1])   # each text's owner length (last end)
-    base = np.cumsum(size) - size                                            # where its characters start, flat
-    owner = np.full(int(size.sum()), -1)                                     # flat character -> gt word (global)
+    # each text's owner length (last end)
+    size = np.zeros(len(counts), np.int64); np.maximum.at(size, g_row, g_span[:, 1])
+    # where its characters start, flat
+    base = np.cumsum(size) - size
+    # flat character -> gt word (global)
+    owner = np.full(int(size.sum()), -1)
     which, chars = _char_index(g_span[:, 0], g_span[:, 1])
-    np.maximum.at(owner, base[g_row[which]] + chars, which)                  # a later word wins, as in a loop
+    # a later word wins, as in a loop
+    np.maximum.at(owner, base[g_row[which]] + chars, which)
     return g_row, size, base, owner
 
 # %% ../../nbs/01b_tokenizer.ipynb #ae7a4dc2
 def _best_owners(spans, counts, offsets, size, base, owner, G):
-    "(text, word, global gt word) of each tokenized word that some ground-truth character votes for."
+    ("(text, word, global gt word) of each tokenized "
+     "word that some ground-truth character votes for.")
     B = len(counts)
-    b, n = np.nonzero((spans[..., 0] >= 0) & (counts > 0)[:, None])          # tokenized words of texts with gt
+    # tokenized words of texts with gt
+    b, n = np.nonzero((spans[..., 0] >= 0) & (counts > 0)[:, None])
     which, chars = _char_index(spans[b, n, 0], spans[b, n, 1])
-    if offsets is not None:                                                  # text -> report characters
+    # text -> report characters
+    if offsets is not None:
         rows = np.unique(b)
         lengths = np.array([len(offsets[r]) for r in rows]); at = np.zeros(B, np.int64)
         at[rows] = np.cumsum(lengths) - lengths
-        chars = np.concatenate([np.asarray(offsets[r], np.int64) for r in rows])[at[b[which]] + chars]
+        chars = np.concatenate([np.asarray(offsets[r], np.int64)
+                                for r in rows])[at[b[which]] + chars]
     inside = (chars >= 0) & (chars < size[b[which]])
-    which, hits = which[inside], owner[base[b[which[inside]]] + chars[inside]]   # each character's vote
+    # each character's vote
+    which, hits = which[inside], owner[base[b[which[inside]]] + chars[inside]]
     which, hits = which[hits >= 0], hits[hits >= 0]
-    pair, votes = np.unique(which * G + hits, return_counts=True)           # (tokenized word, gt word) vote counts
+    # (tokenized word, gt word) vote counts
+    pair, votes = np.unique(which * G + hits, return_counts=True)
     word, hit = pair // G, pair % G
-    best = np.lexsort((hit, -votes, word))                                   # per word: most votes, then lowest index
+    # per word: most votes, then lowest index
+    best = np.lexsort((hit, -votes, word))
     win = best[np.concatenate([[True], word[best][1:] != word[best][:-1]])] if len(best) else best
     return b[word[win]], n[word[win]], hit[win]
 
 # %% ../../nbs/01b_tokenizer.ipynb #a5398195
-def align_word_roles(word_spans, # (B, N, 2) character spans of the tokenized words (`tokenize_reports`), -1 padding
-                     gt_words, # B lists of ground-truth words (.start, .end in the report, .role, .finding_id, .negated, .uncertain)
-                     offsets=None, # B arrays mapping tokenized-text characters to report characters (Caption.offsets); None: identity
+# (B, N, 2) character spans of the tokenized words (`tokenize_reports`), -1 padding
+def align_word_roles(word_spans,
+                     # B lists of ground-truth words (.start, .end in the
+                     # report, .role, .finding_id, .negated, .uncertain)
+                     gt_words,
+                     # B arrays mapping tokenized-text characters to
+                     # report characters (Caption.offsets); None: identity
+                     offsets=None,
                      roles=ROLES, # role names; a role's id is its index here
-                    ) -> dict: # role, finding_id, gt_index (B, N) long, -1 where none; negated, uncertain (B, N) bool
+                    # role, finding_id, gt_index (B, N) long, -1
+                    # where none; negated, uncertain (B, N) bool
+                    ) -> dict:
     "Carry word-level ground truth onto tokenized words by character overlap."
     B, N = word_spans.shape[:2]
     out = dict(role=np.full((B, N), -1, np.int64), finding_id=np.full((B, N), -1, np.int64),
-               gt_index=np.full((B, N), -1, np.int64), negated=np.zeros((B, N), bool), uncertain=np.zeros((B, N), bool))
-    gt = [w for words in gt_words if words for w in words]                  # all ground-truth words, text by text
+               gt_index=np.full((B, N), -1, np.int64), negated=np.zeros((B, N), bool),
+               uncertain=np.zeros((B, N), bool))
+    # all ground-truth words, text by text
+    gt = [w for words in gt_words if words for w in words]
     if not gt: return {k: torch.from_numpy(v) for k, v in out.items()}
     counts = np.array([len(words) if words else 0 for words in gt_words])   # (B,)
     g_row, size, base, owner = _owner_table(gt, counts)
     rb, rn, hit = _best_owners(np.asarray(word_spans), counts, offsets, size, base, owner, len(gt))
     role_id = {r: k for k, r in enumerate(roles)}
     for k in hit:
-        if gt[k].role not in role_id: raise ValueError(f'unknown role {gt[k].role!r} (word {gt[k].text!r}); known: {roles}')
-    g_first = np.cumsum(counts) - counts                                     # the first gt word of each text
+        if gt[k].role not in role_id:
+            raise ValueError(f'unknown role {gt[k].role!r} (word {gt[k].text!r}); known: {roles}')
+    # the first gt word of each text
+    g_first = np.cumsum(counts) - counts
     out['gt_index'][rb, rn] = hit - g_first[g_row[hit]]
     out['role'][rb, rn] = [role_id[gt[k].role] for k in hit]
     out['finding_id'][rb, rn] = [gt[k].finding_id for k in hit]
@@ -217,8 +290,11 @@ def align_word_roles(word_spans, # (B, N, 2) character spans of the tokenized wo
     return {k: torch.from_numpy(v) for k, v in out.items()}
 
 # %% ../../nbs/01b_tokenizer.ipynb #22e4fee1
-def gt_to_tokenized(gt_index, # (N,) ground-truth word index of each tokenized word of one report (-1 none)
-                    pairs, # tuples whose first two entries are ground-truth word indices (relations, negation edges)
+# (N,) ground-truth word index of each tokenized word of one report (-1 none)
+def gt_to_tokenized(gt_index,
+                    # tuples whose first two entries are ground-truth
+                    # word indices (relations, negation edges)
+                    pairs,
                    ) -> list: # the same tuples with tokenized word numbers
     "Re-index ground-truth word pairs (relations, negation edges) by tokenized word numbers."
     first = {}
@@ -238,33 +314,44 @@ def course_corpus(n_reports=3000, # how many train-split reports
 
 def build_course_tokenizer(path=None, # where to save; default `data_samples/tokenizer/`
                            n_reports=3000, # corpus size
-                           vocab_size=1500, # WordPiece vocabulary size (an upper bound: a small corpus may stop short)
+                           # WordPiece vocabulary size (an upper
+                           # bound: a small corpus may stop short)
+                           vocab_size=1500,
                            seed=0, # world seed
                           ):
-    "Train the course tokenizer on the synthetic world's reports and save it (the command behind data_samples/tokenizer)."
+    ("Train the course tokenizer on the synthetic world's reports and save it "
+     "(the command behind data_samples/tokenizer).")
     return train_tokenizer(course_corpus(n_reports, seed), vocab_size=vocab_size,
                            path=course_tokenizer_path() if path is None else path)
 
 # %% ../../nbs/01b_tokenizer.ipynb #06dd585e
 def learn_wordpiece(counts:dict, # word -> frequency (normalised, pre-tokenized words)
-                    vocab_size:int=8000, # stop when the vocabulary (special tokens included) has this many pieces
+                    # stop when the vocabulary (special tokens included) has this many pieces
+                    vocab_size:int=8000,
                     min_frequency:int=2, # stop when the most frequent pair occurs fewer times
                     keep=(), # tokens that must be in the vocabulary (e.g. the placeholder)
-                    alphabet:str='', # characters in the vocabulary (as `c` and `##c`) even when the corpus lacks them
+                    # characters in the vocabulary (as `c` and
+                    # `##c`) even when the corpus lacks them
+                    alphabet:str='',
                    ) -> list: # SPECIAL_TOKENS, `keep`, then the learnt pieces sorted
-    "A WordPiece vocabulary by frequency-ordered merges of adjacent pieces; ties broken by the pieces' text (same counts, same vocabulary)."
+    ("A WordPiece vocabulary by frequency-ordered merges of adjacent pieces; "
+     "ties broken by the pieces' text (same counts, same vocabulary).")
     import heapq
     from collections import defaultdict
     order = sorted(counts)
     words, freq = [[w[0]] + ['##' + c for c in w[1:]] for w in order], [counts[w] for w in order]
-    pieces = set(SPECIAL_TOKENS) | set(keep) | {p for c in {c for w in order for c in w} | set(alphabet) for p in (c, '##' + c)}
-    pairs, where = defaultdict(int), defaultdict(set)               # pair -> weighted count, pair -> words holding it
+    pieces = set(SPECIAL_TOKENS) | set(keep) | {
+        p for c in {c for w in order for c in w} | set(alphabet) for p in (c, '##' + c)}
+    # pair -> weighted count, pair -> words holding it
+    pairs, where = defaultdict(int), defaultdict(set)
     for i, w in enumerate(words):
         for pair in zip(w, w[1:]): pairs[pair] += freq[i]; where[pair].add(i)
-    heap = [(-n, a, b) for (a, b), n in pairs.items()]; heapq.heapify(heap)   # most frequent first, then by text
+    # most frequent first, then by text
+    heap = [(-n, a, b) for (a, b), n in pairs.items()]; heapq.heapify(heap)
     while heap and len(pieces) < vocab_size:
         n, a, b = heapq.heappop(heap)
-        if -n != pairs.get((a, b), 0): continue                       # a stale count: a fresher entry is queued
+        # a stale count: a fresher entry is queued
+        if -n != pairs.get((a, b), 0): continue
         if -n < min_frequency: break
         new, changed = a + b[2:], set()
         pieces.add(new)
@@ -274,7 +361,8 @@ def learn_wordpiece(counts:dict, # word -> frequency (normalised, pre-tokenized 
                 if k + 1 < len(w) and (w[k], w[k + 1]) == (a, b): out.append(new); k += 2
                 else: out.append(w[k]); k += 1
             for pair in zip(w, w[1:]): pairs[pair] -= freq[i]; changed.add(pair)
-            for pair in zip(out, out[1:]): pairs[pair] += freq[i]; where[pair].add(i); changed.add(pair)
+            for pair in zip(out, out[1:]):
+                pairs[pair] += freq[i]; where[pair].add(i); changed.add(pair)
             words[i] = out
         pairs.pop((a, b))
         for pair in changed - {(a, b)}:
@@ -284,44 +372,62 @@ def learn_wordpiece(counts:dict, # word -> frequency (normalised, pre-tokenized 
 
 # %% ../../nbs/01b_tokenizer.ipynb #5125ce43
 def report_pre_tokenizer():
-    "Whitespace, then one word per decimal number, run of letters and digits, run of underscores, or other character."
+    ("Whitespace, then one word per decimal number, "
+     "run of letters and digits, run of underscores, or other character.")
     from tokenizers import pre_tokenizers, Regex
     return pre_tokenizers.Sequence([pre_tokenizers.WhitespaceSplit(),
-                                    pre_tokenizers.Split(Regex(r'\d+(?:\.\d+)+|[^\W_]+|_+|\S'), 'isolated')])
+                                    pre_tokenizers.Split(
+                                        Regex(r'\d+(?:\.\d+)+|[^\W_]+|_+|\S'), 'isolated')])
 
 def train_report_tokenizer(texts, # the training reports or captions
-                           path=None, # folder to save to (loads with `AutoTokenizer` / `load_course_tokenizer`); None: no save
-                           vocab_size:int=8000, # at most this many pieces (a small corpus stops sooner)
+                           # folder to save to (loads with `AutoTokenizer`
+                           # / `load_course_tokenizer`); None: no save
+                           path=None,
+                           # at most this many pieces (a small corpus stops sooner)
+                           vocab_size:int=8000,
                            min_frequency:int=2, # a merge must occur at least this often
                            seed:int=0, # draws the `max_texts` texts when there are more
                            max_texts:int|None=None, # learn from at most this many texts; None: all
                            model_max_length:int=512, # recorded in the tokenizer config
-                           alphabet:str=string.ascii_lowercase + string.digits + string.punctuation, # characters always known
+                           # characters always known
+                           alphabet:str=string.ascii_lowercase + string.digits + string.punctuation,
                           ):
-    "A WordPiece tokenizer learnt from report text: decimals and placeholders whole, deterministic for given texts and seed."
+    ("A WordPiece tokenizer learnt from report text: decimals and placeholders whole, "
+     "deterministic for given texts and seed.")
     from tokenizers import Tokenizer, models, normalizers
     texts = list(texts)
     if max_texts is not None and len(texts) > max_texts:
-        texts = [texts[k] for k in np.sort(np.random.default_rng(seed).choice(len(texts), max_texts, replace=False))]
+        texts = [texts[k]
+                 for k in np.sort(np.random.default_rng(seed)
+                                  .choice(len(texts), max_texts, replace=False))]
     tok = Tokenizer(models.WordPiece(unk_token='[UNK]'))
-    tok.normalizer, tok.pre_tokenizer = normalizers.BertNormalizer(lowercase=True), report_pre_tokenizer()
-    counts = Counter(w for t in texts for w, _ in tok.pre_tokenizer.pre_tokenize_str(tok.normalizer.normalize_str(t)))
-    return _fast_tokenizer(tok, learn_wordpiece(counts, vocab_size, min_frequency, (PLACEHOLDER,), alphabet), True,
+    tok.normalizer, tok.pre_tokenizer = (normalizers.BertNormalizer(lowercase=True),
+                                         report_pre_tokenizer())
+    counts = Counter(w
+                     for t in texts for w, _ in tok.pre_tokenizer.pre_tokenize_str(
+                         tok.normalizer.normalize_str(t)))
+    return _fast_tokenizer(tok,
+                           learn_wordpiece(counts, vocab_size, min_frequency, (PLACEHOLDER,),
+                                           alphabet), True,
                            model_max_length, path, bert=False)
 
 # %% ../../nbs/01b_tokenizer.ipynb #b6ed5be7
 def token_lengths(tokenizer, texts) -> np.ndarray:
     "Tokens per text, special tokens included, without truncation."
-    return np.array([len(ids) for ids in tokenizer(list(texts), verbose=False)['input_ids']], np.int64)
+    return np.array([len(ids) for ids in tokenizer(list(texts), verbose=False)['input_ids']],
+                    np.int64)
 
-def truncation_report(tokenizer, texts, # a fast tokenizer and the texts a model will read (captions)
+# a fast tokenizer and the texts a model will read (captions)
+def truncation_report(tokenizer, texts,
                       max_length:int=64, # the run's `max_length`
-                      warn_above:float=0.05, # warn when more than this share of the texts loses words
+                      # warn when more than this share of the texts loses words
+                      warn_above:float=0.05,
                       batch:int=256) -> dict: # texts per tokenizer call
     "How many texts `max_length` cuts and how many words they lose; warns above `warn_above`."
     kept, cut = [], []
     for k in range(0, len(texts), batch):
-        out = tokenize_reports(tokenizer, list(texts[k:k + batch]), max_length=max_length, drop_punctuation=True)
+        out = tokenize_reports(tokenizer, list(texts[k:k + batch]), max_length=max_length,
+                               drop_punctuation=True)
         kept.append(out['n_words']); cut.append(out['words_cut'])
     kept, cut = (torch.cat(x) if x else torch.zeros(0, dtype=torch.long) for x in (kept, cut))
     full = kept + cut                                              # the words of each whole text
@@ -329,26 +435,36 @@ def truncation_report(tokenizer, texts, # a fast tokenizer and the texts a model
                words_lost=int((full - kept).sum()), max_length=max_length)
     out['fraction'] = out['truncated'] / max(1, out['texts'])
     if out['fraction'] > warn_above:
-        warnings.warn(f"max_length={max_length} cuts {out['truncated']} of {out['texts']} texts ({out['fraction']:.0%}), "
-                      f"losing {out['words_lost']} of {out['words']} words; raise max_length (see choose_max_length)")
+        warnings.warn(f"max_length={max_length} cuts {out['truncated']} of {out['texts']} texts "
+                      f"({out['fraction']:.0%}), "
+                      f"losing {out['words_lost']} of {out['words']} words; "
+                      f"raise max_length (see choose_max_length)")
     return out
 
 def choose_max_length(tokenizer, texts, quantile:float=0.95, multiple:int=8, limit:int=512) -> int:
-    "The `quantile` of the texts' lengths in tokens, rounded up to a multiple of `multiple`, at most `limit`."
-    return int(min(limit, np.ceil(np.quantile(token_lengths(tokenizer, texts), quantile) / multiple) * multiple))
+    ("The `quantile` of the texts' lengths in tokens, "
+     "rounded up to a multiple of `multiple`, at most `limit`.")
+    return int(min(limit,
+                   np.ceil(np.quantile(token_lengths(tokenizer, texts),
+                                       quantile) / multiple) * multiple))
 
 # %% ../../nbs/01b_tokenizer.ipynb #68df0d55
 def tokenizer_for_run(spec:str|None=None, # None or 'course', 'reports', or a tokenizer folder
-                      folder=None, # where a 'reports' tokenizer is kept (a run's `tokenizer/` folder)
-                      texts=None, # the training captions, to learn a 'reports' tokenizer the first time
+                      # where a 'reports' tokenizer is kept (a run's `tokenizer/` folder)
+                      folder=None,
+                      # the training captions, to learn a 'reports' tokenizer the first time
+                      texts=None,
                       vocab_size:int=8000, # for a new 'reports' tokenizer
                       seed:int=0): # for a new 'reports' tokenizer
-    "The tokenizer of a run: the course tokenizer, one learnt from the run's reports (kept in `folder`), or a folder's."
+    ("The tokenizer of a run: the course tokenizer, one learnt from the run's reports (kept in "
+     "`folder`), or a folder's.")
     if spec in (None, 'course'): return load_course_tokenizer()
     if spec != 'reports': return load_course_tokenizer(Path(spec))
-    if folder is None: raise ValueError("tokenizer='reports' needs a folder to keep the learnt tokenizer in")
+    if folder is None:
+        raise ValueError("tokenizer='reports' needs a folder to keep the learnt tokenizer in")
     if (Path(folder) / 'tokenizer.json').exists(): return load_course_tokenizer(Path(folder))
-    if texts is None: raise FileNotFoundError(f"no tokenizer in {folder} and no texts to learn one from")
+    if texts is None:
+        raise FileNotFoundError(f"no tokenizer in {folder} and no texts to learn one from")
     return train_report_tokenizer(texts, folder, vocab_size=vocab_size, seed=seed)
 
 # %% ../../nbs/01b_tokenizer.ipynb #2e9855eb
@@ -369,15 +485,16 @@ def show_word_roles(text, # the tokenized text
         if used + len(w) > width and line: lines.append(line); line, used = [], 0
         line.append((w, r)); used += len(w) + 1
     lines.append(line)
-    if ax is None:   # a 10 pt monospace character is 0.6 * 10 / 72 inches wide, up to 0.66 once hinted to pixels
+    # a 10 pt monospace character is 0.6 * 10 / 72 inches wide, up to 0.66 once hinted to pixels
+    if ax is None:
         height = 0.3 * len(lines) + 0.5 + 0.35 * bool(title)
         fig = plt.figure(figsize=(width * 0.66 * 10 / 72 / 0.96, height))
         ax = fig.add_axes([0.02, 0.3 / height, 0.96, 1 - (0.3 + 0.35 * bool(title)) / height])
     for y, line in enumerate(lines):
         x = 0
         for w, r in line:
-            ax.text(x / width, 1 - (y + 0.5) / len(lines), w, va='center', family='monospace', fontsize=10,
-                    color=ROLE_COLOURS.get(roles[r], 'black') if r >= 0 else 'black')
+            ax.text(x / width, 1 - (y + 0.5) / len(lines), w, va='center', family='monospace',
+                    fontsize=10, color=ROLE_COLOURS.get(roles[r], 'black') if r >= 0 else 'black')
             x += len(w) + 1
     ax.axis('off')
     ax.legend(handles=[plt.Line2D([], [], color=c, lw=4, label=k) for k, c in ROLE_COLOURS.items()],

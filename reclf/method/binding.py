@@ -21,7 +21,8 @@ from ..world.synthetic_world import SyntheticWorld, WorldConfig
 
 # %% ../../nbs/08b_binding.ipynb #fd5b8f19
 def swap_positions(n_words: int, # N words of the report
-                   a: int, b: int, # the two positions whose words trade places (the two place words)
+                   # the two positions whose words trade places (the two place words)
+                   a: int, b: int,
                   ) -> Tensor:     # (N,) the order of the swapped report
     "The word order of a binding swap: words `a` and `b` trade places, every other word stays."
     order = torch.arange(n_words)
@@ -29,7 +30,8 @@ def swap_positions(n_words: int, # N words of the report
     return order
 
 def swapped_report(reports: dict, order: Tensor) -> dict:
-    "The same report with its words in `order`: word features, mask and [CLS] weights permuted alike."
+    ("The same report with its words in `order`: word features, "
+     "mask and [CLS] weights permuted alike.")
     out = dict(reports)
     for key in ('words', 'word_mask', 'cls_weights'):
         if out.get(key) is not None: out[key] = out[key][:, order]
@@ -51,14 +53,17 @@ def swap_scores(model: RECLF,     # any method but convirt
 # %% ../../nbs/08b_binding.ipynb #4dc7d338
 CONCEPT_ZONES = dict(left=('left_lung',), right=('right_lung',),
                      upper=('left_upper', 'right_upper', 'left_apex', 'right_apex'),
-                     middle=('left_middle', 'right_middle', 'left_hilum', 'right_hilum', 'perihilar'),
+                     middle=('left_middle', 'right_middle', 'left_hilum', 'right_hilum',
+                             'perihilar'),
                      lower=('left_lower', 'right_lower', 'left_costophrenic', 'right_costophrenic'))
 
 def zone_masks(sample) -> np.ndarray:      # (5, H, W) bool: left, right, upper, middle, lower
     "Where each position concept lies in a sample's anatomy."
-    return np.stack([np.any([sample.anatomy[a] for a in names], 0) for names in CONCEPT_ZONES.values()])
+    return np.stack([np.any([sample.anatomy[a] for a in names], 0)
+                     for names in CONCEPT_ZONES.values()])
 
-def region_shares(masks: np.ndarray, grid: int) -> np.ndarray:   # (C, M) share of each region covered
+# (C, M) share of each region covered
+def region_shares(masks: np.ndarray, grid: int) -> np.ndarray:
     "The share of each of the grid x grid regions covered by each mask (C, H, W)."
     C, H, W = masks.shape
     cells = masks.reshape(C, grid, H // grid, grid, W // grid).mean((2, 4))
@@ -66,21 +71,25 @@ def region_shares(masks: np.ndarray, grid: int) -> np.ndarray:   # (C, M) share 
 
 # %% ../../nbs/08b_binding.ipynb #71dbb291
 class OracleFeatures:
-    "Ground-truth features: regions hold the classes covering them and where they are; words only what word they are."
+    ("Ground-truth features: regions hold the classes covering them and where they are; "
+     "words only what word they are.")
     def __init__(self,
                  world: SyntheticWorld, # the world the features describe
-                 dim: int = 32,          # D: classes + 5 position concepts + identity dimensions of other words
+                 # D: classes + 5 position concepts + identity dimensions of other words
+                 dim: int = 32,
                  grid: int = 8,          # regions per side
                  n_lexicon: int = 2000,  # training reports that define each word type's meaning
                 ):
         self.world, self.dim, self.grid = world, dim, grid
         self.classes = tuple(world.config.findings)
         self.n_concepts = len(self.classes) + len(CONCEPT_ZONES)
-        if dim <= self.n_concepts: raise ValueError(f'dim must exceed the {self.n_concepts} concept dimensions')
+        if dim <= self.n_concepts:
+            raise ValueError(f'dim must exceed the {self.n_concepts} concept dimensions')
         self.lexicon, self._kept = self._lexicon(n_lexicon), {}
 
     def _lexicon(self, n: int) -> dict:
-        "Word type -> (D,) vector: its class histogram (disease words), where it points (location words), or a random identity."
+        ("Word type -> (D,) vector: its class histogram (disease words), "
+         "where it points (location words), or a random identity.")
         C, sums, roles = len(self.classes), {}, {}
         for i in range(n):
             s = self.world.sample('train', i)
@@ -108,15 +117,20 @@ class OracleFeatures:
         "Class coverage and position of every region."
         masks = [np.any([f.mask for f in sample.findings if f.cls == c and f.mask is not None] or
                         [np.zeros_like(sample.image, bool)], 0) for c in self.classes]
-        concepts = region_shares(np.concatenate([np.stack(masks), zone_masks(sample)]), self.grid)   # (C+5, M)
-        out = np.zeros((self.grid ** 2, self.dim), np.float32); out[:, :self.n_concepts] = concepts.T
+        # (C+5, M)
+        concepts = region_shares(np.concatenate([np.stack(masks), zone_masks(sample)]), self.grid)
+        out = np.zeros((self.grid ** 2, self.dim), np.float32)
+        out[:, :self.n_concepts] = concepts.T
         return torch.from_numpy(out)
 
     def words(self, sample) -> tuple:      # (N, D), the N word texts
-        "The words of the caption's sections (impression, then findings), each its word type's vector."
-        spans = {m.group(1).lower(): m.end() for m in re.finditer(r'(FINDINGS|IMPRESSION):', sample.report)}
+        ("The words of the caption's sections (impression, then findings), "
+         "each its word type's vector.")
+        spans = {m.group(1).lower(): m.end()
+                 for m in re.finditer(r'(FINDINGS|IMPRESSION):', sample.report)}
         ends = sorted(spans.values()) + [len(sample.report)]
-        section = lambda name: (spans[name], next(e for e in ends if e > spans[name])) if name in spans else (0, 0)
+        section = lambda name: ((spans[name], next(e for e in ends if e > spans[name]))
+                                if name in spans else (0, 0))
         picked = [w for name in ('impression', 'findings') for w in sample.words
                   if section(name)[0] <= w.start < section(name)[1] and not w.text.isupper()]
         vectors = [self.lexicon.get(w.text.lower(), self._unknown(w.text.lower())) for w in picked]
@@ -124,7 +138,8 @@ class OracleFeatures:
 
     def _unknown(self, text: str) -> np.ndarray:
         g = np.random.default_rng(zlib.crc32(text.encode()))
-        v = np.zeros(self.dim, np.float32); v[self.n_concepts:] = g.standard_normal(self.dim - self.n_concepts)
+        v = np.zeros(self.dim, np.float32)
+        v[self.n_concepts:] = g.standard_normal(self.dim - self.n_concepts)
         return v / np.linalg.norm(v)
 
     def features(self, sample) -> tuple:   # (M, D), (N, D), kept for the evaluation groups
@@ -136,7 +151,8 @@ class OracleFeatures:
         return out
 
     def batch(self, samples: list) -> tuple:  # images dict, reports dict
-        "Feature dicts for `local_scores`: regions and global image features; padded words, mask, global features."
+        ("Feature dicts for `local_scores`: regions and global image features; "
+         "padded words, mask, global features.")
         features = [self.features(s) for s in samples]
         regions = torch.stack([r for r, _ in features])                                 # (B, M, D)
         words = [w for _, w in features]
@@ -145,13 +161,15 @@ class OracleFeatures:
         mask = torch.arange(n)[None] < torch.tensor([len(w) for w in words])[:, None]   # (B, N)
         text_global = (padded * mask[..., None]).sum(1) / mask.sum(1, keepdim=True)
         images = dict(regions=regions, global_=regions.mean(1))
-        return images, dict(words=padded, word_mask=mask, global_=text_global, cls_weights=mask.float())
+        return (images,
+                dict(words=padded, word_mask=mask, global_=text_global, cls_weights=mask.float()))
 
 # %% ../../nbs/08b_binding.ipynb #c1a295b1
 def relation_head(method: str = 'reclf', # a method with a local score
                   text_relation: str = 'none',
                   dim: int = 32, match_dim: int = 64, seed: int = 0, **switches) -> RECLF:
-    "A `RECLF` without encoders: only its local head (matching projection, SRM, IRM, score head) has weights."
+    ("A `RECLF` without encoders: only its local head "
+     "(matching projection, SRM, IRM, score head) has weights.")
     torch.manual_seed(seed)
     return RECLF(nn.Identity(), nn.Identity(), method=method, dim=dim, match_dim=match_dim,
                  text_relation=text_relation, group_reports=0, **switches)
@@ -163,7 +181,8 @@ def head_parameters(model: RECLF) -> list:
 
 # %% ../../nbs/08b_binding.ipynb #84b311cd
 def group_recall(blocks: Tensor,       # (G, g, g) each group's images (rows) against its reports
-                 tol: float = 1e-5,    # within tol * max(1, |best|) of the best is a tie (float rounding)
+                 # within tol * max(1, |best|) of the best is a tie (float rounding)
+                 tol: float = 1e-5,
                 ) -> float:
     "Recall@1 within swap groups, both directions; a tie at the top counts 1/k."
     def one_way(b):
@@ -188,9 +207,11 @@ def train_on_oracle(model: RECLF, oracle: OracleFeatures,
                     groups_per_batch: int = 8, # training swap groups in each batch (whole groups)
                     pairs_per_batch: int = 16, # ordinary training pairs beside them
                     lr: float = 3e-3, seed: int = 0,
-                    first_group: int = 2 ** 30, # training swap groups start here (evaluation groups lie below)
+                    # training swap groups start here (evaluation groups lie below)
+                    first_group: int = 2 ** 30,
                    ) -> list:                # the loss of every step
-    "Train only the local head on oracle features with the local InfoNCE; batches hold whole swap groups."
+    ("Train only the local head on oracle features with the local InfoNCE; "
+     "batches hold whole swap groups.")
     params = head_parameters(model)
     if not params: return []                                           # gloria: nothing to learn
     optimiser = torch.optim.AdamW(params, lr=lr, weight_decay=0.0)
@@ -198,7 +219,8 @@ def train_on_oracle(model: RECLF, oracle: OracleFeatures,
     for step in range(steps):
         groups = rng.integers(first_group, first_group + 10 ** 6, groups_per_batch)
         samples = [s for k in groups for s in oracle.world.swap_group(int(k))]
-        samples += [oracle.world.sample('train', int(i)) for i in rng.integers(0, 10 ** 6, pairs_per_batch)]
+        samples += [oracle.world.sample('train', int(i))
+                    for i in rng.integers(0, 10 ** 6, pairs_per_batch)]
         images, reports = oracle.batch(samples)
         loss = info_nce(model.local_scores(images, reports, positives=torch.arange(len(samples))))
         optimiser.zero_grad(); loss.backward(); optimiser.step()
@@ -206,12 +228,15 @@ def train_on_oracle(model: RECLF, oracle: OracleFeatures,
     return losses
 
 # %% ../../nbs/08b_binding.ipynb #1c05dec3
-ORACLE_RUNS = (('gloria', 'none'), ('mgca_weights', 'none'), ('reclf_mean', 'none'), ('reclf_irm', 'none'),
-               ('reclf_srm', 'none'), ('reclf', 'none'), ('reclf_srm', 'distance'), ('reclf', 'distance'))
+ORACLE_RUNS = (('gloria', 'none'), ('mgca_weights', 'none'), ('reclf_mean', 'none'),
+               ('reclf_irm', 'none'),
+               ('reclf_srm', 'none'), ('reclf', 'none'), ('reclf_srm', 'distance'),
+               ('reclf', 'distance'))
 
 def oracle_experiment(oracle: OracleFeatures, runs=ORACLE_RUNS, steps: int = 400, groups: int = 300,
                       seeds=(0,), **train) -> list:
-    "Train each (method, text_relation) head on oracle features per seed; swap-group Recall@1 on `groups` groups."
+    ("Train each (method, text_relation) head on oracle features per seed; "
+     "swap-group Recall@1 on `groups` groups.")
     import time
     out = []
     for method, relation in runs:
@@ -220,7 +245,8 @@ def oracle_experiment(oracle: OracleFeatures, runs=ORACLE_RUNS, steps: int = 400
             model = relation_head(method, relation, match_dim=32, seed=seed)
             losses = train_on_oracle(model, oracle, steps, seed=seed, **train)
             out.append(dict(method=method, text_relation=relation, seed=seed, steps=len(losses),
-                            first_loss=losses[0] if losses else None, last_loss=float(np.mean(losses[-20:])) if losses else None,
+                            first_loss=losses[0] if losses else None,
+                            last_loss=float(np.mean(losses[-20:])) if losses else None,
                             recall=oracle_swap_recall(model, oracle, range(groups)), groups=groups,
                             cpu_seconds=time.process_time() - start))
     return out

@@ -18,15 +18,18 @@ from fastcore.basics import patch
 
 # %% ../../nbs/03_encoders.ipynb #af5e7a51
 def norm_layer(kind:str, channels:int)->nn.Module:
-    "'batch': BatchNorm2d; 'group': GroupNorm with 8 groups (no batch statistics, so a batch split across processes gives the same result)."
+    ("'batch': BatchNorm2d; 'group': GroupNorm with 8 groups (no batch statistics, "
+     "so a batch split across processes gives the same result).")
     if kind == 'batch': return nn.BatchNorm2d(channels)
     if kind == 'group': return nn.GroupNorm(8, channels)
     raise ValueError(f"norm must be 'batch' or 'group', got {kind!r}")
 
 def conv_block(c_in:int, c_out:int, norm:str='batch')->nn.Sequential:
     "Two 3x3 convolutions with normalisation and ReLU; the first halves the resolution."
-    return nn.Sequential(nn.Conv2d(c_in, c_out, 3, stride=2, padding=1, bias=False), norm_layer(norm, c_out), nn.ReLU(inplace=True),
-                         nn.Conv2d(c_out, c_out, 3, padding=1, bias=False), norm_layer(norm, c_out), nn.ReLU(inplace=True))
+    return nn.Sequential(nn.Conv2d(c_in, c_out, 3, stride=2, padding=1, bias=False),
+                         norm_layer(norm, c_out), nn.ReLU(inplace=True),
+                         nn.Conv2d(c_out, c_out, 3, padding=1, bias=False), norm_layer(norm, c_out),
+                         nn.ReLU(inplace=True))
 
 def small_cnn_stages(in_chans:int=1, channels=(32, 64, 128, 256), norm:str='batch'):
     "The course's small CNN as four stages, with their channel counts."
@@ -36,7 +39,8 @@ def small_cnn_stages(in_chans:int=1, channels=(32, 64, 128, 256), norm:str='batc
 # %% ../../nbs/03_encoders.ipynb #63964ba7
 def grayscale_conv(conv:nn.Conv2d)->nn.Conv2d:
     "A one-channel copy of an RGB convolution: its three input filters summed."
-    gray = nn.Conv2d(1, conv.out_channels, conv.kernel_size, conv.stride, conv.padding, bias=conv.bias is not None)
+    gray = nn.Conv2d(1, conv.out_channels, conv.kernel_size, conv.stride, conv.padding,
+                     bias=conv.bias is not None)
     with torch.no_grad():
         gray.weight.copy_(conv.weight.sum(1, keepdim=True))
         if conv.bias is not None: gray.bias.copy_(conv.bias)
@@ -63,20 +67,24 @@ class ProjectionHead(nn.Sequential):
 
 # %% ../../nbs/03_encoders.ipynb #8def2075
 class ImageEncoder(nn.Module):
-    "CNN image encoder: regions (B, M, D) from a chosen stage, global (B, D) from the pooled last stage."
+    ("CNN image encoder: regions (B, M, D) from a chosen stage, global (B, "
+     "D) from the pooled last stage.")
     def __init__(self,
         arch:str='small_cnn', # 'small_cnn', 'resnet18' or 'resnet50'
         dim:int=128,          # D, the shared embedding dimension
         local_stage:int=3,    # which stage (1-4) gives the regions
         weights=None,         # torchvision weights for the ResNets (None: random init, no download)
         in_chans:int=1,       # 1 for grayscale radiographs
-        norm:str='batch',     # small CNN only: 'batch' or 'group' (the ResNets keep torchvision's batch norm)
+        # small CNN only: 'batch' or 'group' (the ResNets keep torchvision's batch norm)
+        norm:str='batch',
     ):
         super().__init__()
         if arch == 'small_cnn': stages, channels = small_cnn_stages(in_chans, norm=norm)
-        elif arch in ('resnet18', 'resnet50'): stages, channels = resnet_stages(arch, weights, in_chans)
+        elif arch in ('resnet18', 'resnet50'):
+            stages, channels = resnet_stages(arch, weights, in_chans)
         else: raise ValueError(f"arch must be 'small_cnn', 'resnet18' or 'resnet50', got {arch!r}")
-        if local_stage not in (1, 2, 3, 4): raise ValueError(f"local_stage must be 1-4, got {local_stage}")
+        if local_stage not in (1, 2, 3, 4):
+            raise ValueError(f"local_stage must be 1-4, got {local_stage}")
         self.arch, self.in_chans, self.local_stage, self.grid = arch, in_chans, local_stage, None
         self.stages = nn.ModuleList(stages)
         self.local_proj = nn.Conv2d(channels[local_stage - 1], dim, 1)  # 1x1 projection to D
@@ -85,7 +93,8 @@ class ImageEncoder(nn.Module):
     def forward(self, images:Tensor):  # (B, in_chans, H, W)
         "Return (regions (B, M, D), global_ (B, D)); `self.grid` is the (h, w) of the regions."
         if images.ndim != 4 or images.shape[1] != self.in_chans:
-            raise ValueError(f"images must be (B, {self.in_chans}, H, W), got shape {tuple(images.shape)}")
+            raise ValueError(f"images must be (B, {self.in_chans}, H, W), "
+                             f"got shape {tuple(images.shape)}")
         features = images
         for s, stage in enumerate(self.stages, 1):
             features = stage(features)
@@ -103,14 +112,19 @@ def merge_subwords(
 ):
     "Merge sub-word tokens into words: (words (B, N, D), word_mask (B, N) bool)."
     if word_ids.shape != tokens.shape[:2]:
-        raise ValueError(f"word_ids {tuple(word_ids.shape)} must be (B, T) = {tuple(tokens.shape[:2])} like tokens")
+        raise ValueError(f"word_ids {tuple(word_ids.shape)} must be (B, "
+                         f"T) = {tuple(tokens.shape[:2])} like tokens")
     B, T, D = tokens.shape
     if n_words is None: n_words = (word_ids.max(1).values + 1).clamp_min(0)  # (B,)
     N = int(n_words.max()) if B else 0
     valid = (word_ids >= 0) & (word_ids < N)
-    slots = torch.where(valid, word_ids, N)                              # (B, T): non-words go to a spare slot N
-    sums = tokens.new_zeros(B, N + 1, D).scatter_add_(1, slots[..., None].expand(B, T, D), tokens)[:, :N]  # (B, N, D)
-    counts = tokens.new_zeros(B, N + 1).scatter_add_(1, slots, valid.to(tokens.dtype))[:, :N]          # (B, N)
+    # (B, T): non-words go to a spare slot N
+    slots = torch.where(valid, word_ids, N)
+    # (B, N, D)
+    sums = (tokens.new_zeros(B, N + 1, D)
+            .scatter_add_(1, slots[..., None].expand(B, T, D), tokens)[:, :N])
+    # (B, N)
+    counts = tokens.new_zeros(B, N + 1).scatter_add_(1, slots, valid.to(tokens.dtype))[:, :N]
     word_mask = counts > 0                                               # (B, N)
     if reduce == 'sum': return sums, word_mask
     if reduce == 'mean': return sums / counts.clamp_min(1)[..., None], word_mask
@@ -125,23 +139,31 @@ def small_bert_config(
     max_tokens:int=128, # longest token sequence
 )->BertConfig:
     "The course's small BERT."
-    return BertConfig(vocab_size=vocab_size, hidden_size=hidden, num_hidden_layers=layers, num_attention_heads=heads,
+    return BertConfig(vocab_size=vocab_size, hidden_size=hidden, num_hidden_layers=layers,
+                      num_attention_heads=heads,
                       intermediate_size=4 * hidden, max_position_embeddings=max_tokens)
 
 # %% ../../nbs/03_encoders.ipynb #90d5d7d3
 class TextEncoder(nn.Module):
-    "BERT-style text encoder: words (B, N, D), word mask, global (B, D) and [CLS]-attention word weights."
+    ("BERT-style text encoder: words (B, N, D), word mask, global (B, "
+     "D) and [CLS]-attention word weights.")
     def __init__(self,
-        bert:Union[PretrainedConfig, str, Path, nn.Module], # a config (random init), a local path, or a model
+        # a config (random init), a local path, or a model
+        bert:Union[PretrainedConfig, str, Path, nn.Module],
         dim:int=128,           # D, the shared embedding dimension
         pooling:str='cls',     # global feature from 'cls' or the 'mean' of word tokens
-        attn_implementation:str='eager', # 'eager' returns attentions (for cls_weights); 'sdpa' is faster
+        # 'eager' returns attentions (for cls_weights); 'sdpa' is faster
+        attn_implementation:str='eager',
     ):
         super().__init__()
-        if pooling not in ('cls', 'mean'): raise ValueError(f"pooling must be 'cls' or 'mean', got {pooling!r}")
-        if isinstance(bert, PretrainedConfig): bert = AutoModel.from_config(bert, attn_implementation=attn_implementation)
-        elif isinstance(bert, (str, Path)): bert = AutoModel.from_pretrained(str(bert), attn_implementation=attn_implementation)
-        if getattr(bert, 'pooler', None) is not None: bert.pooler = None  # unused (we pool ourselves); DDP needs every parameter used
+        if pooling not in ('cls', 'mean'):
+            raise ValueError(f"pooling must be 'cls' or 'mean', got {pooling!r}")
+        if isinstance(bert, PretrainedConfig):
+            bert = AutoModel.from_config(bert, attn_implementation=attn_implementation)
+        elif isinstance(bert, (str, Path)):
+            bert = AutoModel.from_pretrained(str(bert), attn_implementation=attn_implementation)
+        # unused (we pool ourselves); DDP needs every parameter used
+        if getattr(bert, 'pooler', None) is not None: bert.pooler = None
         self.bert, self.pooling = bert, pooling
         width = bert.config.hidden_size
         self.word_proj = nn.Linear(width, dim)          # local word features
@@ -165,6 +187,8 @@ def forward(self:TextEncoder,
         pooled = (tokens * is_word).sum(1) / is_word.sum(1).clamp_min(1)
     cls_weights = None
     if eager and out.attentions:
-        cls_attention = out.attentions[-1][:, :, 0].mean(1)          # (B, T): last layer, [CLS] row, mean of heads
-        cls_weights = merge_subwords(cls_attention[..., None], word_ids, reduce='sum')[0][..., 0]  # (B, N)
+        # (B, T): last layer, [CLS] row, mean of heads
+        cls_attention = out.attentions[-1][:, :, 0].mean(1)
+        # (B, N)
+        cls_weights = merge_subwords(cls_attention[..., None], word_ids, reduce='sum')[0][..., 0]
     return words, word_mask, self.global_head(pooled), cls_weights

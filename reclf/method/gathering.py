@@ -13,7 +13,9 @@ __all__ = ['gather_with_grad']
 
 # %% ../../nbs/04b_gathering.ipynb #8c68d827
 def gather_with_grad(features: torch.Tensor) -> torch.Tensor:
-    "Concatenate `features` (b, ...) from every process along dim 0, keeping gradients -> (K b, ...)."
-    if not (dist.is_available() and dist.is_initialized()) or dist.get_world_size() == 1: return features
+    ("Concatenate `features` (b, ...) from every process along dim 0, keeping gradients -> "
+     "(K b, ...).")
+    if not (dist.is_available() and dist.is_initialized()) or dist.get_world_size() == 1:
+        return features
     from torch.distributed.nn.functional import all_gather
     return torch.cat(all_gather(features.contiguous()), dim=0)

@@ -20,14 +20,16 @@ def cosine_scores(
 )->Tensor:          # (B_i, B_t) cosine similarities
     "Cosine similarity of every image with every report."
     if images.ndim != 2 or reports.ndim != 2 or images.shape[1] != reports.shape[1]:
-        raise ValueError(f"images (B, D) and reports (B, D) must share D, got {tuple(images.shape)} and {tuple(reports.shape)}")
+        raise ValueError(f"images (B, D) and reports (B, D) must share D, "
+                         f"got {tuple(images.shape)} and {tuple(reports.shape)}")
     return F.normalize(images, dim=-1) @ F.normalize(reports, dim=-1).T  # (B_i, D) @ (D, B_t)
 
 # %% ../../nbs/04_global_alignment.ipynb #cf2966c0
 def info_nce(
     scores:Tensor, # (B, B) logits, rows = images, columns = reports, pairs on the diagonal
 )->Tensor:         # scalar loss
-    "Symmetric InfoNCE: the mean of the row-wise and column-wise cross-entropies with diagonal targets."
+    ("Symmetric InfoNCE: the mean of the row-wise and "
+     "column-wise cross-entropies with diagonal targets.")
     if scores.ndim != 2 or scores.shape[0] != scores.shape[1]:
         raise ValueError(f"info_nce needs a square (B, B) score matrix, got {tuple(scores.shape)}")
     image_to_report = -torch.log_softmax(scores, dim=1).diagonal()  # (B,)
@@ -36,7 +38,8 @@ def info_nce(
 
 # %% ../../nbs/04_global_alignment.ipynb #ba0e3230
 class Temperature(nn.Module):
-    "Divide scores by tau = min_tau + (max_tau - min_tau) * sigmoid(p): learnable in p, never outside its bounds."
+    ("Divide scores by tau = min_tau + (max_tau - min_tau) * sigmoid(p): learnable in p, "
+     "never outside its bounds.")
     def __init__(self,
                  init:float=0.07,      # tau at the start
                  learnable:bool=True,  # False: a fixed tau (a buffer)
@@ -45,10 +48,16 @@ class Temperature(nn.Module):
         super().__init__()
         self.min_tau, self.max_tau, self.learnable = min_tau, max_tau, learnable
         if learnable:
-            if not min_tau < init < max_tau: raise ValueError(f"init={init} must lie strictly inside (min_tau, max_tau) = ({min_tau}, {max_tau})")
-            self.logit_tau = nn.Parameter(torch.tensor(math.log((init - min_tau) / (max_tau - init))))   # p_0
+            if not min_tau < init < max_tau:
+                raise ValueError(f"init={init} must lie strictly inside (min_tau, "
+                                 f"max_tau) = ({min_tau}, {max_tau})")
+            # p_0
+            self.logit_tau = nn.Parameter(
+                torch.tensor(math.log((init - min_tau) / (max_tau - init))))
         else:
-            if not min_tau <= init <= max_tau: raise ValueError(f"init={init} must lie in [min_tau, max_tau] = [{min_tau}, {max_tau}]")
+            if not min_tau <= init <= max_tau:
+                raise ValueError(f"init={init} must lie in [min_tau, max_tau] = [{min_tau}, "
+                                 f"{max_tau}]")
             self.register_buffer('fixed_tau', torch.tensor(float(init)))
     @property
     def tau(self)->Tensor:
@@ -65,7 +74,8 @@ def _load_from_state_dict(self:Temperature, state_dict, prefix, *args, **kwargs)
     if old is not None:
         tau = old.double().exp().clamp(self.min_tau, self.max_tau)
         if self.learnable:
-            share = ((tau - self.min_tau) / (self.max_tau - self.min_tau)).clamp(1e-6, 1 - 1e-6)   # sigma(p)
+            # sigma(p)
+            share = ((tau - self.min_tau) / (self.max_tau - self.min_tau)).clamp(1e-6, 1 - 1e-6)
             state_dict[prefix + 'logit_tau'] = (share / (1 - share)).log().float()
         else: state_dict[prefix + 'fixed_tau'] = tau.float()
     nn.Module._load_from_state_dict(self, state_dict, prefix, *args, **kwargs)

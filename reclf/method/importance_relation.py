@@ -16,13 +16,15 @@ from ..data.tokenizer import ROLE_COLOURS
 
 # %% ../../nbs/07_importance_relation.ipynb #5a15c954
 class MaskedNorm(nn.Module):
-    "Normalise the scalar node logits over valid nodes only: 'batch' (all pairs), 'layer' (per pair) or 'none'."
+    ("Normalise the scalar node logits over valid nodes only: 'batch' (all pairs), "
+     "'layer' (per pair) or 'none'.")
     def __init__(self,
                  kind: str = 'batch', # 'batch' | 'layer' | 'none'
                  eps: float = 1e-5,   # variance floor
                 ):
         super().__init__()
-        if kind not in ('batch', 'layer', 'none'): raise ValueError(f"norm must be 'batch', 'layer' or 'none', got {kind!r}")
+        if kind not in ('batch', 'layer', 'none'):
+            raise ValueError(f"norm must be 'batch', 'layer' or 'none', got {kind!r}")
         self.kind, self.eps = kind, eps
         if kind == 'batch': self.bn = nn.BatchNorm1d(1, eps=eps)
         if kind == 'layer':
@@ -35,25 +37,29 @@ class MaskedNorm(nn.Module):
         if self.kind == 'none': return torch.where(node_mask, logits, 0.)
         if self.kind == 'batch':
             normed = torch.zeros_like(logits)
-            normed[node_mask] = self.bn(logits[node_mask][:, None])[:, 0]         # (n_valid,) over all pairs
+            # (n_valid,) over all pairs
+            normed[node_mask] = self.bn(logits[node_mask][:, None])[:, 0]
             return normed
         count = node_mask.sum(-1, keepdim=True).clamp_min(1)                       # (P, 1)
         valid = torch.where(node_mask, logits, 0.)
         mean = valid.sum(-1, keepdim=True) / count
         var = torch.where(node_mask, (logits - mean) ** 2, 0.).sum(-1, keepdim=True) / count
-        return torch.where(node_mask, (logits - mean) / (var + self.eps).sqrt() * self.weight + self.bias, 0.)
+        return torch.where(node_mask, (logits - mean) / (var + self.eps)
+                           .sqrt() * self.weight + self.bias, 0.)
 
 # %% ../../nbs/07_importance_relation.ipynb #31d1e026
 class ImportanceRelation(nn.Module):
     "IRM: importance-weighted pooling of the nodes of each pair into one local score."
     def __init__(self,
                  dim: int = 128,         # S, the node dimension
-                 norm: str = 'batch',    # 'batch' (SGRAF) | 'layer' | 'none', applied to the logits w_a . m_j
+                 # 'batch' (SGRAF) | 'layer' | 'none', applied to the logits w_a . m_j
+                 norm: str = 'batch',
                  mode: str = 'sigmoid',  # 'sigmoid' (sigmoid, then L1 over valid nodes) | 'softmax'
                  eps: float = 1e-8,      # floor of the L1 normaliser
                 ):
         super().__init__()
-        if mode not in ('sigmoid', 'softmax'): raise ValueError(f"mode must be 'sigmoid' or 'softmax', got {mode!r}")
+        if mode not in ('sigmoid', 'softmax'):
+            raise ValueError(f"mode must be 'sigmoid' or 'softmax', got {mode!r}")
         self.dim, self.mode, self.eps = dim, mode, eps
         self.weigh = nn.Linear(dim, 1)       # w_a
         self.norm = MaskedNorm(norm)
@@ -88,7 +94,8 @@ def forward(self:ImportanceRelation,
            ) -> tuple[Tensor, Tensor]:  # score (P,), importance (P, K)
     "Score (P,) of each pair and its importance (P, K)."
     self._check(nodes, node_mask)
-    nodes = torch.where(node_mask[..., None], nodes, 0.)                             # padding never leaks
+    # padding never leaks
+    nodes = torch.where(node_mask[..., None], nodes, 0.)
     alpha = self.importance(nodes, node_mask)                                         # (P, K)
     pooled = F.normalize(torch.einsum('pk,pks->ps', alpha, nodes), dim=-1)           # (P, S) m_bar
     return self.score(pooled)[:, 0], alpha
@@ -101,7 +108,8 @@ FUNCTION_ROLES = ('filler',)
 def role_masks(roles: list, # role of each word, in order (world `Word.role`)
                offset: int = 1, # node index of word 0 (1: node 0 is the global node, left out)
               ) -> tuple[Tensor, Tensor]: # content (K,) bool, counted (K,) bool
-    "Content-word mask and the mask of the nodes the importance metric counts (content or function words)."
+    ("Content-word mask and the mask of the nodes the importance metric counts "
+     "(content or function words).")
     content = torch.tensor([False] * offset + [r in CONTENT_ROLES for r in roles])
     function = torch.tensor([False] * offset + [r in FUNCTION_ROLES for r in roles])
     return content, content | function
@@ -110,17 +118,22 @@ def role_masks(roles: list, # role of each word, in order (world `Word.role`)
 def importance_auroc(importance: Tensor,   # (P, K) or (K,) importance weights
                      content_mask: Tensor, # same shape, bool: True for content words
                      mask: Tensor,         # same shape, bool: the nodes that count
-                    ) -> float:            # AUROC content vs the other counted nodes (nan if a class is empty)
+                    # AUROC content vs the other counted nodes (nan if a class is empty)
+                    ) -> float:
     "AUROC of importance separating content words from the other counted words (pooled over pairs)."
     if not (importance.shape == content_mask.shape == mask.shape):
-        raise ValueError(f'importance, content_mask and mask must share a shape, got {tuple(importance.shape)}, '
+        raise ValueError(f'importance, content_mask and mask must share a shape, '
+                         f'got {tuple(importance.shape)}, '
                          f'{tuple(content_mask.shape)}, {tuple(mask.shape)}')
     scores, labels = importance[mask].detach().double(), content_mask[mask]
     n_pos, n_neg = int(labels.sum()), int((~labels).sum())
     if n_pos == 0 or n_neg == 0: return float('nan')
-    _, inverse, counts = torch.unique(scores, return_inverse=True, return_counts=True)   # sorted distinct values
-    upper = counts.cumsum(0).double()                                                   # last 1-based rank of each value
-    ranks = (upper - (counts - 1) / 2)[inverse]                                          # average rank (ties)
+    # sorted distinct values
+    _, inverse, counts = torch.unique(scores, return_inverse=True, return_counts=True)
+    # last 1-based rank of each value
+    upper = counts.cumsum(0).double()
+    # average rank (ties)
+    ranks = (upper - (counts - 1) / 2)[inverse]
     return float((ranks[labels].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
 
 # %% ../../nbs/07_importance_relation.ipynb #47642066
@@ -137,8 +150,10 @@ def plot_importance(importance: Tensor, # (K,) importance of one pair
     weights = importance.detach().float().cpu()[offset:offset + len(texts)]
     ax.bar(range(len(texts)), weights, color=[ROLE_COLOURS.get(r, 'lightgrey') for r in roles])
     ax.set_xticks(range(len(texts)), texts, rotation=90, fontsize=7)
-    ax.axhline(1 / len(texts), color='k', lw=0.5, ls='--')           # the uniform weight, for reference
+    # the uniform weight, for reference
+    ax.axhline(1 / len(texts), color='k', lw=0.5, ls='--')
     present = [r for r in ROLE_COLOURS if r in set(roles)]
     ax.set_ylim(0, float(weights.max()) * 1.4)
-    ax.legend(handles=[Patch(color=ROLE_COLOURS[r], label=r) for r in present], fontsize=7, ncol=len(present), loc='upper left')
+    ax.legend(handles=[Patch(color=ROLE_COLOURS[r], label=r) for r in present], fontsize=7,
+              ncol=len(present), loc='upper left')
     return ax

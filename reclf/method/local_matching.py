@@ -25,13 +25,17 @@ def check_matching_inputs(
     word_mask:Tensor, # (B, N) bool, True for real words
 ):
     "Raise a ValueError naming the tensor whose shape does not fit."
-    if regions.ndim != 3: raise ValueError(f"regions must be (B, M, D), got shape {tuple(regions.shape)}")
+    if regions.ndim != 3:
+        raise ValueError(f"regions must be (B, M, D), got shape {tuple(regions.shape)}")
     if words.ndim != 3: raise ValueError(f"words must be (B, N, D), got shape {tuple(words.shape)}")
     if regions.shape[-1] != words.shape[-1]:
-        raise ValueError(f"embedding dimension D differs: regions have D={regions.shape[-1]}, words have D={words.shape[-1]}")
+        raise ValueError(f"embedding dimension D differs: regions have D={regions.shape[-1]}, "
+                         f"words have D={words.shape[-1]}")
     if word_mask.shape != words.shape[:2]:
-        raise ValueError(f"word_mask must be (B, N) = {tuple(words.shape[:2])} like words, got {tuple(word_mask.shape)}")
-    if word_mask.dtype != torch.bool: raise ValueError(f"word_mask must be bool, got {word_mask.dtype}")
+        raise ValueError(f"word_mask must be (B, N) = {tuple(words.shape[:2])} like words, "
+                         f"got {tuple(word_mask.shape)}")
+    if word_mask.dtype != torch.bool:
+        raise ValueError(f"word_mask must be bool, got {word_mask.dtype}")
 
 # %% ../../nbs/05_local_matching.ipynb #6a5bba51
 def pair_matching(
@@ -40,7 +44,8 @@ def pair_matching(
     gamma1:float=4.0,  # attention sharpness
     mode:str='single', # 'single' softmax over regions, or 'gloria' (softmax over words first)
 ):
-    "Reference local matching of one (image, report) pair: attention (N_k, M), context (N_k, D), scalar (N_k,)."
+    ("Reference local matching of one (image, report) pair: "
+     "attention (N_k, M), context (N_k, D), scalar (N_k,).")
     cos = F.normalize(words_k, dim=-1) @ F.normalize(regions_i, dim=-1).T  # (N_k, M)
     if mode == 'gloria': cos = torch.softmax(cos, dim=0)                    # over words
     attention = torch.softmax(gamma1 * cos, dim=-1)                         # (N_k, M), over regions
@@ -57,7 +62,8 @@ def word_region_cosines(
     b, M, D = regions.shape; B, N, _ = words.shape
     unit_regions = F.normalize(regions, dim=-1).reshape(b * M, D)            # (b*M, D)
     unit_words = F.normalize(words, dim=-1).reshape(B * N, D)                # (B*N, D)
-    return (unit_words @ unit_regions.T).view(B, N, b, M).permute(2, 0, 1, 3) # (B*N, b*M) -> (b, B, N, M)
+    # (B*N, b*M) -> (b, B, N, M)
+    return (unit_words @ unit_regions.T).view(B, N, b, M).permute(2, 0, 1, 3)
 
 # %% ../../nbs/05_local_matching.ipynb #c2ad9df2
 def attention_from_cosines(
@@ -70,7 +76,8 @@ def attention_from_cosines(
     if mode == 'single': return torch.softmax(gamma1 * cos, dim=-1)
     if mode == 'gloria':
         cos = cos.masked_fill(~word_mask[None, :, :, None], float('-inf'))
-        return torch.softmax(gamma1 * torch.softmax(cos, dim=2), dim=-1)      # over words, then over regions
+        # over words, then over regions
+        return torch.softmax(gamma1 * torch.softmax(cos, dim=2), dim=-1)
     raise ValueError(f"mode must be 'single' or 'gloria', got {mode!r}")
 
 # %% ../../nbs/05_local_matching.ipynb #793b63e0
@@ -92,7 +99,8 @@ def visual_context(
 )->Tensor:            # (b, B, N, D)
     "Attention-weighted sum of the regions, for every word of every report."
     b, B, N, M = attention.shape
-    return torch.bmm(attention.reshape(b, B * N, M), regions).view(b, B, N, -1)  # (b, B*N, M) @ (b, M, D)
+    # (b, B*N, M) @ (b, M, D)
+    return torch.bmm(attention.reshape(b, B * N, M), regions).view(b, B, N, -1)
 
 # %% ../../nbs/05_local_matching.ipynb #b533ab2f
 def scalar_matchings(
@@ -117,18 +125,25 @@ def scalar_matchings_gram(
     cos:Tensor,       # (b, B, N, M) word-region cosines
     regions:Tensor,   # (b, M, D)
 )->Tensor:            # (b, B, N) cos(w, c), without building the context
-    "Scalar matchings from attention, cosines and the regions' Gram matrix (ill-conditioned words recomputed directly)."
+    ("Scalar matchings from attention, cosines and the regions' Gram matrix "
+     "(ill-conditioned words recomputed directly).")
     b, B, N, M = attention.shape
-    weighted = attention * regions.norm(dim=-1)[:, None, None, :]                # (b, B, N, M): a_m |v_m|
-    along = (weighted * cos).sum(-1)                                             # (b, B, N): c . w_hat
+    # (b, B, N, M): a_m |v_m|
+    weighted = attention * regions.norm(dim=-1)[:, None, None, :]
+    # (b, B, N): c . w_hat
+    along = (weighted * cos).sum(-1)
     gram = regions @ regions.transpose(1, 2)                                     # (b, M, M)
     flat = attention.reshape(b, B * N, M)
-    norm2 = (torch.bmm(flat, gram) * flat).sum(-1).view(b, B, N)                # (b, B, N): |c|^2 = a^T G a
-    bound2 = weighted.sum(-1) ** 2                                               # (b, B, N): r^2 >= |c|^2
-    unsure = norm2 < torch.finfo(norm2.dtype).eps ** 0.5 * bound2                 # cancellation ate half the digits
+    # (b, B, N): |c|^2 = a^T G a
+    norm2 = (torch.bmm(flat, gram) * flat).sum(-1).view(b, B, N)
+    # (b, B, N): r^2 >= |c|^2
+    bound2 = weighted.sum(-1) ** 2
+    # cancellation ate half the digits
+    unsure = norm2 < torch.finfo(norm2.dtype).eps ** 0.5 * bound2
     if unsure.any():
         i, k, j = unsure.nonzero(as_tuple=True)
-        context = (attention[i, k, j, :, None] * regions[i]).sum(1)              # (U, D): c of those words only
+        # (U, D): c of those words only
+        context = (attention[i, k, j, :, None] * regions[i]).sum(1)
         norm2 = norm2.index_put((i, k, j), context.pow(2).sum(-1))
     return (along / norm2.clamp_min(1e-24).sqrt()).clamp(-1., 1.)
 
@@ -211,46 +226,60 @@ def gloria_pool(chunk:MatchingChunk, gamma2:float=5.0, gamma3:float=10.0)->Tenso
 
 # %% ../../nbs/05_local_matching.ipynb #d8ad3d9c
 class LocalMatching(nn.Module):
-    "Local-matchings of all image-report pairs, chunked over images, pooled by a callback into a (B, B) score matrix."
+    ("Local-matchings of all image-report pairs, chunked over images, "
+     "pooled by a callback into a (B, B) score matrix.")
     def __init__(self,
         dim:int=128,                   # D, the shared embedding dimension
         matching_dim:Optional[int]=None, # S of the vector matchings; None: scalar matchings only
         gamma1:float=4.0,              # attention sharpness
         attention:str='single',        # 'single' or 'gloria'
-        chunk_pairs:Optional[int]=256, # about how many (image, report) pairs one chunk holds; None: `auto_chunk_pairs`
+        # about how many (image, report) pairs one chunk holds; None: `auto_chunk_pairs`
+        chunk_pairs:Optional[int]=256,
         checkpoint:bool=False,         # recompute chunks in backward to bound training memory
     ):
         super().__init__()
-        if attention not in ('single', 'gloria'): raise ValueError(f"attention must be 'single' or 'gloria', got {attention!r}")
-        self.dim, self.gamma1, self.attention, self.chunk_pairs, self.checkpoint = dim, gamma1, attention, chunk_pairs, checkpoint
+        if attention not in ('single', 'gloria'):
+            raise ValueError(f"attention must be 'single' or 'gloria', got {attention!r}")
+        (self.dim, self.gamma1, self.attention, self.chunk_pairs,
+         self.checkpoint) = dim, gamma1, attention, chunk_pairs, checkpoint
         self.proj = nn.Linear(dim, matching_dim) if matching_dim else None  # W_s: D -> S
 
 # %% ../../nbs/05_local_matching.ipynb #3bd09e86
 @patch
-def match(self:LocalMatching, regions:Tensor, words:Tensor, word_mask:Tensor, images:slice=slice(None),
+def match(self:LocalMatching, regions:Tensor, words:Tensor, word_mask:Tensor,
+          images:slice=slice(None),
           vectors:bool=True,  # False: scalar matchings only, even with a matching projection
          )->MatchingChunk:
     "All local-matchings of the images `regions` (b, M, D) against the reports `words` (B, N, D)."
     if regions.shape[-1] != self.dim:
-        raise ValueError(f"regions have D={regions.shape[-1]}, LocalMatching expects dim={self.dim}")
+        raise ValueError(
+            f"regions have D={regions.shape[-1]}, LocalMatching expects dim={self.dim}")
     check_matching_inputs(regions, words, word_mask)
-    cos = word_region_cosines(regions, words)                                          # (b, B, N, M)
+    # (b, B, N, M)
+    cos = word_region_cosines(regions, words)
     attention = attention_from_cosines(cos, word_mask, self.gamma1, self.attention)   # (b, B, N, M)
     vectors = vectors and self.proj is not None
-    if not vectors and regions.shape[1] <= regions.shape[2]:                           # scalar only, M <= D:
-        scalar = scalar_matchings_gram(attention, cos, regions)                        # (b, B, N), no context
+    # scalar only, M <= D:
+    if not vectors and regions.shape[1] <= regions.shape[2]:
+        # (b, B, N), no context
+        scalar = scalar_matchings_gram(attention, cos, regions)
         return MatchingChunk(images, attention, scalar, None, word_mask, regions)
     context = visual_context(attention, regions)                                      # (b, B, N, D)
-    vector = vector_matchings(context, words, self.proj) if vectors else None          # (b, B, N, S)
-    return MatchingChunk(images, attention, scalar_matchings(context, words), vector, word_mask, regions, context)
+    # (b, B, N, S)
+    vector = vector_matchings(context, words, self.proj) if vectors else None
+    return MatchingChunk(images, attention, scalar_matchings(context, words), vector, word_mask,
+                         regions, context)
 
 # %% ../../nbs/05_local_matching.ipynb #23acbb84
 @patch
-def chunk_size(self:LocalMatching, n_reports:int, regions:Optional[Tensor]=None, words:Optional[Tensor]=None)->int:
-    "Images per chunk: about `chunk_pairs` pairs (`None`: `auto_chunk_pairs` for these inputs), at least one image."
+def chunk_size(self:LocalMatching, n_reports:int, regions:Optional[Tensor]=None,
+               words:Optional[Tensor]=None)->int:
+    ("Images per chunk: about `chunk_pairs` pairs (`None`: "
+     "`auto_chunk_pairs` for these inputs), at least one image.")
     pairs = self.chunk_pairs
     if pairs is None:
-        width = max(regions.shape[1], regions.shape[2], self.proj.out_features if self.proj is not None else 0)
+        width = max(regions.shape[1], regions.shape[2], self.proj.out_features
+                    if self.proj is not None else 0)
         pairs = auto_chunk_pairs(regions.device.type, words.shape[1], width)
     return max(1, pairs // max(1, n_reports))
 
@@ -283,13 +312,15 @@ def forward(self:LocalMatching,
     return torch.cat(rows)                                                              # (B_i, B_t)
 
 # %% ../../nbs/05_local_matching.ipynb #b1c2d3e4
-GPU_CHUNK_NUMBERS = 2 ** 28   # off the CPU, a chunk's largest tensor holds at most this many numbers
+# off the CPU, a chunk's largest tensor holds at most this many numbers
+GPU_CHUNK_NUMBERS = 2 ** 28
 
 def auto_chunk_pairs(device_type:str, # 'cpu', 'cuda', 'mps', ...
                      n_words:int,     # N, words per report (padded)
                      width:int,       # the widest per-word axis: max(M, D, S)
                     )->int:           # pairs per chunk
-    "Chunk size for `chunk_pairs=None`: 256 pairs on the CPU, elsewhere as many as fit GPU_CHUNK_NUMBERS."
+    ("Chunk size for `chunk_pairs=None`: 256 pairs on the CPU, "
+     "elsewhere as many as fit GPU_CHUNK_NUMBERS.")
     if device_type == 'cpu': return 256
     return max(1, GPU_CHUNK_NUMBERS // max(1, n_words * width))
 

@@ -14,8 +14,8 @@ from torch import Tensor
 
 from .encoders import ImageEncoder, TextEncoder, small_bert_config
 from .global_alignment import Temperature, cosine_scores, info_nce
-from .local_matching import (LocalMatching, MatchingChunk, lse_pool, mean_pool, mgca_word_weights,
-                                         vector_matchings, weighted_pool)
+from .local_matching import (LocalMatching, MatchingChunk, lse_pool, mean_pool,
+                                         mgca_word_weights, vector_matchings, weighted_pool)
 from .semantic_relation import GlobalNode, SemanticRelation, pair_up, text_affinity
 from .importance_relation import ImportanceRelation
 from .gathering import gather_with_grad
@@ -42,36 +42,48 @@ def _take(features: dict, rows) -> dict:
 
 # %% ../../nbs/08_model.ipynb #5b81c9ac
 class RECLF(nn.Module):
-    "Image and text encoders, a global InfoNCE and a local InfoNCE whose pooling the `method` switch selects."
+    ("Image and text encoders, a global InfoNCE and a local "
+     "InfoNCE whose pooling the `method` switch selects.")
     def __init__(self,
-                 image_encoder: nn.Module,      # images (B, 1, H, W) -> (regions (B, M, D), global (B, D))
-                 text_encoder: nn.Module,       # tokens -> (words (B, N, D), word_mask, global (B, D), cls_weights)
+                 # images (B, 1, H, W) -> (regions (B, M, D), global (B, D))
+                 image_encoder: nn.Module,
+                 # tokens -> (words (B, N, D), word_mask, global (B, D), cls_weights)
+                 text_encoder: nn.Module,
                  method: str = 'reclf',         # one of METHODS
                  dim: int = 128,                # D
                  match_dim: int = 128,          # S
                  lambda_local: float = 1.0,     # weight of the local loss
                  tau_global: float = 0.07,      # initial global temperature (inside [0.01, 1])
-                 learn_tau_global: bool = True, # learn the global temperature (False: fixed at tau_global)
+                 # learn the global temperature (False: fixed at tau_global)
+                 learn_tau_global: bool = True,
                  tau_local: float = 0.1,        # local temperature (fixed)
-                 gamma1: float = 4.0, gamma2: float = 5.0, gamma3: float = 10.0,  # GLoRIA's temperatures
+                 # GLoRIA's temperatures
+                 gamma1: float = 4.0, gamma2: float = 5.0, gamma3: float = 10.0,
                  attention: str = 'single',     # 'single' or GLoRIA's 'gloria' double softmax
                  srm_steps: int = 2,            # L
                  spatial_prior: bool = True,    # SRM edge prior from attention-map overlap
                  semantic_prior: bool = False,  # SRM edge prior from word-feature affinity
-                 global_node_norm: bool = True, # SRM's global node from normalised v_g, t_g (lesson 06; False: older checkpoints)
+                 # SRM's global node from normalised v_g, t_g (lesson 06; False: older checkpoints)
+                 global_node_norm: bool = True,
                  irm_norm: str = 'layer',       # 'layer' (per pair), 'batch' (SGRAF) or 'none'
                  irm_mode: str = 'sigmoid',     # 'sigmoid' + L1, or 'softmax'
-                 chunk_pairs: int | None = None,   # pairs per local-matching chunk; None: by device (lesson 05)
-                 group_reports: int | None = None, # reports per length group in `local_scores` (0: one group);
-                                                   # None: 8 on the CPU, 0 elsewhere
-                 srm_topk: int | None = None,   # SRM scores only each image's k hardest reports (None: all)
-                 text_relation: str = 'none',   # SRM's text-structure relation: 'none' or 'distance' (06, 08b)
+                 # pairs per local-matching chunk; None: by device (lesson 05)
+                 chunk_pairs: int | None = None,
+                 # reports per length group in `local_scores` (0: one group);
+                 # None: 8 on the CPU, 0 elsewhere
+                 group_reports: int | None = None,
+                 # SRM scores only each image's k hardest reports (None: all)
+                 srm_topk: int | None = None,
+                 # SRM's text-structure relation: 'none' or 'distance' (06, 08b)
+                 text_relation: str = 'none',
                 ):
         super().__init__()
         if method not in METHODS: raise ValueError(f'method={method!r} is not one of {METHODS}')
         self.image_encoder, self.text_encoder, self.method = image_encoder, text_encoder, method
-        self.lambda_local, self.tau_local, self.gamma2, self.gamma3 = lambda_local, tau_local, gamma2, gamma3
-        if srm_topk is not None and srm_topk < 1: raise ValueError(f'srm_topk must be >= 1 or None, got {srm_topk!r}')
+        (self.lambda_local, self.tau_local, self.gamma2,
+         self.gamma3) = lambda_local, tau_local, gamma2, gamma3
+        if srm_topk is not None and srm_topk < 1:
+            raise ValueError(f'srm_topk must be >= 1 or None, got {srm_topk!r}')
         self.group_reports, self.srm_topk = group_reports, srm_topk
         self.global_temperature = Temperature(tau_global, learnable=learn_tau_global)
         uses_srm, uses_irm = method in ('reclf_srm', 'reclf'), method in ('reclf_irm', 'reclf')
@@ -81,7 +93,8 @@ class RECLF(nn.Module):
         self.srm = SemanticRelation(match_dim, srm_steps, spatial_prior, semantic_prior,
                                     text_relation=text_relation) if uses_srm else None
         self.irm = ImportanceRelation(match_dim, irm_norm, irm_mode) if uses_irm else None
-        self.score_head = nn.Linear(match_dim, 1) if method in ('reclf_mean', 'reclf_srm') else None  # w_o, b_o
+        # w_o, b_o
+        self.score_head = nn.Linear(match_dim, 1) if method in ('reclf_mean', 'reclf_srm') else None
 
 # %% ../../nbs/08_model.ipynb #14972482
 @patch
@@ -91,7 +104,8 @@ def encode_images(self: RECLF, images: Tensor) -> dict:
     return dict(regions=regions, global_=global_)
 
 @patch
-def encode_reports(self: RECLF, input_ids: Tensor, attention_mask: Tensor, word_ids: Tensor) -> dict:
+def encode_reports(self: RECLF, input_ids: Tensor, attention_mask: Tensor,
+                   word_ids: Tensor) -> dict:
     "words (B, N, D), word_mask (B, N), global_ (B, D), cls_weights (B, N) or None"
     words, word_mask, global_, cls_weights = self.text_encoder(input_ids, attention_mask, word_ids)
     return dict(words=words, word_mask=word_mask, global_=global_, cls_weights=cls_weights)
@@ -99,19 +113,26 @@ def encode_reports(self: RECLF, input_ids: Tensor, attention_mask: Tensor, word_
 # %% ../../nbs/08_model.ipynb #1aa6cae5
 @patch
 def pair_inputs(self: RECLF, chunk: MatchingChunk, images: dict, reports: dict,
-                pick: Tensor | None = None,  # (p,) flat pair indices to keep (None: every pair of the chunk)
+                # (p,) flat pair indices to keep (None: every pair of the chunk)
+                pick: Tensor | None = None,
                ) -> dict:
-    "What `pair_scores` needs for the chunk's pairs (or the `pick`ed ones), each (P, ...) image-major."
+    ("What `pair_scores` needs for the chunk's pairs "
+     "(or the `pick`ed ones), each (P, ...) image-major.")
     take = (lambda x: x) if pick is None else (lambda x: x[pick])
+    # (P, N, S), (P, N)
     out = dict(matchings=take(chunk.pairs(chunk.vector)) if chunk.vector is not None else
-               self._picked_matchings(chunk, reports, pick), word_mask=take(chunk.pair_mask))  # (P, N, S), (P, N)
+               self._picked_matchings(chunk, reports, pick), word_mask=take(chunk.pair_mask))
     if self.srm is None: return out
-    image_global, report_global = pair_up(images['global_'][chunk.images], reports['global_'])  # (P, D) each
-    out.update(attention=take(chunk.pairs(chunk.attention)),                                    # (P, N, M)
+    # (P, D) each
+    image_global, report_global = pair_up(images['global_'][chunk.images], reports['global_'])
+    # (P, N, M)
+    out.update(attention=take(chunk.pairs(chunk.attention)),
                image_global=take(image_global), report_global=take(report_global))
     if self.srm.semantic_prior:
-        affinity = text_affinity(reports['words'], chunk.word_mask)                             # (B, N, N)
-        out['affinity'] = take(pair_up(chunk.word_mask.new_zeros(chunk.shape[0]), affinity)[1])  # (P, N, N)
+        # (B, N, N)
+        affinity = text_affinity(reports['words'], chunk.word_mask)
+        # (P, N, N)
+        out['affinity'] = take(pair_up(chunk.word_mask.new_zeros(chunk.shape[0]), affinity)[1])
     return out
 
 @patch
@@ -119,22 +140,25 @@ def pair_scores(self: RECLF,
                 matchings: Tensor,               # (P, N, S)
                 word_mask: Tensor,               # (P, N) bool
                 attention: Tensor | None = None, # (P, N, M), for SRM's spatial prior
-                image_global: Tensor | None = None, report_global: Tensor | None = None,  # (P, D), SRM's node
+                # (P, D), SRM's node
+                image_global: Tensor | None = None, report_global: Tensor | None = None,
                 affinity: Tensor | None = None,  # (P, N, N), SRM's semantic prior
                 record: dict | None = None,      # receives 'edges' and 'importance' when given
                ) -> Tensor:                      # (P,) unscaled scores
     "SRM over each pair's matchings (when built), then IRM's score (or the mean-pool head)."
     nodes, node_mask = matchings, word_mask
     if self.srm is not None:
+        # (P, N+1, S), (P, N+1, N+1)
         nodes, edges = self.srm(matchings, word_mask, self.global_node(image_global, report_global),
-                                attention, affinity)                                  # (P, N+1, S), (P, N+1, N+1)
+                                attention, affinity)
         node_mask = F.pad(word_mask, (1, 0), value=True)                              # (P, N+1)
         if record is not None: record['edges'] = edges
     return self.readout(nodes, node_mask, record)
 
 @patch
 def readout(self: RECLF, nodes: Tensor, node_mask: Tensor, record: dict | None = None) -> Tensor:
-    "One score per pair from its nodes (P, K, S): IRM's importance-weighted score, or the mean-pool head."
+    ("One score per pair from its nodes (P, K, S): "
+     "IRM's importance-weighted score, or the mean-pool head.")
     if self.irm is not None:
         scores, importance = self.irm(nodes, node_mask)                               # (P,), (P, K)
         if record is not None: record['importance'] = importance
@@ -145,14 +169,17 @@ def readout(self: RECLF, nodes: Tensor, node_mask: Tensor, record: dict | None =
 def _picked_matchings(self: RECLF, chunk: MatchingChunk, reports: dict, pick: Tensor) -> Tensor:
     "Vector matchings (p, N, S) of the picked pairs of a chunk that carries scalar matchings only."
     B = chunk.shape[1]
-    context = torch.bmm(chunk.pairs(chunk.attention)[pick], chunk.regions[pick // B])   # (p, N, M) @ (p, M, D)
+    # (p, N, M) @ (p, M, D)
+    context = torch.bmm(chunk.pairs(chunk.attention)[pick], chunk.regions[pick // B])
     return vector_matchings(context, reports['words'][pick % B], self.local.proj)      # (p, N, S)
 
 # %% ../../nbs/08_model.ipynb #0ffcf7b4
 @patch
-def pool(self: RECLF, chunk: MatchingChunk, images: dict, reports: dict, record: dict | None = None) -> Tensor:
+def pool(self: RECLF, chunk: MatchingChunk, images: dict, reports: dict,
+         record: dict | None = None) -> Tensor:
     "The (b, B) local logits of a chunk of local-matchings, pooled the way `self.method` says."
-    if self.method == 'gloria': return lse_pool(chunk.scalar, chunk.word_mask, self.gamma2, self.gamma3)
+    if self.method == 'gloria':
+        return lse_pool(chunk.scalar, chunk.word_mask, self.gamma2, self.gamma3)
     if self.method == 'mgca_weights':
         weights = mgca_word_weights(reports['cls_weights'], chunk.word_mask)               # (B, N)
         return weighted_pool(chunk.scalar, weights) / self.tau_local
@@ -170,34 +197,43 @@ def length_groups(word_mask: Tensor, # (B, N) bool
                   size: int,         # reports per group (0: all in one)
                  ) -> list[Tensor]:  # index tensors, shortest reports first
     "Report indices sorted by length (last real word), cut into groups of `size`."
-    lengths = (word_mask * torch.arange(1, word_mask.shape[1] + 1, device=word_mask.device)).amax(1)  # (B,)
+    # (B,)
+    lengths = (word_mask * torch.arange(1, word_mask.shape[1] + 1, device=word_mask.device)).amax(1)
     order = lengths.argsort(stable=True)
     return list(order.split(size)) if size > 0 else [order]
 
 def _trim_words(reports: dict) -> dict:
     "Cut the word tensors (B, N, ...) to the last real word of any report."
     mask = reports['word_mask']
-    n = int((mask * torch.arange(1, mask.shape[1] + 1, device=mask.device)).amax()) if mask.numel() else 0
-    return {k: (v[:, :n] if k in ('words', 'word_mask', 'cls_weights') and v is not None else v) for k, v in reports.items()}
+    n = (int((mask * torch.arange(1, mask.shape[1] + 1, device=mask.device)).amax()) if mask.numel()
+         else 0)
+    return {k: (v[:, :n] if k in ('words', 'word_mask', 'cls_weights') and v is not None else v)
+            for k, v in reports.items()}
 
 # %% ../../nbs/08_model.ipynb #a190b214
 @patch
 def local_scores(self: RECLF, images: dict, reports: dict,
-                 positives: Tensor | None = None, # (B_i,) each row's positive column, -1 for none (`srm_topk`)
+                 # (B_i,) each row's positive column, -1 for none (`srm_topk`)
+                 positives: Tensor | None = None,
                 ) -> Tensor | None:               # (B_i, B_t) local logits, or None for `convirt`
     "Local logits of every image against every report, reports scored in length groups."
     if self.local is None: return None
     size = self.group_reports if self.group_reports is not None else (
         8 if images['regions'].device.type == 'cpu' else 0)
-    rerank = self.srm is not None and self.srm_topk is not None and len(reports['global_']) > self.srm_topk
+    rerank = (self.srm is not None and self.srm_topk is not None
+              and len(reports['global_']) > self.srm_topk)
     groups, columns, chunks = length_groups(reports['word_mask'], size), [], []
     for group in groups:
         part = _trim_words(_take(reports, group))
-        if rerank: pool = lambda chunk, part=part, group=group: self._plain_pool(chunk, part, group, chunks)
+        if rerank:
+            pool = lambda chunk, part=part, group=group: self._plain_pool(
+                chunk, part, group, chunks)
         else: pool = lambda chunk, part=part: self.pool(chunk, images, part)
+        # (B_i, b_t)
         columns.append(self.local(images['regions'], part['words'], part['word_mask'], pool,
-                                  vectors=not rerank))                                     # (B_i, b_t)
-    scores = torch.cat(columns, 1)[:, torch.cat(groups).argsort()]                               # (B_i, B_t)
+                                  vectors=not rerank))
+    # (B_i, B_t)
+    scores = torch.cat(columns, 1)[:, torch.cat(groups).argsort()]
     return self._refine_hardest(scores, chunks, images, positives) if rerank else scores
 
 # %% ../../nbs/08_model.ipynb #a2622d4d
@@ -215,18 +251,24 @@ def hardest_pairs(scores: Tensor,                  # (B_i, B_t) scores without r
 
 # %% ../../nbs/08_model.ipynb #bcd827f3
 @patch
-def _plain_pool(self: RECLF, chunk: MatchingChunk, reports: dict, group: Tensor, kept: list) -> Tensor:
-    "The pooled scalar matchings of a chunk's pairs (b, B), keeping the chunk for `_refine_hardest`."
+def _plain_pool(self: RECLF, chunk: MatchingChunk, reports: dict, group: Tensor,
+                kept: list) -> Tensor:
+    ("The pooled scalar matchings of a chunk's pairs "
+     "(b, B), keeping the chunk for `_refine_hardest`.")
     kept.append((chunk, reports, group))
     return mean_pool(chunk.scalar, chunk.word_mask) / self.tau_local                  # (b, B)
 
 @patch
-def _refine_hardest(self: RECLF, plain: Tensor, kept: list, images: dict, positives: Tensor | None) -> Tensor:
-    "Add the head's score to the pooled scores (B_i, B_t) of each image's `srm_topk` hardest reports and positive."
-    chosen = hardest_pairs(plain, self.srm_topk, positives)                           # (B_i, B_t) bool
+def _refine_hardest(self: RECLF, plain: Tensor, kept: list, images: dict,
+                    positives: Tensor | None) -> Tensor:
+    ("Add the head's score to the pooled scores "
+     "(B_i, B_t) of each image's `srm_topk` hardest reports and positive.")
+    # (B_i, B_t) bool
+    chosen = hardest_pairs(plain, self.srm_topk, positives)
     rows, cols, refined = [], [], []
     for chunk, part, group in kept:
-        pick = chosen[chunk.images][:, group].flatten().nonzero()[:, 0]               # (p,) pair i * g + k
+        # (p,) pair i * g + k
+        pick = chosen[chunk.images][:, group].flatten().nonzero()[:, 0]
         if not len(pick): continue
         scores = self.pair_scores(**self.pair_inputs(chunk, images, part, pick))     # (p,)
         refined.append(scores.to(plain.dtype) / self.tau_local)
@@ -247,7 +289,8 @@ def _pad_words(features: dict, n: int) -> dict:
 
 def gather_features(features: dict) -> dict:
     "Every process's features (b, ...) -> (K b, ...), differentiably; words padded to a common N."
-    if not (dist.is_available() and dist.is_initialized()) or dist.get_world_size() == 1: return features
+    if not (dist.is_available() and dist.is_initialized()) or dist.get_world_size() == 1:
+        return features
     if 'words' in features:
         n = torch.tensor(features['words'].shape[1], device=features['words'].device)
         dist.all_reduce(n, op=dist.ReduceOp.MAX)
@@ -261,18 +304,23 @@ def gather_features(features: dict) -> dict:
 
 # %% ../../nbs/08_model.ipynb #933f6e71
 def contrastive_loss(score_fn, images: dict, reports: dict, own: slice | None = None,
-                     positives: bool = False, # also pass `score_fn` each row's positive column (`positives=`)
+                     # also pass `score_fn` each row's positive column (`positives=`)
+                     positives: bool = False,
                     ) -> Tensor:
-    "Symmetric InfoNCE of `score_fn(images, reports)`; with `own`, only this process's rows and columns."
+    ("Symmetric InfoNCE of `score_fn(images, reports)`; with `own`, "
+     "only this process's rows and columns.")
     if not positives: score = lambda i, r, _: score_fn(i, r)
     else: score = lambda i, r, pos: score_fn(i, r, positives=pos.to(i['global_'].device))
-    if own is None: return info_nce(score(images, reports, torch.arange(len(images.get('global_', ())))))
+    if own is None:
+        return info_nce(score(images, reports, torch.arange(len(images.get('global_', ())))))
     n = len(images['global_']) if positives else 0
     rows = score(_take(images, own), reports, torch.arange(own.start, own.stop))        # (b, K b)
-    column_positives = torch.full((n,), -1)                                             # (K b,) for my reports
+    # (K b,) for my reports
+    column_positives = torch.full((n,), -1)
     if positives: column_positives[own] = torch.arange(own.stop - own.start)
     columns = score(images, _take(reports, own), column_positives)                      # (K b, b)
-    targets = torch.arange(own.start, own.stop, device=rows.device)                     # positives of my pairs
+    # positives of my pairs
+    targets = torch.arange(own.start, own.stop, device=rows.device)
     return (F.cross_entropy(rows, targets) + F.cross_entropy(columns.T, targets)) / 2
 
 # %% ../../nbs/08_model.ipynb #212cf3ad
@@ -296,13 +344,15 @@ def forward(self: RECLF, batch: dict) -> dict:
     return out
 
 # %% ../../nbs/08_model.ipynb #22649985
-MODEL_SWITCHES = dict(attention='single', gamma1=4.0, gamma2=5.0, gamma3=10.0, spatial_prior=True, semantic_prior=False,
+MODEL_SWITCHES = dict(attention='single', gamma1=4.0, gamma2=5.0, gamma3=10.0, spatial_prior=True,
+                      semantic_prior=False,
                       irm_norm='layer', irm_mode='sigmoid', tau_global=0.07, learn_tau_global=True,
                       global_node_norm=True, srm_topk=None,
                       text_relation='none')   # RECLF's defaults
 
 def model_switches(config) -> dict:
-    "The `RECLF` switches a config sets, each read by name (a config without the field gets RECLF's default)."
+    ("The `RECLF` switches a config sets, each read by name "
+     "(a config without the field gets RECLF's default).")
     return {name: getattr(config, name, default) for name, default in MODEL_SWITCHES.items()}
 
 def build_model(config, tokenizer) -> RECLF:
@@ -310,27 +360,34 @@ def build_model(config, tokenizer) -> RECLF:
     image_encoder = ImageEncoder(config.image_arch, dim=config.dim, norm=config.image_norm)
     if config.text_model: bert = config.text_model
     else:
-        bert = small_bert_config(len(tokenizer), hidden=config.text_hidden, layers=config.text_layers,
-                                 max_tokens=max(128, config.max_length))
+        bert = small_bert_config(len(tokenizer), hidden=config.text_hidden,
+                                 layers=config.text_layers, max_tokens=max(128, config.max_length))
         bert.hidden_dropout_prob = bert.attention_probs_dropout_prob = config.dropout
-    pooling = config.text_pooling if config.text_pooling != 'auto' else ('cls' if config.text_model else 'mean')
+    pooling = (config.text_pooling if config.text_pooling != 'auto'
+               else ('cls' if config.text_model else 'mean'))
     text_encoder = TextEncoder(bert, dim=config.dim, pooling=pooling)
-    return RECLF(image_encoder, text_encoder, method=config.method, dim=config.dim, match_dim=config.match_dim,
-                 lambda_local=config.lambda_local, tau_local=config.tau_local, srm_steps=config.srm_steps,
-                 chunk_pairs=config.chunk_pairs, group_reports=config.group_reports, **model_switches(config))
+    return RECLF(image_encoder, text_encoder, method=config.method, dim=config.dim,
+                 match_dim=config.match_dim,
+                 lambda_local=config.lambda_local, tau_local=config.tau_local,
+                 srm_steps=config.srm_steps,
+                 chunk_pairs=config.chunk_pairs, group_reports=config.group_reports,
+                 **model_switches(config))
 
 # %% ../../nbs/08_model.ipynb #e1bd343a
 @torch.no_grad()
 def explain(model: RECLF, batch: dict, image: int = 0, report: int | None = None) -> dict:
-    "Attention (N, M), scalar matchings (N,), SRM edges (N+1, N+1) and IRM importance (K,) of one image-report pair."
+    ("Attention (N, M), scalar matchings (N,), SRM edges (N+1, "
+     "N+1) and IRM importance (K,) of one image-report pair.")
     report = image if report is None else report
     was_training = model.training
     model.eval()
     images = model.encode_images(batch['images'][image:image + 1])
-    reports = model.encode_reports(*(batch[k][report:report + 1] for k in ('input_ids', 'attention_mask', 'word_ids')))
+    reports = model.encode_reports(*(batch[k][report:report + 1]
+                                     for k in ('input_ids', 'attention_mask', 'word_ids')))
     out = dict(n_words=int(reports['word_mask'].sum()), grid=model.image_encoder.grid)
     if model.local is not None:
-        chunk = model.local.match(images['regions'], reports['words'], reports['word_mask'], slice(0, 1))
+        chunk = model.local.match(images['regions'], reports['words'], reports['word_mask'],
+                                  slice(0, 1))
         record = {}
         out['score'] = model.pool(chunk, images, reports, record)[0, 0].item()
         n = out['n_words']
@@ -341,25 +398,33 @@ def explain(model: RECLF, batch: dict, image: int = 0, report: int | None = None
 
 # %% ../../nbs/08_model.ipynb #2670324e
 def _heatmap(ax, attention: Tensor, grid: tuple, image=None, mask=None, title: str = ''):
-    "One word's attention over the region grid (on the image when given), its ground-truth mask outlined."
+    ("One word's attention over the region grid (on the image when given), "
+     "its ground-truth mask outlined.")
     h, w = grid
     H, W = image.shape if image is not None else (np.shape(mask) if mask is not None else (h, w))
-    extent = (-0.5, W - 0.5, H - 0.5, -0.5)                    # pixel coordinates, as imshow(image) uses
+    # pixel coordinates, as imshow(image) uses
+    extent = (-0.5, W - 0.5, H - 0.5, -0.5)
     if image is not None: ax.imshow(image, cmap='gray', extent=extent)
-    ax.imshow(attention.reshape(h, w).cpu(), cmap='magma', alpha=0.6 if image is not None else 1, extent=extent)
-    if mask is not None and np.asarray(mask).any(): ax.contour(np.asarray(mask), levels=[0.5], colors='cyan', linewidths=1)
+    ax.imshow(attention.reshape(h, w).cpu(), cmap='magma', alpha=0.6 if image is not None else 1,
+              extent=extent)
+    if mask is not None and np.asarray(mask).any():
+        ax.contour(np.asarray(mask), levels=[0.5], colors='cyan', linewidths=1)
     ax.set_title(title); ax.axis('off')
 
 # %% ../../nbs/08_model.ipynb #5375cd80
 def plot_explanation(info: dict,                    # from `explain`
                      words: list[str],              # the N word texts of the report
                      image=None,                    # (H, W) image under the heatmaps
-                     n_maps: int = 6,               # heatmaps for the first n_maps words (when `picks` is None)
-                     fig=None,                      # a Figure to draw into (default: a new one, 10 in wide)
-                     masks=None,                    # per word: (H, W) ground-truth mask or None, outlined
+                     # heatmaps for the first n_maps words (when `picks` is None)
+                     n_maps: int = 6,
+                     # a Figure to draw into (default: a new one, 10 in wide)
+                     fig=None,
+                     # per word: (H, W) ground-truth mask or None, outlined
+                     masks=None,
                      picks: list[int] | None = None, # which words get a heatmap
                     ):
-    "One pair as a grid: word heatmaps (rows of at most 6), then SRM's edges as a matrix and IRM's importance."
+    ("One pair as a grid: word heatmaps "
+     "(rows of at most 6), then SRM's edges as a matrix and IRM's importance.")
     import matplotlib.pyplot as plt
     n = info['n_words']
     picks = list(picks) if picks is not None else list(range(min(n, n_maps)))
@@ -368,11 +433,12 @@ def plot_explanation(info: dict,                    # from `explain`
     map_height = 10 / max(n_cols, 4) * 1.1 * n_rows
     extra_height = max(3.0, 0.125 * (n + 1) + 1.2) if extras else 0
     fig = fig or plt.figure(figsize=(10, map_height + extra_height), layout='constrained')
-    outer = fig.add_gridspec(2 if extras else 1, 1, height_ratios=[map_height, extra_height] if extras else None)
+    outer = fig.add_gridspec(2 if extras else 1, 1, height_ratios=[map_height, extra_height]
+                             if extras else None)
     maps = outer[0].subgridspec(n_rows, n_cols)
     for a, j in enumerate(picks):
-        _heatmap(fig.add_subplot(maps[a // n_cols, a % n_cols]), info['attention'][j], info['grid'], image,
-                 None if masks is None else masks[j], words[j])
+        _heatmap(fig.add_subplot(maps[a // n_cols, a % n_cols]), info['attention'][j], info['grid'],
+                 image, None if masks is None else masks[j], words[j])
     if extras:
         for ax, key in zip(outer[1].subgridspec(1, len(extras)).subplots(squeeze=False)[0], extras):
             _explain_panel(ax, key, info, words)

@@ -33,7 +33,9 @@ class GlobalNode(nn.Module):
     def __init__(self,
                  in_dim: int = 128, # D, the shared embedding dimension
                  dim: int = 128,    # S, the matching dimension
-                 normalize: bool = True, # l2-normalise v_g and t_g first (False: the form models trained before this fix used)
+                 # l2-normalise v_g and t_g first (False: the
+                 # form models trained before this fix used)
+                 normalize: bool = True,
                 ):
         super().__init__()
         self.in_dim, self.dim, self.normalize = in_dim, dim, normalize
@@ -43,32 +45,48 @@ class GlobalNode(nn.Module):
                 image_global: Tensor, # (P, D) v_g of each pair's image
                 text_global: Tensor,  # (P, D) t_g of each pair's report
                ) -> Tensor:           # (P, S), unit norm
-        if image_global.shape != text_global.shape or image_global.ndim != 2 or image_global.shape[1] != self.in_dim:
-            raise ValueError(f'GlobalNode expects image_global and text_global of shape (P, {self.in_dim}), '
+        if (image_global.shape != text_global.shape or image_global.ndim != 2
+            or image_global.shape[1] != self.in_dim):
+            raise ValueError(f'GlobalNode expects image_global and text_global of shape '
+                             f'(P, {self.in_dim}), '
                              f'got {tuple(image_global.shape)} and {tuple(text_global.shape)}')
-        if self.normalize: image_global, text_global = F.normalize(image_global, dim=-1), F.normalize(text_global, dim=-1)
-        diff = (image_global - text_global) ** 2                                             # (P, D), as the matchings
-        return F.normalize(self.proj(diff), dim=-1)                                          # (P, S)
+        if self.normalize:
+            image_global, text_global = (F.normalize(image_global, dim=-1),
+                                         F.normalize(text_global, dim=-1))
+        # (P, D), as the matchings
+        diff = (image_global - text_global) ** 2
+        # (P, S)
+        return F.normalize(self.proj(diff), dim=-1)
 
 # %% ../../nbs/06_semantic_relation.ipynb #b777f58d
 def masked_edges(logits: Tensor,    # (P, K, K) edge logits (finite)
                  node_mask: Tensor, # (P, K) bool, True for real nodes
-                ) -> Tensor:        # (P, K, K) rows of valid nodes sum to 1; padding rows and columns are 0
+                # (P, K, K) rows of valid nodes sum to 1; padding rows and columns are 0
+                ) -> Tensor:
     "Row-softmax over valid columns; padding nodes send and receive no edge mass."
-    valid = node_mask.to(logits.dtype)                                       # (P, K) 1 for real nodes, 0 for padding
-    blocked = (1 - valid[:, None, :]) * torch.finfo(logits.dtype).min        # (P, 1, K) very negative on padding columns
-    edges = (logits + blocked).softmax(dim=-1)                               # (P, K, K) no mass to padding columns
+    # (P, K) 1 for real nodes, 0 for padding
+    valid = node_mask.to(logits.dtype)
+    # (P, 1, K) very negative on padding columns
+    blocked = (1 - valid[:, None, :]) * torch.finfo(logits.dtype).min
+    # (P, K, K) no mass to padding columns
+    edges = (logits + blocked).softmax(dim=-1)
     return edges * valid[:, :, None]                                         # zero padding rows
 
 # %% ../../nbs/06_semantic_relation.ipynb #2bed9e6b
-def attention_overlap(attention: Tensor, # (P, N, M) word-to-region attention of each pair (finite; rows of a softmax)
+# (P, N, M) word-to-region attention of each pair (finite; rows of a softmax)
+def attention_overlap(attention: Tensor,
                       word_mask: Tensor, # (P, N) bool
-                     ) -> Tensor:        # (P, N+1, N+1) cos(a_p, a_q); zero on the global node and padding
-    "Cosine between the attention maps of every two words, padded with a zero row/column for the global node."
-    gram = attention @ attention.transpose(1, 2)                                      # (P, N, N) a_p . a_q
-    inverse_norm = gram.diagonal(dim1=1, dim2=2).clamp_min(1e-24).rsqrt() * word_mask  # (P, N) 1/|a_p|, 0 on padding
+                     # (P, N+1, N+1) cos(a_p, a_q); zero on the global node and padding
+                     ) -> Tensor:
+    ("Cosine between the attention maps of every two words, "
+     "padded with a zero row/column for the global node.")
+    # (P, N, N) a_p . a_q
+    gram = attention @ attention.transpose(1, 2)
+    # (P, N) 1/|a_p|, 0 on padding
+    inverse_norm = gram.diagonal(dim1=1, dim2=2).clamp_min(1e-24).rsqrt() * word_mask
     overlap = gram * inverse_norm[:, :, None] * inverse_norm[:, None, :]               # (P, N, N)
-    return F.pad(overlap, (1, 0, 1, 0))                                               # (P, N+1, N+1)
+    # (P, N+1, N+1)
+    return F.pad(overlap, (1, 0, 1, 0))
 
 # %% ../../nbs/06_semantic_relation.ipynb #c6ff93e0
 def text_affinity(words: Tensor,     # (B, N, D) word features of each report
@@ -85,7 +103,8 @@ class ReasoningStep(nn.Module):
     def __init__(self,
                  dim: int = 128,         # S
                  residual: bool = True,  # m <- m + update (ours); False replaces m (SGRAF)
-                 agreement: bool = False, # add u * sum_q E_pq lift_pq to the message (`text_relation`)
+                 # add u * sum_q E_pq lift_pq to the message (`text_relation`)
+                 agreement: bool = False,
                 ):
         super().__init__()
         self.dim, self.residual = dim, residual
@@ -100,32 +119,44 @@ class ReasoningStep(nn.Module):
                 prior: Tensor | None = None, # (P, K, K) added to the edge logits
                 lift: Tensor | None = None, # (P, K, K) `attention_lift`, read when `agree` is built
                ) -> tuple[Tensor, Tensor]:  # nodes (P, K, S), edges (P, K, K)
-        bilinear = self.query.weight.T @ self.key.weight / math.sqrt(self.dim)        # (S, S) A = W_q^T W_k / sqrt(S)
-        queries = nodes @ bilinear                                                    # (P, K, S) m_p A
-        related = F.linear(nodes, self.relate.weight)                                 # (P, K, S) W_r m_q, bias added later
+        # (S, S) A = W_q^T W_k / sqrt(S)
+        bilinear = self.query.weight.T @ self.key.weight / math.sqrt(self.dim)
+        # (P, K, S) m_p A
+        queries = nodes @ bilinear
+        # (P, K, S) W_r m_q, bias added later
+        related = F.linear(nodes, self.relate.weight)
         keys = nodes.transpose(1, 2)                                                  # (P, S, K)
-        logits = queries @ keys if prior is None else torch.baddbmm(prior, queries, keys)  # (P, K, K)
+        # (P, K, K)
+        logits = queries @ keys if prior is None else torch.baddbmm(prior, queries, keys)
         edges = masked_edges(logits, node_mask)                                       # (P, K, K)
-        message = torch.baddbmm(self.relate.bias, edges, related)                     # (P, K, S) W_r (E m) + b_r
-        if self.agree is not None:                                                    # + u sum_q E_pq lift_pq
+        # (P, K, S) W_r (E m) + b_r
+        message = torch.baddbmm(self.relate.bias, edges, related)
+        # + u sum_q E_pq lift_pq
+        if self.agree is not None:
             message = message + self.agree((edges * lift).sum(-1, keepdim=True))
         update = F.relu(message)
-        valid = node_mask.to(nodes.dtype)[..., None]                                  # (P, K, 1) padding nodes never change
+        # (P, K, 1) padding nodes never change
+        valid = node_mask.to(nodes.dtype)[..., None]
         return (torch.addcmul(nodes, update, valid) if self.residual else update * valid), edges
 
 # %% ../../nbs/06_semantic_relation.ipynb #730ad130
 TEXT_RELATIONS = ('none', 'distance')
-DISTANCE_BOUNDS = (0, 1, 2, 3, 4, 6, 9, 15)   # upper ends of the word-distance buckets; beyond: one more bucket
+# upper ends of the word-distance buckets; beyond: one more bucket
+DISTANCE_BOUNDS = (0, 1, 2, 3, 4, 6, 9, 15)
 
 def distance_buckets(n_nodes: int,  # K = N + 1 nodes, node 0 the global node
                      device=None,
-                    ) -> Tensor:    # (K, K) long: 0 self, 1-8 partner after, 9-16 partner before, 17 global node
-    "The bucket of every edge p -> q of a `[global node, word 1 .. word N]` graph by the signed offset q - p."
+                    # (K, K) long: 0 self, 1-8 partner after, 9-16 partner before, 17 global node
+                    ) -> Tensor:
+    ("The bucket of every edge p -> q of a `[global node, "
+     "word 1 .. word N]` graph by the signed offset q - p.")
     position = torch.arange(n_nodes - 1, device=device)                          # (N,) word order
     offset = position[None] - position[:, None]                                 # (N, N) q - p
     bounds = torch.tensor(DISTANCE_BOUNDS, device=device)
-    near = torch.bucketize(offset.abs(), bounds)                                 # 0 self, 1-8 by distance
-    buckets = torch.full((n_nodes, n_nodes), 2 * len(DISTANCE_BOUNDS) + 1, dtype=torch.long, device=device)
+    # 0 self, 1-8 by distance
+    near = torch.bucketize(offset.abs(), bounds)
+    buckets = torch.full((n_nodes, n_nodes), 2 * len(DISTANCE_BOUNDS) + 1, dtype=torch.long,
+                         device=device)
     buckets[1:, 1:] = torch.where(offset < 0, near + len(DISTANCE_BOUNDS), near)
     return buckets
 
@@ -133,15 +164,19 @@ class DistanceBias(nn.Module):
     "A learned edge-logit bias per signed word-distance bucket, starting at -log(1 + |d|)."
     def __init__(self):
         super().__init__()
-        typical = -torch.log1p(torch.tensor([1., 2, 3, 4, 5.5, 8, 12.5, 20]))    # a distance in each bucket
-        self.bias = nn.Parameter(torch.cat([torch.zeros(1), typical, typical, torch.zeros(1)]))   # (18,)
+        # a distance in each bucket
+        typical = -torch.log1p(torch.tensor([1., 2, 3, 4, 5.5, 8, 12.5, 20]))
+        # (18,)
+        self.bias = nn.Parameter(torch.cat([torch.zeros(1), typical, typical, torch.zeros(1)]))
     def forward(self, n_nodes: int) -> Tensor:                                   # (K, K)
         return self.bias[distance_buckets(n_nodes, self.bias.device)]
 
 def attention_lift(attention: Tensor, # (P, N, M) word-to-region attention (rows of a softmax)
                    word_mask: Tensor, # (P, N) bool
-                  ) -> Tensor:        # (P, N+1, N+1) log(M a_p . a_q); zero on the global node and padding
-    "How much two words look at the same regions beyond chance: 0 independent, > 0 together, < 0 apart."
+                  # (P, N+1, N+1) log(M a_p . a_q); zero on the global node and padding
+                  ) -> Tensor:
+    ("How much two words look at the same regions beyond chance: "
+     "0 independent, > 0 together, < 0 apart.")
     M = attention.shape[-1]
     lift = torch.log((M * attention @ attention.transpose(1, 2)).clamp_min(1e-6))    # (P, N, N)
     valid = word_mask[:, :, None] & word_mask[:, None, :]
@@ -153,19 +188,25 @@ def _expect(cond: bool, msg: str):
 
 # %% ../../nbs/06_semantic_relation.ipynb #66dee1d2
 class SemanticRelation(nn.Module):
-    "SRM: L residual steps of masked graph reasoning over [global node, N matching vectors] of each pair."
+    ("SRM: L residual steps of masked graph reasoning over [global node, "
+     "N matching vectors] of each pair.")
     def __init__(self,
                  dim: int = 128,               # S, the matching dimension
-                 steps: int = 2,               # L reasoning steps (SGRAF uses 3, without the residual)
-                 spatial_prior: bool = True,   # add beta * cos(a_p, a_q) of the attention maps to the logits
-                 semantic_prior: bool = False, # add sem_scale * text affinity of the two words to the logits
+                 # L reasoning steps (SGRAF uses 3, without the residual)
+                 steps: int = 2,
+                 # add beta * cos(a_p, a_q) of the attention maps to the logits
+                 spatial_prior: bool = True,
+                 # add sem_scale * text affinity of the two words to the logits
+                 semantic_prior: bool = False,
                  beta_init: float = 1.0,       # initial beta (learnable)
                  residual: bool = True,        # residual updates (ours) or replacement (SGRAF)
-                 text_relation: str = 'none',  # 'distance': word-distance edge bias + agreement message
+                 # 'distance': word-distance edge bias + agreement message
+                 text_relation: str = 'none',
                 ):
         super().__init__()
         _expect(steps >= 1, f'steps must be >= 1, got {steps}')
-        _expect(text_relation in TEXT_RELATIONS, f'text_relation must be one of {TEXT_RELATIONS}, got {text_relation!r}')
+        _expect(text_relation in TEXT_RELATIONS,
+                f'text_relation must be one of {TEXT_RELATIONS}, got {text_relation!r}')
         self.dim, self.spatial_prior, self.semantic_prior = dim, spatial_prior, semantic_prior
         self.text_relation = text_relation
         agreement = text_relation == 'distance'
@@ -177,16 +218,20 @@ class SemanticRelation(nn.Module):
 # %% ../../nbs/06_semantic_relation.ipynb #343342eb
 @patch
 def prior(self:SemanticRelation, word_mask, attention=None, word_affinity=None):
-    "The edge-logit prior (P, N+1, N+1) (or (N+1, N+1) from the distance bias alone), or None when none is on."
+    ("The edge-logit prior (P, N+1, N+1) (or "
+     "(N+1, N+1) from the distance bias alone), or None when none is on.")
     prior = None
     if self.spatial_prior:
         prior = self.beta * attention_overlap(attention, word_mask)
     if self.semantic_prior:
-        semantic = self.sem_scale * F.pad(torch.where(word_mask[:, :, None] & word_mask[:, None], word_affinity, 0.),
-                                          (1, 0, 1, 0))                # (P, N+1, N+1), none on the global node
+        # (P, N+1, N+1), none on the global node
+        semantic = self.sem_scale * F.pad(torch.where(word_mask[:, :, None] & word_mask[:, None],
+                                                      word_affinity, 0.),
+                                          (1, 0, 1, 0))
         prior = semantic if prior is None else prior + semantic
     if self.distance is not None:
-        distance = self.distance(word_mask.shape[1] + 1)               # (N+1, N+1), the same for every pair
+        # (N+1, N+1), the same for every pair
+        distance = self.distance(word_mask.shape[1] + 1)
         prior = distance if prior is None else prior + distance
     return prior
 
@@ -198,15 +243,19 @@ def _check(self:SemanticRelation, matchings, word_mask, global_node, attention, 
             f'matchings must be (P, N, S={self.dim}), got {tuple(matchings.shape)}')
     P, N, _ = matchings.shape
     _expect(word_mask.shape == (P, N) and word_mask.dtype == torch.bool,
-            f'word_mask must be a bool tensor (P, N) = {(P, N)}, got {word_mask.dtype} {tuple(word_mask.shape)}')
-    _expect(global_node.shape == (P, self.dim), f'global_node must be (P, S) = {(P, self.dim)}, got {tuple(global_node.shape)}')
+            f'word_mask must be a bool tensor (P, N) = {(P, N)}, '
+            f'got {word_mask.dtype} {tuple(word_mask.shape)}')
+    _expect(global_node.shape == (P, self.dim),
+            f'global_node must be (P, S) = {(P, self.dim)}, got {tuple(global_node.shape)}')
     if self.spatial_prior or self.text_relation != 'none':
-        _expect(attention is not None, 'spatial_prior=True (or a text_relation) needs attention (P, N, M)')
+        _expect(attention is not None,
+                'spatial_prior=True (or a text_relation) needs attention (P, N, M)')
         _expect(attention.ndim == 3 and attention.shape[:2] == (P, N),
                 f'attention must be (P, N, M) with (P, N) = {(P, N)}, got {tuple(attention.shape)}')
     if self.semantic_prior:
         _expect(word_affinity is not None, 'semantic_prior=True needs word_affinity (P, N, N)')
-        _expect(word_affinity.shape == (P, N, N), f'word_affinity must be (P, N, N) = {(P, N, N)}, got {tuple(word_affinity.shape)}')
+        _expect(word_affinity.shape == (P, N, N),
+                f'word_affinity must be (P, N, N) = {(P, N, N)}, got {tuple(word_affinity.shape)}')
 
 # %% ../../nbs/06_semantic_relation.ipynb #62504473
 @patch
@@ -214,17 +263,22 @@ def forward(self:SemanticRelation,
             matchings: Tensor,                    # (P, N, S) matching vectors of each pair
             word_mask: Tensor,                    # (P, N) bool, True for real words
             global_node: Tensor,                  # (P, S) m_0 (see `GlobalNode`)
-            attention: Tensor | None = None,      # (P, N, M) word-to-region attention (spatial prior)
+            # (P, N, M) word-to-region attention (spatial prior)
+            attention: Tensor | None = None,
             word_affinity: Tensor | None = None,  # (P, N, N) text-side affinity (semantic prior)
             all_edges: bool = False,              # return every step's edges (P, L, K, K)
            ) -> tuple[Tensor, Tensor]:            # nodes (P, N+1, S), edges (P, N+1, N+1)
-    "Enhanced nodes (P, N+1, S) and the last step's edges (P, N+1, N+1); every step's with `all_edges`."
+    ("Enhanced nodes (P, N+1, S) and the last step's edges (P, N+1, N+1); "
+     "every step's with `all_edges`.")
     self._check(matchings, word_mask, global_node, attention, word_affinity)
     node_mask = F.pad(word_mask, (1, 0), value=True)                            # (P, K), K = N+1
     nodes = torch.cat([global_node[:, None], matchings], dim=1)                 # (P, K, S)
-    nodes = torch.where(node_mask[..., None], nodes, 0.)                        # padding nodes are zero
-    lift = attention_lift(attention, word_mask) if self.text_relation != 'none' else None   # (P, K, K)
-    prior = self.prior(word_mask, attention, word_affinity)                     # (P, K, K), (K, K) or None
+    # padding nodes are zero
+    nodes = torch.where(node_mask[..., None], nodes, 0.)
+    # (P, K, K)
+    lift = attention_lift(attention, word_mask) if self.text_relation != 'none' else None
+    # (P, K, K), (K, K) or None
+    prior = self.prior(word_mask, attention, word_affinity)
     if prior is not None and prior.ndim == 2: prior = prior.expand(len(nodes), *prior.shape)
     history = []
     for step in self.steps:
@@ -233,17 +287,21 @@ def forward(self:SemanticRelation,
     return nodes, (torch.stack(history, 1) if all_edges else edges)
 
 # %% ../../nbs/06_semantic_relation.ipynb #2db94298
-def relation_matrix(relations: list,     # (disease_word_idx, location_word_idx, finding_idx) tuples of one report
+# (disease_word_idx, location_word_idx, finding_idx) tuples of one report
+def relation_matrix(relations: list,
                     n_nodes: int,        # K = N + 1 nodes
                     offset: int = 1,     # node index of word 0 (1: node 0 is the global node)
-                    by_finding: bool = False, # join every disease word to every location word of the same finding
+                    # join every disease word to every location word of the same finding
+                    by_finding: bool = False,
                    ) -> Tensor:          # (K, K) bool, symmetric
-    "The ground-truth relation pairs of one report as a symmetric node adjacency (per mention, or per finding)."
+    ("The ground-truth relation pairs of one report as a symmetric node adjacency "
+     "(per mention, or per finding).")
     pairs = torch.zeros(n_nodes, n_nodes, dtype=torch.bool)
     if by_finding:
         relations = [(dis, loc, f) for dis, _, f in relations for _, loc, g in relations if f == g]
     for disease, location, *_ in relations:
-        pairs[disease + offset, location + offset] = pairs[location + offset, disease + offset] = True
+        pairs[disease + offset,
+              location + offset] = pairs[location + offset, disease + offset] = True
     return pairs
 
 # %% ../../nbs/06_semantic_relation.ipynb #0a071388
@@ -253,19 +311,26 @@ def uniform_edges(node_mask: Tensor, # (P, K) bool
     return masked_edges(torch.zeros(*node_mask.shape, node_mask.shape[-1]), node_mask)
 
 # %% ../../nbs/06_semantic_relation.ipynb #579171a6
-def semantic_relation_share(edges: Tensor,  # (P, K, K) or (K, K) edge matrix (rows = senders' attention)
-                            pairs: Tensor,  # (P, K, K) or (K, K) bool ground-truth pairs (made symmetric here)
+# (P, K, K) or (K, K) edge matrix (rows = senders' attention)
+def semantic_relation_share(edges: Tensor,
+                            # (P, K, K) or (K, K) bool ground-truth pairs (made symmetric here)
+                            pairs: Tensor,
                             mask: Tensor,   # (P, K) or (K,) bool valid nodes
-                           ) -> Tensor:     # scalar share of the related rows' mass on related partners
-    "Share of edge mass, over rows that take part in a ground-truth relation, that falls on a ground-truth partner."
-    edges, pairs, mask = (t if t.ndim == n else t[None] for t, n in ((edges, 3), (pairs, 3), (mask, 2)))
-    _expect(edges.shape == pairs.shape and edges.shape[:2] == mask.shape and edges.shape[1] == edges.shape[2],
+                           # scalar share of the related rows' mass on related partners
+                           ) -> Tensor:
+    ("Share of edge mass, over rows that take part in a ground-truth relation, "
+     "that falls on a ground-truth partner.")
+    edges, pairs, mask = (t if t.ndim == n else t[None]
+                          for t, n in ((edges, 3), (pairs, 3), (mask, 2)))
+    _expect(edges.shape == pairs.shape and edges.shape[:2] == mask.shape
+            and edges.shape[1] == edges.shape[2],
             f'edges (P, K, K), pairs (P, K, K) and mask (P, K) disagree: {tuple(edges.shape)}, '
             f'{tuple(pairs.shape)}, {tuple(mask.shape)}')
     valid = mask[:, :, None] & mask[:, None, :]                          # (P, K, K)
     pairs = (pairs | pairs.transpose(1, 2)) & valid
     edges = torch.where(valid, edges, 0.)
-    rows = pairs.any(-1)                                                 # (P, K) nodes in some relation
+    # (P, K) nodes in some relation
+    rows = pairs.any(-1)
     total = edges.sum(-1)[rows].sum()
     return torch.where(pairs, edges, 0.).sum(-1)[rows].sum() / total
 
@@ -275,7 +340,8 @@ def chance_share(pairs: Tensor, # (P, K, K) or (K, K) bool ground-truth pairs
                 ) -> Tensor:    # the share a uniform graph gets
     "The semantic-relation share of the uniform graph."
     mask2 = mask if mask.ndim == 2 else mask[None]
-    return semantic_relation_share(uniform_edges(mask2), pairs if pairs.ndim == 3 else pairs[None], mask2)
+    return semantic_relation_share(uniform_edges(mask2), pairs if pairs.ndim == 3 else pairs[None],
+                                   mask2)
 
 # %% ../../nbs/06_semantic_relation.ipynb #be97611f
 def location_nodes(roles: list,      # P lists of word roles (lesson 00b), one per report
@@ -290,36 +356,45 @@ def location_nodes(roles: list,      # P lists of word roles (lesson 00b), one p
 
 # %% ../../nbs/06_semantic_relation.ipynb #2f72392d
 def relation_aurocs(edges: Tensor,     # (P, K, K) or (K, K) edges (rows = senders)
-                    pairs: Tensor,     # (P, K, K) or (K, K) bool ground-truth (disease, location) pairs
+                    # (P, K, K) or (K, K) bool ground-truth (disease, location) pairs
+                    pairs: Tensor,
                     locations: Tensor, # (P, K) or (K,) bool location-word nodes
                     mask: Tensor,      # (P, K) or (K,) bool valid nodes
                    ) -> Tensor:        # (U,) one AUROC per eligible disease word
-    "Per disease word: AUROC of E[d, l] + E[l, d] separating its own location words from the report's other ones."
+    ("Per disease word: AUROC of E[d, l] + E[l, "
+     "d] separating its own location words from the report's other ones.")
     edges, pairs, locations, mask = (t if t.ndim == n else t[None] for t, n in
                                      ((edges, 3), (pairs, 3), (locations, 2), (mask, 2)))
     _expect(edges.shape == pairs.shape and edges.shape[:2] == mask.shape == locations.shape,
-            f'edges (P, K, K), pairs (P, K, K), locations (P, K) and mask (P, K) disagree: {tuple(edges.shape)}, '
+            f'edges (P, K, K), pairs (P, K, K), locations (P, K) and mask (P, K) disagree: '
+            f'{tuple(edges.shape)}, '
             f'{tuple(pairs.shape)}, {tuple(locations.shape)}, {tuple(mask.shape)}')
     valid = mask[:, :, None] & mask[:, None, :]                          # (P, K, K)
     pairs, locations = (pairs | pairs.transpose(1, 2)) & valid, locations & mask
     both = torch.where(valid, edges, 0.)
-    both = both + both.transpose(1, 2)                                   # (P, K, K) r_d(l) = E_dl + E_ld
+    # (P, K, K) r_d(l) = E_dl + E_ld
+    both = both + both.transpose(1, 2)
     own = pairs & locations[:, None, :]                                  # (P, K, K) G(d)
     other = ~pairs & locations[:, None, :]                               # (P, K, K) O(d)
-    keep = pairs.any(-1) & ~locations & own.any(-1) & other.any(-1)      # (P, K) eligible disease words
+    # (P, K) eligible disease words
+    keep = pairs.any(-1) & ~locations & own.any(-1) & other.any(-1)
     p, dis = keep.nonzero(as_tuple=True)
     score, own, other = both[p, dis], own[p, dis], other[p, dis]         # (U, K) each
-    diff = score[:, :, None] - score[:, None, :]                         # (U, K, K) r_d(l) - r_d(l')
+    # (U, K, K) r_d(l) - r_d(l')
+    diff = score[:, :, None] - score[:, None, :]
     wins = (diff > 0).float() + 0.5 * (diff == 0).float()
-    weight = (own[:, :, None] & other[:, None, :]).float()               # (U, K, K) own l against other l'
+    # (U, K, K) own l against other l'
+    weight = (own[:, :, None] & other[:, None, :]).float()
     return (wins * weight).sum((1, 2)) / weight.sum((1, 2))
 
-def relation_auroc(edges, pairs, locations, mask) -> Tensor:   # scalar, nan when no disease word is eligible
+# scalar, nan when no disease word is eligible
+def relation_auroc(edges, pairs, locations, mask) -> Tensor:
     "The relation AUROC: `relation_aurocs` averaged over disease words (chance 0.5)."
     return relation_aurocs(edges, pairs, locations, mask).mean()
 
 # %% ../../nbs/06_semantic_relation.ipynb #bc68406a
-from ..data.tokenizer import ROLE_COLOURS   # one colour per word role, the same in every lesson (01b)
+# one colour per word role, the same in every lesson (01b)
+from ..data.tokenizer import ROLE_COLOURS
 
 # %% ../../nbs/06_semantic_relation.ipynb #a6df01de
 def draw_relation_graph(edges: Tensor,          # (K, K) edges of one pair, node 0 the global node
@@ -328,10 +403,12 @@ def draw_relation_graph(edges: Tensor,          # (K, K) edges of one pair, node
                         roles: list | None = None,    # N roles, for node colours
                         words: range | None = None,   # which words to draw (default: all)
                         top: int = 2,           # outgoing edges drawn per word (at most)
-                        min_ratio: float = 2.0, # draw an edge only if its weight is >= min_ratio x the uniform weight
+                        # draw an edge only if its weight is >= min_ratio x the uniform weight
+                        min_ratio: float = 2.0,
                         ax=None,                # matplotlib axes
                        ):
-    "Draw the word graph of one pair with networkx: edge width = weight, ground-truth pairs in green."
+    ("Draw the word graph of one pair with networkx: edge width = weight, "
+     "ground-truth pairs in green.")
     import networkx as nx, matplotlib.pyplot as plt
     ax = ax or plt.subplots(figsize=(6, 6))[1]
     words = list(words if words is not None else range(len(texts)))
@@ -340,62 +417,80 @@ def draw_relation_graph(edges: Tensor,          # (K, K) edges of one pair, node
     graph = nx.DiGraph(); graph.add_nodes_from(words)
     drawn = torch.tensor(words) + 1                              # node indices of the drawn words
     for j in words:
-        row = edges[j + 1, drawn].clone(); row[words.index(j)] = 0.                # no self-loops in the picture
+        # no self-loops in the picture
+        row = edges[j + 1, drawn].clone(); row[words.index(j)] = 0.
         for i in row.topk(min(top, len(words) - 1)).indices.tolist():
             if row[i] >= min_ratio * uniform: graph.add_edge(j, words[i], weight=float(row[i]))
     pos = nx.circular_layout(words)
     if pairs is not None:
         truth = [(j, l) for j in words for l in words if j < l and pairs[j + 1, l + 1]]
-        nx.draw_networkx_edges(nx.Graph(truth), pos, ax=ax, width=8, edge_color='palegreen', arrows=False)
+        nx.draw_networkx_edges(nx.Graph(truth), pos, ax=ax, width=8, edge_color='palegreen',
+                               arrows=False)
     colours = [ROLE_COLOURS.get(roles[j], 'lightgrey') if roles else 'lightgrey' for j in words]
     nx.draw_networkx_nodes(graph, pos, ax=ax, node_size=110, node_color=colours)
     widths = [0.5 + 5 * graph[a][b]['weight'] for a, b in graph.edges]
     nx.draw_networkx_edges(graph, pos, ax=ax, width=widths, alpha=0.6, arrowsize=9, node_size=110)
-    for j, (x, y) in pos.items():                                 # labels outside the circle, away from the node
-        ax.text(1.12 * x, 1.12 * y, texts[j], fontsize=8, va='center', ha='left' if x > 0.3 else 'right' if x < -0.3 else 'center')
+    # labels outside the circle, away from the node
+    for j, (x, y) in pos.items():
+        ax.text(1.12 * x, 1.12 * y, texts[j], fontsize=8, va='center',
+                ha='left' if x > 0.3 else 'right' if x < -0.3 else 'center')
     ax.set_xlim(-1.6, 1.6); ax.set_ylim(-1.3, 1.3); ax.set_axis_off()
     if roles: _role_legend(ax, [roles[j] for j in words], pairs is not None)
     return ax
 
 # %% ../../nbs/06_semantic_relation.ipynb #6e5b099a
 def _role_legend(ax, roles: list, truth: bool):
-    "A legend of the node colours of the roles present (and of the ground-truth band), under the graph."
+    ("A legend of the node colours of the roles present "
+     "(and of the ground-truth band), under the graph.")
     from matplotlib.lines import Line2D
-    handles = [Line2D([], [], marker='o', ls='', color=ROLE_COLOURS[r], label=r) for r in ROLE_COLOURS if r in set(roles)]
+    handles = [Line2D([], [], marker='o', ls='', color=ROLE_COLOURS[r], label=r)
+               for r in ROLE_COLOURS if r in set(roles)]
     if truth: handles.append(Line2D([], [], color='palegreen', lw=5, label='ground-truth pair'))
     ax.set_ylim(-1.55, 1.3)
-    ax.legend(handles=handles, loc='lower center', ncol=min(len(handles), 4), fontsize=7, frameon=False,
-              handlelength=1.2, columnspacing=0.8)
+    ax.legend(handles=handles, loc='lower center', ncol=min(len(handles), 4), fontsize=7,
+              frameon=False, handlelength=1.2, columnspacing=0.8)
 
 # %% ../../nbs/06_semantic_relation.ipynb #dfc36d20
 def _word_vector(text: str, dim: int) -> Tensor:
     "A fixed random embedding per word type (seeded by the word's text): the stand-in text encoder."
     import zlib
-    return torch.randn(dim, generator=torch.Generator().manual_seed(zlib.crc32(text.lower().encode())))
+    return torch.randn(dim, generator=torch.Generator()
+                       .manual_seed(zlib.crc32(text.lower().encode())))
 
 def _standin_encoders(cell: int, dim: int, g: torch.Generator):
-    "The stand-in image encoder (a fixed projection of each cell x cell patch) and a fixed W_s shared with the global node."
-    patch_proj = torch.randn(cell * cell, dim, generator=g) / cell              # stand-in image encoder
+    ("The stand-in image encoder (a fixed projection of each cell x cell patch) and a fixed W_s "
+     "shared with the global node.")
+    # stand-in image encoder
+    patch_proj = torch.randn(cell * cell, dim, generator=g) / cell
     proj = nn.Linear(dim, dim)                                                  # W_s, fixed
-    with torch.no_grad(): proj.weight.copy_(torch.randn(dim, dim, generator=g) / dim ** 0.5); proj.bias.zero_()
-    global_net = GlobalNode(dim, dim); global_net.proj = proj                   # the global node shares W_s
+    with torch.no_grad():
+        proj.weight.copy_(torch.randn(dim, dim, generator=g) / dim ** 0.5); proj.bias.zero_()
+    # the global node shares W_s
+    global_net = GlobalNode(dim, dim); global_net.proj = proj
     return patch_proj, proj, global_net
 
 # %% ../../nbs/06_semantic_relation.ipynb #0400d31d
 def _standin_attention(word, grid: int, cell: int, g: torch.Generator) -> Tensor:   # (M,) sums to 1
     "True-region attention for a grounded world word, diffuse random attention otherwise."
-    if word.region is not None and word.region.any():      # grounded word: attention = its true region
-        a = torch.as_tensor(word.region, dtype=torch.float32).unfold(0, cell, cell).unfold(1, cell, cell).mean((-1, -2)).flatten()
-    else: a = torch.randn(grid * grid, generator=g).softmax(0)   # ungrounded word: diffuse random attention
+    # grounded word: attention = its true region
+    if word.region is not None and word.region.any():
+        a = (torch.as_tensor(word.region, dtype=torch.float32).unfold(0, cell, cell)
+             .unfold(1, cell, cell).mean((-1, -2)).flatten())
+    # ungrounded word: diffuse random attention
+    else: a = torch.randn(grid * grid, generator=g).softmax(0)
     return a / a.sum()
 
 # %% ../../nbs/06_semantic_relation.ipynb #3c3f8067
 def standin_matchings(samples: list, # world `Sample`s, one pair each (image and its own report)
                       grid: int = 8,  # regions per side
                       dim: int = 32,  # D = S of the stand-in
-                      seed: int = 0,  # seeds the stand-in image encoder, W_s and the diffuse attention
-                     ) -> dict:       # matchings (P, N, S), word_mask, attention (P, N, M), global_node (P, S), pairs, finding_pairs, texts, roles
-    "Lesson 05's matching arithmetic on stand-in encoders, with the true region as attention for grounded words."
+                      # seeds the stand-in image encoder, W_s and the diffuse attention
+                      seed: int = 0,
+                     # matchings (P, N, S), word_mask, attention (P, N, M),
+                     # global_node (P, S), pairs, finding_pairs, texts, roles
+                     ) -> dict:
+    ("Lesson 05's matching arithmetic on stand-in encoders, "
+     "with the true region as attention for grounded words.")
     g = torch.Generator().manual_seed(seed)
     cell = samples[0].image.shape[0] // grid
     patch_proj, proj, global_net = _standin_encoders(cell, dim, g)
@@ -405,17 +500,26 @@ def standin_matchings(samples: list, # world `Sample`s, one pair each (image and
                pairs=torch.zeros(P, n + 1, n + 1, dtype=torch.bool), texts=[], roles=[])
     out['finding_pairs'] = torch.zeros_like(out['pairs'])
     for p, s in enumerate(samples):
-        patches = torch.as_tensor(s.image).unfold(0, cell, cell).unfold(1, cell, cell).reshape(grid * grid, -1)  # (M, cell^2)
-        regions = patches @ patch_proj                                                                          # (M, D)
-        words = torch.stack([_word_vector(w.text, dim) for w in s.words])                                      # (N, D)
-        for j, w in enumerate(s.words): out['attention'][p, j] = _standin_attention(w, grid, cell, g)
+        # (M, cell^2)
+        patches = (torch.as_tensor(s.image).unfold(0, cell, cell).unfold(1, cell, cell)
+                   .reshape(grid * grid, -1))
+        # (M, D)
+        regions = patches @ patch_proj
+        # (N, D)
+        words = torch.stack([_word_vector(w.text, dim) for w in s.words])
+        for j, w in enumerate(s.words):
+            out['attention'][p, j] = _standin_attention(w, grid, cell, g)
         k = len(s.words)
         with torch.no_grad():
-            context = visual_context(out['attention'][None, None, p, :k], regions[None])[0, 0]                # (N, D)
-            out['matchings'][p, :k] = vector_matchings(context, words, proj)                                    # (N, S)
-            out['global_node'][p] = global_net(regions.mean(0)[None], words.mean(0)[None])[0]                  # (S,)
+            # (N, D)
+            context = visual_context(out['attention'][None, None, p, :k], regions[None])[0, 0]
+            # (N, S)
+            out['matchings'][p, :k] = vector_matchings(context, words, proj)
+            # (S,)
+            out['global_node'][p] = global_net(regions.mean(0)[None], words.mean(0)[None])[0]
         out['word_mask'][p, :k] = True
         out['pairs'][p] = relation_matrix(s.relations, n + 1)
         out['finding_pairs'][p] = relation_matrix(s.relations, n + 1, by_finding=True)
-        out['texts'].append([w.text for w in s.words]); out['roles'].append([w.role for w in s.words])
+        out['texts'].append([w.text for w in s.words])
+        out['roles'].append([w.role for w in s.words])
     return out

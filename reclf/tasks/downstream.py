@@ -34,7 +34,8 @@ def run_downstream(model, tokenizer, config,  # the trained model, its tokenizer
     "Run downstream tasks on a trained model and (`floor`) a seeded random-init copy: rows, extras."
     runs = {name: task_runner(name) for name in tasks}
     for name, (_, datasets) in runs.items():   # every task checked before any runs
-        if data not in datasets: raise ValueError(f'task {name} reads data {datasets}, got {data!r}')
+        if data not in datasets:
+            raise ValueError(f'task {name} reads data {datasets}, got {data!r}')
     rows, extra = [], {}
     device = next(model.parameters()).device
     encoders = [('pretrained', model)]

@@ -22,7 +22,8 @@ __all__ = ['rng_state', 'set_rng_state', 'save_atomic', 'make_checkpoint', 'load
 def rng_state() -> dict:
     "The state of every random number generator the training loop touches."
     kind, keys, pos, has_gauss, gauss = np.random.get_state()
-    state = dict(python=list(random.getstate()[1]), numpy=dict(keys=torch.from_numpy(keys.astype(np.int64)), pos=int(pos),
+    state = dict(python=list(random.getstate()[1]),
+                 numpy=dict(keys=torch.from_numpy(keys.astype(np.int64)), pos=int(pos),
                  has_gauss=int(has_gauss), gauss=float(gauss)), torch=torch.get_rng_state())
     if torch.cuda.is_available(): state['cuda'] = torch.cuda.get_rng_state_all()
     return state
@@ -30,14 +31,18 @@ def rng_state() -> dict:
 def set_rng_state(state: dict):
     "Restore the generators saved by `rng_state`."
     random.setstate((3, tuple(state['python']), None))
-    n = state['numpy']   # the states are CPU tensors again, whatever map_location the checkpoint was loaded with
-    np.random.set_state(('MT19937', n['keys'].cpu().numpy().astype(np.uint32), n['pos'], n['has_gauss'], n['gauss']))
+    # the states are CPU tensors again, whatever map_location the checkpoint was loaded with
+    n = state['numpy']
+    np.random.set_state(('MT19937', n['keys'].cpu().numpy().astype(np.uint32), n['pos'],
+                         n['has_gauss'], n['gauss']))
     torch.set_rng_state(state['torch'].cpu())
-    if 'cuda' in state and torch.cuda.is_available(): torch.cuda.set_rng_state_all([s.cpu() for s in state['cuda']])
+    if 'cuda' in state and torch.cuda.is_available():
+        torch.cuda.set_rng_state_all([s.cpu() for s in state['cuda']])
 
 # %% ../../nbs/09b_checkpoints.ipynb #112e5c62
 def save_atomic(obj, path):
-    "`torch.save(obj, path)` through a temporary file and a rename, so `path` is never half-written."
+    ("`torch.save(obj, path)` through a temporary file and a rename, "
+     "so `path` is never half-written.")
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=path.name + '.', suffix='.tmp', dir=path.parent)
@@ -52,10 +57,12 @@ def save_atomic(obj, path):
     return path
 
 # %% ../../nbs/09b_checkpoints.ipynb #e2982250
-def make_checkpoint(model, optimizer=None, scheduler=None, scaler=None, step: int = 0, config: dict | None = None, **extra) -> dict:
+def make_checkpoint(model, optimizer=None, scheduler=None, scaler=None, step: int = 0,
+                    config: dict | None = None, **extra) -> dict:
     "Everything needed to continue a run after `step` optimiser steps."
     model = getattr(model, 'module', model)  # unwrap DistributedDataParallel
-    ckpt = dict(model=model.state_dict(), step=int(step), rng=rng_state(), config=config or {}, **extra)
+    ckpt = dict(model=model.state_dict(), step=int(step), rng=rng_state(), config=config or {},
+                **extra)
     for name, part in (('optimizer', optimizer), ('scheduler', scheduler), ('scaler', scaler)):
         if part is not None: ckpt[name] = part.state_dict()
     return ckpt
@@ -67,7 +74,8 @@ def load_checkpoint(path, map_location='cpu') -> dict:
     try: return torch.load(path, map_location=map_location, weights_only=True)
     except Exception as e: raise RuntimeError(f'could not read checkpoint {path}: {e}') from e
 
-def restore(ckpt: dict, model, optimizer=None, scheduler=None, scaler=None, rng: bool = True) -> int:
+def restore(ckpt: dict, model, optimizer=None, scheduler=None, scaler=None,
+            rng: bool = True) -> int:
     "Load a checkpoint's parts into live objects; returns the step to continue from."
     getattr(model, 'module', model).load_state_dict(ckpt['model'])
     for name, part in (('optimizer', optimizer), ('scheduler', scheduler), ('scaler', scaler)):
@@ -83,10 +91,12 @@ def check_output_dir(path, need_bytes: int = 0):
         path.mkdir(parents=True, exist_ok=True)
         probe = path / '.write_probe'
         probe.write_bytes(b'ok'); probe.unlink()
-    except OSError as e: raise PermissionError(f'output folder {path} is not writable: {e.strerror or e}') from e
+    except OSError as e:
+        raise PermissionError(f'output folder {path} is not writable: {e.strerror or e}') from e
     free = shutil.disk_usage(path).free
     if free < need_bytes:
-        raise OSError(f'output folder {path} has {free / 2**20:.0f} MiB free; this run needs about {need_bytes / 2**20:.0f} MiB')
+        raise OSError(f'output folder {path} has {free / 2**20:.0f} MiB free; '
+                      f'this run needs about {need_bytes / 2**20:.0f} MiB')
     return path
 
 def checkpoint_bytes(model) -> int:

@@ -16,21 +16,31 @@ __all__ = ['METHODS', 'PRESETS', 'TrainConfig', 'preset', 'check_keys', 'config_
            'parse_overrides']
 
 # %% ../../nbs/09a_config.ipynb #8438c502
-METHODS = ('convirt', 'gloria', 'mgca_weights', 'reclf_mean', 'reclf_srm', 'reclf_irm', 'reclf')   # docs/method.md section 7
+# docs/method.md section 7
+METHODS = ('convirt', 'gloria', 'mgca_weights', 'reclf_mean', 'reclf_srm', 'reclf_irm', 'reclf')
 
 @dataclass
 class _DataFields:
     "The data of a run (a part of `TrainConfig`)."
-    data: str = 'synthetic'          # 'synthetic' (the course world), 'mimic' (a MIMIC-CXR-JPG root) or 'iu_xray' (an IU X-ray / Open-i root)
+    # 'synthetic' (the course world), 'mimic' (a MIMIC-CXR-JPG
+    # root) or 'iu_xray' (an IU X-ray / Open-i root)
+    data: str = 'synthetic'
     data_root: str | None = None     # folder of a real dataset (for data='mimic' or 'iu_xray')
     world: str = 'hard'              # synthetic world configuration: 'easy' or 'hard'
     image_size: int = 128            # side of the square network input, px
-    max_length: int = 64             # tokens per report, special tokens included (cut at the last whole word; the run prints what it cuts)
-    train_size: int = 8_000          # synthetic training pairs, rendered once and cached (ignored for real data)
+    # tokens per report, special tokens included (cut at
+    # the last whole word; the run prints what it cuts)
+    max_length: int = 64
+    # synthetic training pairs, rendered once and cached (ignored for real data)
+    train_size: int = 8_000
     valid_size: int = 256            # held-out pairs for periodic validation
     flip: bool = True                # horizontal flip with the left/right swap in the text
-    swap_fraction: float = 0.0       # share of each batch made of whole binding-swap groups (binding pressure, lesson 09e); 0 = off
-    tokenizer: str | None = None     # None: 'course' for synthetic data, 'reports' for real data; or 'course', 'reports' (WordPiece learnt from the run's training captions, kept in <out_dir>/tokenizer), or a tokenizer folder (e.g. a pretrained BERT's)
+    # share of each batch made of whole binding-swap groups (binding pressure, lesson 09e); 0 = off
+    swap_fraction: float = 0.0
+    # None: 'course' for synthetic data, 'reports' for real data; or 'course',
+    # 'reports' (WordPiece learnt from the run's training captions, kept in
+    # <out_dir>/tokenizer), or a tokenizer folder (e.g. a pretrained BERT's)
+    tokenizer: str | None = None
     vocab_size: int = 8000           # vocabulary size of a 'reports' tokenizer (an upper bound)
 
 
@@ -40,30 +50,47 @@ class _ModelFields:
     "The model of a run (a part of `TrainConfig`)."
     method: str = 'reclf'            # one of METHODS (lesson 08)
     image_arch: str = 'small_cnn'    # 'small_cnn', 'resnet18' or 'resnet50'
-    image_norm: str = 'batch'        # normalisation in the small CNN: 'batch', or 'group' (no batch statistics: exact multi-process CPU runs)
-    text_model: str | None = None    # local path to a pretrained BERT-style encoder; None = a small BERT from a config
+    # normalisation in the small CNN: 'batch', or 'group'
+    # (no batch statistics: exact multi-process CPU runs)
+    image_norm: str = 'batch'
+    # local path to a pretrained BERT-style encoder; None = a small BERT from a config
+    text_model: str | None = None
     text_layers: int = 2             # layers of the small BERT (text_model=None)
     text_hidden: int = 128           # hidden size of the small BERT
-    text_pooling: str = 'auto'       # global report feature: 'cls', 'mean', or 'auto' ('mean' for a BERT trained from scratch, 'cls' for a pretrained one)
+    # global report feature: 'cls', 'mean', or 'auto' ('mean' for
+    # a BERT trained from scratch, 'cls' for a pretrained one)
+    text_pooling: str = 'auto'
     dim: int = 128                   # shared embedding dimension D
     match_dim: int = 128             # local-matching vector dimension S
     srm_steps: int = 2               # SRM reasoning steps L
-    chunk_pairs: int | None = None   # (image, report) pairs per local-matching chunk; None: 256 on the CPU, the whole batch (up to 2^28 numbers a tensor) on a GPU
-    group_reports: int | None = None # reports per length group of the local scores (0: one group); None: 8 on the CPU, 0 on a GPU
+    # (image, report) pairs per local-matching chunk; None: 256 on
+    # the CPU, the whole batch (up to 2^28 numbers a tensor) on a GPU
+    chunk_pairs: int | None = None
+    # reports per length group of the local scores (0: one group); None: 8 on the CPU, 0 on a GPU
+    group_reports: int | None = None
     lambda_local: float = 1.0        # weight of the local loss
     tau_local: float = 0.1           # temperature of the local score
-    tau_global: float = 0.07         # initial global temperature (lesson 04); strictly inside (0.01, 1) when learnt
+    # initial global temperature (lesson 04); strictly inside (0.01, 1) when learnt
+    tau_global: float = 0.07
     learn_tau_global: bool = True    # learn the global temperature (False: fixed at tau_global)
-    attention: str = 'single'        # word-to-region attention: 'single' softmax or GLoRIA's 'gloria' double softmax (lesson 05)
+    # word-to-region attention: 'single' softmax or GLoRIA's 'gloria' double softmax (lesson 05)
+    attention: str = 'single'
     gamma1: float = 4.0              # sharpness of the word-to-region attention (GLoRIA's gamma_1)
-    gamma2: float = 5.0              # sharpness of the gloria pooling's log-sum-exp (GLoRIA's gamma_2)
+    # sharpness of the gloria pooling's log-sum-exp (GLoRIA's gamma_2)
+    gamma2: float = 5.0
     gamma3: float = 10.0             # scale of the gloria pooling's logits (GLoRIA's gamma_3)
-    spatial_prior: bool = True       # SRM edge prior from the overlap of two words' attention maps (lesson 06)
+    # SRM edge prior from the overlap of two words' attention maps (lesson 06)
+    spatial_prior: bool = True
     semantic_prior: bool = False     # SRM edge prior from the affinity of two words' features
-    global_node_norm: bool = True    # SRM's global node from normalised global features (False: models trained before that fix)
-    srm_topk: int | None = None      # SRM rescores only each image's k hardest reports (lesson 08); None: every pair
-    text_relation: str = 'none'      # SRM's text-structure relation (lessons 06, 08b): 'none' or 'distance'
-    irm_norm: str = 'layer'          # IRM's normalisation of importance logits: 'layer' (per pair), 'batch' (SGRAF) or 'none' (lesson 07)
+    # SRM's global node from normalised global features (False: models trained before that fix)
+    global_node_norm: bool = True
+    # SRM rescores only each image's k hardest reports (lesson 08); None: every pair
+    srm_topk: int | None = None
+    # SRM's text-structure relation (lessons 06, 08b): 'none' or 'distance'
+    text_relation: str = 'none'
+    # IRM's normalisation of importance logits: 'layer'
+    # (per pair), 'batch' (SGRAF) or 'none' (lesson 07)
+    irm_norm: str = 'layer'
     irm_mode: str = 'sigmoid'        # IRM's weights: 'sigmoid' then L1 normalisation, or 'softmax'
     dropout: float = 0.1             # dropout in the small BERT
 
@@ -80,8 +107,10 @@ class _OptimFields:
     grad_clip: float = 1.0           # max gradient norm (0 = off)
     seed: int = 0                    # seeds data order, initialisation, augmentation
     device: str = 'auto'             # 'auto' (CUDA > MPS > CPU), 'cpu', 'cuda', 'cuda:1', 'mps'
-    precision: str = 'auto'          # 'auto' (bf16 autocast on CUDA, fp32 elsewhere), 'fp32', 'bf16', 'fp64' (numerical checks)
-    deterministic: bool = False      # deterministic kernels: on a GPU a run and its resumed copy then agree exactly
+    # 'auto' (bf16 autocast on CUDA, fp32 elsewhere), 'fp32', 'bf16', 'fp64' (numerical checks)
+    precision: str = 'auto'
+    # deterministic kernels: on a GPU a run and its resumed copy then agree exactly
+    deterministic: bool = False
     num_workers: int = 0             # DataLoader workers per process
 
 
@@ -99,41 +128,59 @@ class TrainConfig(_OptimFields, _ModelFields, _DataFields):
 
 # %% ../../nbs/09a_config.ipynb #809aa4f9
 _CHOICES = dict(data=('synthetic', 'mimic', 'iu_xray'), world=('easy', 'hard'), method=METHODS,
-                image_arch=('small_cnn', 'resnet18', 'resnet50'), text_pooling=('auto', 'cls', 'mean'), image_norm=('batch', 'group'), precision=('auto', 'fp32', 'bf16', 'fp64'),
-                attention=('single', 'gloria'), irm_norm=('layer', 'batch', 'none'), irm_mode=('sigmoid', 'softmax'),
-                text_relation=('none', 'distance'))
-_POSITIVE = ('image_size', 'max_length', 'vocab_size', 'batch_size', 'steps', 'dim', 'match_dim', 'lr', 'text_layers', 'text_hidden',
-             'gamma1', 'gamma2', 'gamma3', 'tau_global')
+                image_arch=('small_cnn', 'resnet18', 'resnet50'),
+                text_pooling=('auto', 'cls', 'mean'), image_norm=('batch', 'group'),
+                precision=('auto', 'fp32', 'bf16', 'fp64'),
+                attention=('single', 'gloria'), irm_norm=('layer', 'batch', 'none'),
+                irm_mode=('sigmoid', 'softmax'), text_relation=('none', 'distance'))
+_POSITIVE = ('image_size', 'max_length', 'vocab_size', 'batch_size', 'steps', 'dim', 'match_dim',
+             'lr', 'text_layers', 'text_hidden', 'gamma1', 'gamma2', 'gamma3', 'tau_global')
 
 def _validate(config: TrainConfig):
     for name, choices in _CHOICES.items():
         value = getattr(config, name)
         if value not in choices: raise ValueError(f'{name}={value!r} is not one of {choices}')
     for name in _POSITIVE:
-        if not getattr(config, name) > 0: raise ValueError(f'{name} must be > 0, got {getattr(config, name)!r}')
-    for name in ('train_size', 'valid_size', 'warmup_steps', 'grad_clip', 'weight_decay', 'srm_steps', 'num_workers',
+        if not getattr(config, name) > 0:
+            raise ValueError(f'{name} must be > 0, got {getattr(config, name)!r}')
+    for name in ('train_size', 'valid_size', 'warmup_steps', 'grad_clip', 'weight_decay',
+                 'srm_steps', 'num_workers',
                  'lambda_local', 'log_every', 'valid_every', 'checkpoint_every'):
-        if getattr(config, name) < 0: raise ValueError(f'{name} must be >= 0, got {getattr(config, name)!r}')
-    if not 0 <= config.dropout < 1: raise ValueError(f'dropout must be in [0, 1), got {config.dropout!r}')
-    if config.chunk_pairs is not None and config.chunk_pairs < 1: raise ValueError(f'chunk_pairs must be >= 1 or None, got {config.chunk_pairs!r}')
-    if config.srm_topk is not None and config.srm_topk < 1: raise ValueError(f'srm_topk must be >= 1 or None, got {config.srm_topk!r}')
-    if config.group_reports is not None and config.group_reports < 0: raise ValueError(f'group_reports must be >= 0 or None, got {config.group_reports!r}')
-    if config.data != 'synthetic' and not config.data_root: raise ValueError(f"data_root is required when data={config.data!r}")
-    if not 0 <= config.swap_fraction < 1: raise ValueError(f'swap_fraction must be in [0, 1), got {config.swap_fraction!r}')
-    if config.swap_fraction and config.data != 'synthetic': raise ValueError('swap_fraction > 0 needs the synthetic world (data=synthetic)')
-    if config.learn_tau_global and not 0.01 < config.tau_global < 1.0: raise ValueError(f'tau_global must lie strictly inside (0.01, 1) when learnt, got {config.tau_global!r}')
-    if not config.learn_tau_global and not 0.01 <= config.tau_global <= 1.0: raise ValueError(f'tau_global must lie in [0.01, 1], got {config.tau_global!r}')
+        if getattr(config, name) < 0:
+            raise ValueError(f'{name} must be >= 0, got {getattr(config, name)!r}')
+    if not 0 <= config.dropout < 1:
+        raise ValueError(f'dropout must be in [0, 1), got {config.dropout!r}')
+    if config.chunk_pairs is not None and config.chunk_pairs < 1:
+        raise ValueError(f'chunk_pairs must be >= 1 or None, got {config.chunk_pairs!r}')
+    if config.srm_topk is not None and config.srm_topk < 1:
+        raise ValueError(f'srm_topk must be >= 1 or None, got {config.srm_topk!r}')
+    if config.group_reports is not None and config.group_reports < 0:
+        raise ValueError(f'group_reports must be >= 0 or None, got {config.group_reports!r}')
+    if config.data != 'synthetic' and not config.data_root:
+        raise ValueError(f"data_root is required when data={config.data!r}")
+    if not 0 <= config.swap_fraction < 1:
+        raise ValueError(f'swap_fraction must be in [0, 1), got {config.swap_fraction!r}')
+    if config.swap_fraction and config.data != 'synthetic':
+        raise ValueError('swap_fraction > 0 needs the synthetic world (data=synthetic)')
+    if config.learn_tau_global and not 0.01 < config.tau_global < 1.0:
+        raise ValueError(f'tau_global must lie strictly inside (0.01, 1) when learnt, '
+                         f'got {config.tau_global!r}')
+    if not config.learn_tau_global and not 0.01 <= config.tau_global <= 1.0:
+        raise ValueError(f'tau_global must lie in [0.01, 1], got {config.tau_global!r}')
     return config
 
 # %% ../../nbs/09a_config.ipynb #a701b8ae
 PRESETS = {
-    'tiny': dict(image_size=64, train_size=512, valid_size=64, text_layers=1, text_hidden=64, dim=64, match_dim=64,
-                 batch_size=16, steps=20, warmup_steps=2, log_every=5, valid_every=0, checkpoint_every=0, dropout=0.0),
-    'demo': dict(image_size=64, train_size=8_000, valid_size=256, batch_size=32, steps=700, warmup_steps=35,
-                 valid_every=350, checkpoint_every=350),
-    'paper': dict(data='mimic', image_size=224, image_arch='resnet50', dim=512, match_dim=256, max_length=128,
-                  batch_size=128, steps=50_000, lr=2e-4, warmup_steps=1_000, num_workers=8, valid_every=2_000,
-                  checkpoint_every=2_000, srm_steps=2),
+    'tiny': dict(image_size=64, train_size=512, valid_size=64, text_layers=1, text_hidden=64,
+                 dim=64, match_dim=64,
+                 batch_size=16, steps=20, warmup_steps=2, log_every=5, valid_every=0,
+                 checkpoint_every=0, dropout=0.0),
+    'demo': dict(image_size=64, train_size=8_000, valid_size=256, batch_size=32, steps=700,
+                 warmup_steps=35, valid_every=350, checkpoint_every=350),
+    'paper': dict(data='mimic', image_size=224, image_arch='resnet50', dim=512, match_dim=256,
+                  max_length=128,
+                  batch_size=128, steps=50_000, lr=2e-4, warmup_steps=1_000, num_workers=8,
+                  valid_every=2_000, checkpoint_every=2_000, srm_steps=2),
 }
 
 def preset(name: str, **overrides) -> TrainConfig:
@@ -143,7 +190,8 @@ def preset(name: str, **overrides) -> TrainConfig:
 
 # %% ../../nbs/09a_config.ipynb #832785ec
 def check_keys(mapping: dict, where: str = 'config'):
-    "Raise a ValueError for keys that are not `TrainConfig` fields, suggesting the closest valid name."
+    ("Raise a ValueError for keys that are not `TrainConfig` fields, "
+     "suggesting the closest valid name.")
     valid = [f.name for f in fields(TrainConfig)] + ['preset']
     for key in mapping:
         if key not in valid:
@@ -169,7 +217,8 @@ def load_config(path) -> TrainConfig:
         import yaml
         mapping = yaml.safe_load(text) or {}
     else: mapping = json.loads(text)
-    if not isinstance(mapping, dict): raise ValueError(f'{path}: expected a mapping of field names to values')
+    if not isinstance(mapping, dict):
+        raise ValueError(f'{path}: expected a mapping of field names to values')
     return config_from_dict(mapping, where=str(path))
 
 def save_config(config: TrainConfig, path):
@@ -188,7 +237,8 @@ def parse_overrides(pairs: list[str]) -> dict:
         kind = str(types[key])
         if value.lower() in ('none', 'null') and 'None' in kind: out[key] = None
         elif kind.startswith('bool'):
-            if value.lower() not in ('true', 'false', '1', '0', 'yes', 'no'): raise ValueError(f'{key}: expected a boolean, got {value!r}')
+            if value.lower() not in ('true', 'false', '1', '0', 'yes', 'no'):
+                raise ValueError(f'{key}: expected a boolean, got {value!r}')
             out[key] = value.lower() in ('true', '1', 'yes')
         elif kind.startswith('int'): out[key] = int(value)
         elif kind.startswith('float'): out[key] = float(value)

@@ -30,9 +30,11 @@ class DistInfo:
     def enabled(self) -> bool: return self.world_size > 1
 
 def init_distributed(device: str = 'cpu') -> DistInfo:
-    "Join the process group `torchrun` describes in the environment (or return a single-process `DistInfo`)."
+    ("Join the process group `torchrun` describes in the environment "
+     "(or return a single-process `DistInfo`).")
     if 'RANK' not in os.environ or int(os.environ.get('WORLD_SIZE', 1)) == 1: return DistInfo()
-    info = DistInfo(int(os.environ['RANK']), int(os.environ['WORLD_SIZE']), int(os.environ.get('LOCAL_RANK', 0)))
+    info = DistInfo(int(os.environ['RANK']), int(os.environ['WORLD_SIZE']),
+                    int(os.environ.get('LOCAL_RANK', 0)))
     if not dist.is_initialized():
         backend = 'nccl' if str(device).startswith('cuda') else 'gloo'
         if backend == 'nccl': torch.cuda.set_device(info.local_rank)
@@ -50,18 +52,24 @@ def rank_slice(batch_size: int, info: DistInfo) -> slice:
 
 # %% ../../nbs/09c_distributed.ipynb #151e5857
 class StepBatchSampler(torch.utils.data.Sampler):
-    "Yields this rank's indices for steps `start_step .. steps-1`; the global batch of each step depends on (seed, step) only."
+    ("Yields this rank's indices for steps `start_step .. steps-1`; "
+     "the global batch of each step depends on (seed, step) only.")
     def __init__(self, n: int,             # dataset length
                  batch_size: int,          # global batch (all ranks together)
                  steps: int,               # last step (exclusive)
                  seed: int = 0,            # data-order seed
                  rank: int = 0, world_size: int = 1,
                  start_step: int = 0,      # first step to yield (resume)
-                 draws: bool = False):     # yield draw ids `epoch * n + index` (a dataset seeds augmentation by them)
-        if batch_size % world_size: raise ValueError(f'batch_size={batch_size} must be divisible by the number of processes ({world_size})')
-        if batch_size > n: raise ValueError(f'batch_size={batch_size} is larger than the dataset ({n} items)')
+                 # yield draw ids `epoch * n + index` (a dataset seeds augmentation by them)
+                 draws: bool = False):
+        if batch_size % world_size:
+            raise ValueError(f'batch_size={batch_size} must be divisible by the number of '
+                             f'processes ({world_size})')
+        if batch_size > n:
+            raise ValueError(f'batch_size={batch_size} is larger than the dataset ({n} items)')
         self.n, self.batch_size, self.steps, self.seed = n, batch_size, steps, seed
-        self.rank, self.world_size, self.start_step, self.draws = rank, world_size, start_step, draws
+        (self.rank, self.world_size, self.start_step,
+         self.draws) = rank, world_size, start_step, draws
         self.per_epoch = n // batch_size   # the last incomplete batch of each epoch is dropped
     def global_batch(self, step: int) -> np.ndarray:
         "The indices (or draw ids) of the whole global batch of `step`, all ranks together."

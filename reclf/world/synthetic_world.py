@@ -12,16 +12,20 @@ __all__ = ['SPLITS', 'SWAPPABLE', 'WorldConfig', 'Finding', 'Word', 'Sample', 'p
 from dataclasses import dataclass, field, replace
 import numpy as np
 from fastcore.basics import patch
-from .world_reports import FINDINGS, ROLES, PLACES, LOCATION_PHRASES, write_report, group_phrases
-from .world_views import label_report, save_gallery, samples_to_records, gallery_figure, plot_sample
+from .world_reports import (FINDINGS, ROLES, PLACES, LOCATION_PHRASES, write_report,
+                                       group_phrases)
+from .world_views import (label_report, save_gallery, samples_to_records, gallery_figure,
+                                     plot_sample)
 from .world_images import render_study, location_mask, draw_patient
 
 # %% ../../nbs/00_synthetic_world.ipynb #340aaab6
-_all_ = ['FINDINGS', 'ROLES', 'PLACES', 'LOCATION_PHRASES', 'label_report', 'save_gallery', 'samples_to_records',
-         'gallery_figure', 'plot_sample', 'location_mask', 'draw_patient']   # re-exported: one import for the world
+# re-exported: one import for the world
+_all_ = ['FINDINGS', 'ROLES', 'PLACES', 'LOCATION_PHRASES', 'label_report', 'save_gallery',
+         'samples_to_records',
+         'gallery_figure', 'plot_sample', 'location_mask', 'draw_patient']
 SPLITS = {'train': 0, 'valid': 1, 'test': 2, 'test_decorrelated': 3, 'swap': 4}
-_PROBS = ('p_normal', 'p_correlated', 'p_invisible', 'p_omit', 'p_uncertain', 'uncertain_present', 'p_negation',
-          'p_temporal', 'p_device', 'p_mass')
+_PROBS = ('p_normal', 'p_correlated', 'p_invisible', 'p_omit', 'p_uncertain', 'uncertain_present',
+          'p_negation', 'p_temporal', 'p_device', 'p_mass')
 
 @dataclass
 class WorldConfig:
@@ -29,14 +33,18 @@ class WorldConfig:
     size: int = 128                # image side in pixels (at least 32)
     findings: tuple = FINDINGS     # the classes that may appear
     p_normal: float = 0.35         # share of studies with no finding
-    mean_findings: float = 1.9     # mean findings of an abnormal study (1 + Poisson, before the cap): ~1.2 per image overall
+    # mean findings of an abnormal study (1 + Poisson, before the cap): ~1.2 per image overall
+    mean_findings: float = 1.9
     max_findings: int = 3          # upper bound on findings per study
-    p_correlated: float = 0.5      # train priors: effusion, cardiomegaly and edema pull one another in
-    balanced_places: bool = False  # every allowed place of a class equally likely (else lower zones and the right side favoured)
+    # train priors: effusion, cardiomegaly and edema pull one another in
+    p_correlated: float = 0.5
+    # every allowed place of a class equally likely (else lower zones and the right side favoured)
+    balanced_places: bool = False
     contrast: float = 1.0          # multiplies every finding's density
     noise: float = 0.02            # standard deviation of the pixel noise
     cnr_floor: float = 2.0         # contrast-to-noise ratio below which a finding is not visible
-    p_invisible: float = 0.0       # chance to keep a finding under the floor (visible=False) instead of lifting it
+    # chance to keep a finding under the floor (visible=False) instead of lifting it
+    p_invisible: float = 0.0
     nodule_px: tuple = (2.0, 3.5)  # nodule radius range at 128 px
     mass_px: tuple = (5.0, 9.0)    # mass radius range at 128 px
     p_mass: float = 0.25           # chance that a nodule is a mass
@@ -52,35 +60,44 @@ class WorldConfig:
 @patch(cls_method=True)
 def easy(cls:WorldConfig, **overrides):
     "Large, high-contrast single findings and plain reports."
-    return cls(**{**dict(mean_findings=1.0, contrast=1.4, nodule_px=(3.0, 4.5), p_omit=0.0, p_uncertain=0.0,
-                         p_negation=0.5, p_temporal=0.1, p_device=0.0), **overrides})
+    return cls(**{**dict(mean_findings=1.0, contrast=1.4, nodule_px=(3.0, 4.5), p_omit=0.0,
+                         p_uncertain=0.0, p_negation=0.5, p_temporal=0.1, p_device=0.0),
+                  **overrides})
 
 @patch(cls_method=True)
 def hard(cls:WorldConfig, **overrides):
     "Several findings at balanced places, small lesions, faint contrast and busy reports."
-    return cls(**{**dict(p_normal=0.25, mean_findings=2.0, balanced_places=True, contrast=0.8, noise=0.03,
-                         nodule_px=(1.5, 2.5), p_invisible=0.3, p_device=0.2, p_omit=0.05, p_uncertain=0.2,
-                         p_negation=0.8, p_temporal=0.4), **overrides})
+    return cls(**{**dict(p_normal=0.25, mean_findings=2.0, balanced_places=True, contrast=0.8,
+                         noise=0.03, nodule_px=(1.5, 2.5), p_invisible=0.3, p_device=0.2,
+                         p_omit=0.05, p_uncertain=0.2, p_negation=0.8, p_temporal=0.4),
+                  **overrides})
 
 # %% ../../nbs/00_synthetic_world.ipynb #06cc36c8
 @patch
 def validate(self:WorldConfig):
     "Raise ValueError naming the first field that is out of range; return self."
-    if not isinstance(self.size, (int, np.integer)) or self.size < 32: raise ValueError(f'size must be an integer >= 32, got {self.size!r}')
+    if not isinstance(self.size, (int, np.integer)) or self.size < 32:
+        raise ValueError(f'size must be an integer >= 32, got {self.size!r}')
     unknown = [c for c in self.findings if c not in FINDINGS]
-    if unknown or not self.findings: raise ValueError(f'findings: unknown finding(s) {unknown} (known: {FINDINGS})')
+    if unknown or not self.findings:
+        raise ValueError(f'findings: unknown finding(s) {unknown} (known: {FINDINGS})')
     for name in _PROBS:
         p = getattr(self, name)
-        if not 0.0 <= p <= 1.0: raise ValueError(f'{name} must be a probability in [0, 1], got {p!r}')
-    if self.mean_findings < 1: raise ValueError(f'mean_findings must be >= 1, got {self.mean_findings!r}')
-    if self.max_findings < 1: raise ValueError(f'max_findings must be >= 1, got {self.max_findings!r}')
-    if self.swap_findings not in (2, 3): raise ValueError(f'swap_findings must be 2 or 3, got {self.swap_findings!r}')
+        if not 0.0 <= p <= 1.0:
+            raise ValueError(f'{name} must be a probability in [0, 1], got {p!r}')
+    if self.mean_findings < 1:
+        raise ValueError(f'mean_findings must be >= 1, got {self.mean_findings!r}')
+    if self.max_findings < 1:
+        raise ValueError(f'max_findings must be >= 1, got {self.max_findings!r}')
+    if self.swap_findings not in (2, 3):
+        raise ValueError(f'swap_findings must be 2 or 3, got {self.swap_findings!r}')
     return self
 
 # %% ../../nbs/00_synthetic_world.ipynb #841ba1d4
 @dataclass(eq=False)
 class Finding:
-    "One abnormality in the image: class, canonical place, severity in [0, 1], box, contrast-to-noise and mask."
+    ("One abnormality in the image: class, canonical place, severity in [0, 1], box, "
+     "contrast-to-noise and mask.")
     id: int
     cls: str
     side: str
@@ -105,7 +122,8 @@ class Word:
     negated: bool = False
     uncertain: bool = False
     region: np.ndarray = field(default=None, repr=False)  # (H, W) bool or None
-    cls: str = ''                # the finding class the word speaks about ('' for none), also when negated
+    # the finding class the word speaks about ('' for none), also when negated
+    cls: str = ''
 
 # %% ../../nbs/00_synthetic_world.ipynb #a4534f72
 @dataclass(eq=False)
@@ -130,11 +148,14 @@ class Sample:
 
 # %% ../../nbs/00_synthetic_world.ipynb #26194acc
 _TRIO = ('effusion', 'cardiomegaly', 'edema')
-_ZONE_PRIOR, _SIDE_PRIOR = {'upper': 0.2, 'middle': 0.3, 'lower': 0.5}, {'right': 0.6, 'left': 0.4, 'bilateral': 0.5}
+_ZONE_PRIOR, _SIDE_PRIOR = ({'upper': 0.2, 'middle': 0.3, 'lower': 0.5},
+                            {'right': 0.6, 'left': 0.4, 'bilateral': 0.5})
 
 def place_weights(cls, uniform):
-    "Prior over the allowed places of a class: uniform, or favouring lower zones and the right side."
-    w = np.array([1.0 if uniform else _ZONE_PRIOR.get(z, 1.0) * _SIDE_PRIOR.get(s, 1.0) for s, z in PLACES[cls]])
+    ("Prior over the allowed places of a class: "
+     "uniform, or favouring lower zones and the right side.")
+    w = np.array([1.0 if uniform else _ZONE_PRIOR.get(z, 1.0) * _SIDE_PRIOR.get(s, 1.0)
+                  for s, z in PLACES[cls]])
     return w / w.sum()
 
 # %% ../../nbs/00_synthetic_world.ipynb #ca08854b
@@ -143,23 +164,27 @@ def _new_finding(cls, cfg, rng, used, uniform, id):
     places, w = PLACES[cls], place_weights(cls, uniform)
     free = [i for i, p in enumerate(places) if p not in used] or list(range(len(places)))
     cum = np.cumsum(w[free])
-    side, zone = places[free[min(int(np.searchsorted(cum, rng.random() * cum[-1], side='right')), len(free) - 1)]]
+    side, zone = places[free[min(int(np.searchsorted(cum, rng.random() * cum[-1], side='right')),
+                                 len(free) - 1)]]
     used.add((side, zone))
     subtype = 'mass' if cls == 'nodule' and rng.random() < cfg.p_mass else ''
     return Finding(id, cls, side, zone, round(float(rng.uniform(0.15, 1.0)), 3), subtype=subtype)
 
 def draw_findings(cfg, rng, decorrelated=False):
-    "Finding specs from the priors (normal share, 1 + Poisson count, co-occurring trio); `decorrelated` breaks them."
+    ("Finding specs from the priors (normal share, 1 + Poisson count, co-occurring trio); "
+     "`decorrelated` breaks them.")
     if rng.random() < cfg.p_normal: return []
     k = min(1 + int(rng.poisson(cfg.mean_findings - 1)), cfg.max_findings, len(cfg.findings))
     pool, chosen = list(cfg.findings), []
     while len(chosen) < k:
         trio = [c for c in _TRIO if c in pool]
-        pull = not decorrelated and chosen and chosen[-1] in _TRIO and trio and rng.random() < cfg.p_correlated
+        pull = (not decorrelated and chosen and chosen[-1] in _TRIO and trio
+                and rng.random() < cfg.p_correlated)
         c = trio[rng.integers(len(trio))] if pull else pool[rng.integers(len(pool))]
         pool.remove(c); chosen.append(c)
     used = set()
-    return [_new_finding(c, cfg, rng, used, cfg.balanced_places or decorrelated, i) for i, c in enumerate(chosen)]
+    return [_new_finding(c, cfg, rng, used, cfg.balanced_places or decorrelated, i)
+            for i, c in enumerate(chosen)]
 
 # %% ../../nbs/00_synthetic_world.ipynb #8d64e938
 def evolve_findings(specs, cfg, rng):
@@ -168,13 +193,14 @@ def evolve_findings(specs, cfg, rng):
     for f in specs:
         if rng.random() < 0.25: resolved.append(f); continue
         s = float(np.clip(f.severity * rng.uniform(0.6, 1.5), 0.1, 1.0))
-        change = 'larger' if s > 1.2 * f.severity else 'smaller' if s < 0.8 * f.severity else 'unchanged'
+        change = ('larger' if s > 1.2 * f.severity else 'smaller' if s < 0.8 * f.severity
+                  else 'unchanged')
         kept.append(replace(f, id=len(kept), severity=round(s, 3), change=change, mask=None))
     gone = {f.cls for f in specs}
     options = [c for c in cfg.findings if c not in gone]
     if options and len(kept) < cfg.max_findings and rng.random() < 0.3:
-        new = _new_finding(options[rng.integers(len(options))], cfg, rng, {(f.side, f.zone) for f in kept},
-                           cfg.balanced_places, len(kept))
+        new = _new_finding(options[rng.integers(len(options))], cfg, rng,
+                           {(f.side, f.zone) for f in kept}, cfg.balanced_places, len(kept))
         kept.append(replace(new, change='new'))
     return kept, resolved
 
@@ -182,51 +208,63 @@ def evolve_findings(specs, cfg, rng):
 SWAPPABLE = ('consolidation', 'nodule', 'atelectasis', 'effusion')
 
 def swap_specs(cfg, rng, member):
-    "Findings of one binding-swap member: the group's classes and places, places shifted by `member`."
+    ("Findings of one binding-swap member: the group's classes and places, "
+     "places shifted by `member`.")
     n, cands = cfg.swap_findings, [c for c in SWAPPABLE if c in cfg.findings]
-    if len(cands) < n: raise ValueError(f'findings: binding swaps need {n} of {SWAPPABLE}, got {cfg.findings}')
+    if len(cands) < n:
+        raise ValueError(f'findings: binding swaps need {n} of {SWAPPABLE}, got {cfg.findings}')
     for _ in range(100):
         classes = [str(c) for c in rng.choice(cands, n, replace=False)]
-        common = [p for p in PLACES[classes[0]] if p[0] != 'bilateral' and all(p in PLACES[c] for c in classes[1:])]
+        common = [p for p in PLACES[classes[0]] if p[0] != 'bilateral'
+                  and all(p in PLACES[c] for c in classes[1:])]
         if len(common) >= n: break
     places = [common[i] for i in rng.choice(len(common), n, replace=False)]
     sev = rng.uniform(0.5, 1.0, n)
-    return [Finding(j, classes[j], *places[(j + member) % n], round(float(sev[j]), 3)) for j in range(n)]
+    return [Finding(j, classes[j], *places[(j + member) % n], round(float(sev[j]), 3))
+            for j in range(n)]
 
 # %% ../../nbs/00_synthetic_world.ipynb #c3c0a822
 def _rng(seed, split, index, visit, stream):
-    "A Philox generator keyed by (seed, split, index, visit, stream) packed into 104 bits (cheap, no hashing)."
+    ("A Philox generator keyed by (seed, split, index, visit, stream) packed into 104 bits "
+     "(cheap, no hashing).")
     key = ((((seed * 256 + split) << 40 | index) << 16 | visit) << 8) | stream
     return np.random.Generator(np.random.Philox(key=key))
 
 # %% ../../nbs/00_synthetic_world.ipynb #d7e9c7d6
 def _words(report, spans, tokens, anatomy, findings):
-    "Word objects with regions: finding mask for disease words, place mask for location and anatomy words."
+    ("Word objects with regions: finding mask for disease words, "
+     "place mask for location and anatomy words.")
     cache, words = {}, []
     for (start, end), (_, role, fid, neg, unc, place, _m, _s, cls) in zip(spans, tokens):
         region = None
         if role == 'disease' and fid >= 0: region = findings[fid].mask
         elif place is not None and role in ('location', 'anatomy'):
             region = cache.get(place)
-            if region is None: region = cache[place] = anatomy[place] if isinstance(place, str) else location_mask(anatomy, *place)
+            if region is None:
+                region = cache[place] = (anatomy[place] if isinstance(place, str)
+                                         else location_mask(anatomy, *place))
         words.append(Word(report[start:end], start, end, role, fid, neg, unc, region, cls))
     return words
 
 # %% ../../nbs/00_synthetic_world.ipynb #9fcf9136
 def _swap_member(cfg, seed, code, index):
-    "(key, group, member, patient, findings, phrase book, finding streams) of binding-swap sample `index`."
+    ("(key, group, member, patient, findings, phrase book, "
+     "finding streams) of binding-swap sample `index`.")
     group, member = divmod(index, cfg.swap_findings)
     key = (seed, code, group)
     rng = _rng(*key, 0, 0)                       # the group's patient, findings, then phrase book
     patient, specs = draw_patient(rng), swap_specs(cfg, rng, member)
-    phrases = group_phrases(sorted({(f.side, f.zone) for f in specs}), sorted({f.cls for f in specs}), rng)
-    streams = [_rng(*key, 0, 2 + j) for j in range(len(specs))]    # finding j's own stream, shared by the members
+    phrases = group_phrases(sorted({(f.side, f.zone) for f in specs}),
+                            sorted({f.cls for f in specs}), rng)
+    # finding j's own stream, shared by the members
+    streams = [_rng(*key, 0, 2 + j) for j in range(len(specs))]
     return key, group, member, patient, specs, phrases, streams
 
 # %% ../../nbs/00_synthetic_world.ipynb #8105c828
 def make_sample(config:WorldConfig, # the world's configuration
                 split:str='train',  # 'train', 'valid', 'test', 'test_decorrelated' or 'swap'
-                index:int=0,        # sample index within the split (in 'swap': group * swap_findings + member)
+                # sample index within the split (in 'swap': group * swap_findings + member)
+                index:int=0,
                 seed:int=0,         # world seed
                 visit:int=0,        # follow-up number of the same patient (0 = first study)
                ) -> Sample:
@@ -234,26 +272,34 @@ def make_sample(config:WorldConfig, # the world's configuration
     cfg = config.validate()
     if split not in SPLITS: raise ValueError(f'split must be one of {tuple(SPLITS)}, got {split!r}')
     for name, value, bits in (('index', index, 40), ('seed', seed, 32), ('visit', visit, 16)):
-        if not 0 <= value < 2 ** bits: raise ValueError(f'{name} must be in [0, 2**{bits}), got {value!r}')
+        if not 0 <= value < 2 ** bits:
+            raise ValueError(f'{name} must be in [0, 2**{bits}), got {value!r}')
     code, resolved, group, text_cfg, phrases, streams = SPLITS[split], [], -1, cfg, None, None
     if split == 'swap':
         key, group, member, patient, specs, phrases, streams = _swap_member(cfg, seed, code, index)
-        study, text_cfg = 0, replace(cfg, p_omit=0.0, p_uncertain=0.0)   # one study stream for the whole group
+        # one study stream for the whole group
+        study, text_cfg = 0, replace(cfg, p_omit=0.0, p_uncertain=0.0)
         patient_id, study_id = f'swap-{seed}-{group}', f'swap-{seed}-{group}-m{member}'
     else:
         key, study = (seed, code, index), visit
-        rng = _rng(*key, 0, 0)                   # the patient first, then the first study's findings
-        patient, specs = draw_patient(rng), draw_findings(cfg, rng, decorrelated=split == 'test_decorrelated')
-        for v in range(1, visit + 1): specs, resolved = evolve_findings(specs, cfg, _rng(*key, v, 0))
+        # the patient first, then the first study's findings
+        rng = _rng(*key, 0, 0)
+        patient, specs = (draw_patient(rng),
+                          draw_findings(cfg, rng, decorrelated=split == 'test_decorrelated'))
+        for v in range(1, visit + 1):
+            specs, resolved = evolve_findings(specs, cfg, _rng(*key, v, 0))
         patient_id = f'{split}-{seed}-{index}'
         study_id = f'{patient_id}-v{visit}'
     rng = _rng(*key, study, 1)   # one stream for the study: image first, then report
     image, anatomy, findings, devices = render_study(cfg, patient, specs, rng, streams)
-    report, spans, tokens, (relations, negations) = write_report(findings, rng, text_cfg, resolved, devices, visit, phrases)
+    report, spans, tokens, (relations,
+                            negations) = write_report(findings, rng, text_cfg, resolved, devices,
+                                                      visit, phrases)
     present = {f.cls for f in findings}
-    return Sample(image, anatomy, findings, report, _words(report, spans, tokens, anatomy, findings), relations,
-                  negations, {c: int(c in present) for c in FINDINGS}, label_report(report), patient_id, study_id,
-                  split, index, visit, group, devices)
+    return Sample(image, anatomy, findings, report,
+                  _words(report, spans, tokens, anatomy, findings), relations,
+                  negations, {c: int(c in present) for c in FINDINGS}, label_report(report),
+                  patient_id, study_id, split, index, visit, group, devices)
 
 # %% ../../nbs/00_synthetic_world.ipynb #38f120ec
 class SyntheticWorld:
@@ -276,5 +322,6 @@ class SyntheticWorld:
 
     def follow_up(self, sample:Sample, k:int=1) -> Sample:
         "The study `k` visits after `sample`, of the same synthetic patient."
-        if sample.split == 'swap': raise ValueError('split: swap-group samples have no follow-up studies')
+        if sample.split == 'swap':
+            raise ValueError('split: swap-group samples have no follow-up studies')
         return self.sample(sample.split, sample.index, sample.visit + k)

@@ -21,9 +21,11 @@ def _axis(size):
 
 @lru_cache(maxsize=8)
 def _centred_grid(size):
-    "Column and row coordinates of the pixel centres, centred on 0: two read-only (size, size) arrays, cached."
+    ("Column and row coordinates of the pixel centres, centred on 0: "
+     "two read-only (size, size) arrays, cached.")
     c = _axis(size) - 0.5
-    cols, rows = np.broadcast_to(c[None, :], (size, size)).copy(), np.broadcast_to(c[:, None], (size, size)).copy()
+    cols, rows = (np.broadcast_to(c[None, :], (size, size)).copy(),
+                  np.broadcast_to(c[:, None], (size, size)).copy())
     cols.flags.writeable = rows.flags.writeable = False
     return cols, rows
 
@@ -32,7 +34,9 @@ def _centred_grid(size):
 def _upsampler(size, k):
     "A (size, k) linear-interpolation matrix that turns k x k noise into smooth size x size noise."
     pos = np.clip((np.arange(size) + 0.5) * k / size - 0.5, 0, k - 1)
-    lo = np.floor(pos).astype(int); hi = np.minimum(lo + 1, k - 1); frac = (pos - lo).astype(np.float32)
+    lo = np.floor(pos).astype(int)
+    hi = np.minimum(lo + 1, k - 1)
+    frac = (pos - lo).astype(np.float32)
     up = np.zeros((size, k), np.float32)
     up[np.arange(size), lo] += 1 - frac; up[np.arange(size), hi] += frac
     return up
@@ -45,24 +49,30 @@ def smooth_noise(rng, size, k=12):
 # %% ../../nbs/00a_world_images.ipynb #7ce43267
 @lru_cache(maxsize=8)
 def _noise_bank(size):
-    "Fixed Gaussian noise, 3 images long: a study reads one random window of it (fresh noise costs 10x more)."
+    ("Fixed Gaussian noise, 3 images long: "
+     "a study reads one random window of it (fresh noise costs 10x more).")
     return np.random.default_rng(2024).standard_normal(3 * size * size, dtype=np.float32)
 
 def pixel_noise(rng, size, sigma):
-    "(size, size) Gaussian noise of standard deviation `sigma`: a random window of the bank, random sign."
+    ("(size, size) Gaussian noise of standard deviation `sigma`: "
+     "a random window of the bank, random sign.")
     start = int(rng.integers(2 * size * size))
-    return _noise_bank(size)[start:start + size * size].reshape(size, size) * (sigma if rng.random() < 0.5 else -sigma)
+    return (_noise_bank(size)[start:start + size * size]
+            .reshape(size, size) * (sigma if rng.random() < 0.5 else -sigma))
 
 # %% ../../nbs/00a_world_images.ipynb #6b1383e9
 def draw_patient(rng):
     "The anatomy parameters of one synthetic patient (shared by all of the patient's studies)."
     bottom_left = 0.80 + rng.normal(0, 0.012)
-    return dict(cx=0.5 + rng.normal(0, 0.008), half=0.19 + rng.normal(0, 0.006), ax=0.135 + rng.normal(0, 0.005),
-                top=0.13 + rng.normal(0, 0.008), bottom={'left': bottom_left, 'right': bottom_left - rng.uniform(2, 6) / 128},
+    return dict(cx=0.5 + rng.normal(0, 0.008), half=0.19 + rng.normal(0, 0.006),
+                ax=0.135 + rng.normal(0, 0.005),
+                top=0.13 + rng.normal(0, 0.008),
+                bottom={'left': bottom_left, 'right': bottom_left - rng.uniform(2, 6) / 128},
                 ctr=rng.uniform(0.38, 0.48), marks=rng.standard_normal((20, 20), dtype=np.float32))
 
 def lung_geometry(p, side, shrink=0.0):
-    "Centre, half-width, top and bottom of one lung (`shrink` retracts it from apex and chest wall)."
+    ("Centre, half-width, top and bottom of one lung "
+     "(`shrink` retracts it from apex and chest wall).")
     lateral = -1.0 if side == 'right' else 1.0   # patient right = image left
     ax, top, bottom = p['ax'], p['top'], p['bottom'][side]
     lcx = p['cx'] + lateral * p['half'] - lateral * ax * shrink
@@ -79,24 +89,30 @@ def lung_value(u, v, lcx, ax, top, bottom):
 
 # %% ../../nbs/00a_world_images.ipynb #2ab59d39
 class Pose:
-    "Pixel -> anatomical coordinates (u, v) for one study (small rotation, scale, shift), and pixel windows of boxes."
+    ("Pixel -> anatomical coordinates (u, v) for one study (small rotation, scale, shift), "
+     "and pixel windows of boxes.")
     def __init__(self, size, rng):
-        a, s, tx, ty = rng.normal(0, (0.03, 0.025, 0.012, 0.012))     # radians, scale - 1, shift (clamped at 3 sd)
-        a, s, tx, ty = (min(max(float(x), -3 * sd), 3 * sd) for x, sd in zip((a, s, tx, ty), (0.03, 0.025, 0.012, 0.012)))
+        # radians, scale - 1, shift (clamped at 3 sd)
+        a, s, tx, ty = rng.normal(0, (0.03, 0.025, 0.012, 0.012))
+        a, s, tx, ty = (min(max(float(x), -3 * sd), 3 * sd)
+                        for x, sd in zip((a, s, tx, ty), (0.03, 0.025, 0.012, 0.012)))
         self.size, self.t, s = size, (0.5 + tx, 0.5 + ty), 1 + s
         self.cos, self.sin = math.cos(a) / s, math.sin(a) / s
         cols, rows = _centred_grid(size)                                  # (H, W) each, cached
-        self.u = self.cos * cols + self.sin * rows + self.t[0]            # (H, W) anatomical coordinates
+        # (H, W) anatomical coordinates
+        self.u = self.cos * cols + self.sin * rows + self.t[0]
         self.v = self.cos * rows - self.sin * cols + self.t[1]
 
     def window(self, u0, u1, v0, v1):
-        "(rows, cols) slices covering every pixel whose (u, v) can fall in [u0, u1] x [v0, v1] (the inverse pose)."
+        ("(rows, cols) slices covering every pixel whose "
+         "(u, v) can fall in [u0, u1] x [v0, v1] (the inverse pose).")
         cos, sin, S = self.cos, self.sin, self.size
         det = cos * cos + sin * sin
         xs, ys = [], []
         for du in (u0 - self.t[0], u1 - self.t[0]):
             for dv in (v0 - self.t[1], v1 - self.t[1]):
-                xs.append((cos * du - sin * dv) / det + 0.5); ys.append((sin * du + cos * dv) / det + 0.5)
+                xs.append((cos * du - sin * dv) / det + 0.5)
+                ys.append((sin * du + cos * dv) / det + 0.5)
         c0, c1 = max(0, math.floor(min(xs) * S) - 1), min(S, math.ceil(max(xs) * S) + 1)
         r0, r1 = max(0, math.floor(min(ys) * S) - 1), min(S, math.ceil(max(ys) * S) + 1)
         return slice(r0, max(r0, r1)), slice(c0, max(c0, c1))
@@ -112,7 +128,8 @@ def _full(win, small, size, dtype=bool):
 
 # %% ../../nbs/00a_world_images.ipynb #e3545719
 def anatomy_masks(pose, p, heart_ratio):
-    "Anatomy masks (lungs, six zones, apices, costophrenic angles, hila, perihilar, heart, mediastinum) and soft parts."
+    ("Anatomy masks (lungs, six zones, apices, costophrenic angles, hila, perihilar, heart, "
+     "mediastinum) and soft parts.")
     S, masks, soft = pose.size, {}, {}
     for side in ('right', 'left'):
         lcx, ax, top, bottom, lateral = lung_geometry(p, side)
@@ -123,7 +140,8 @@ def anatomy_masks(pose, p, heart_ratio):
         zone = (v - top) * (3 / (bottom - top))           # 0 at the apex .. 3 at the base
         hx, hy = lcx - lateral * 0.6 * ax, top + 0.45 * (bottom - top)
         d2 = (u - hx) ** 2 + (v - hy) ** 2
-        small = {'lung': lung, 'upper': lung & (zone < 1), 'middle': lung & (zone >= 1) & (zone < 2),
+        small = {'lung': lung, 'upper': lung & (zone < 1),
+                 'middle': lung & (zone >= 1) & (zone < 2),
                  'lower': lung & (zone >= 2), 'apex': lung & (zone < 0.51),
                  'costophrenic': lung & (zone > 2.4) & ((u - lcx) * lateral > 0.25 * ax),
                  'hilum': d2 < 0.045 ** 2, 'perihilar': lung & (d2 < 0.13 ** 2)}
@@ -139,7 +157,8 @@ def anatomy_masks(pose, p, heart_ratio):
     masks['heart'] = _full(win, fh < 1, S)
     soft['heart'] = (win, fh)
     win = pose.window(p['cx'] - 0.06, p['cx'] + 0.06, p['top'] - 0.1, 1.2)
-    band = (np.abs(pose.u[win] - p['cx']) < 0.055) & (pose.v[win] > p['top'] - 0.1) & ~masks['heart'][win]
+    band = ((np.abs(pose.u[win] - p['cx']) < 0.055) & (pose.v[win] > p['top'] - 0.1)
+            & ~masks['heart'][win])
     masks['mediastinum'] = _full(win, band, S)
     return masks, soft
 
@@ -147,46 +166,57 @@ def anatomy_masks(pose, p, heart_ratio):
 def location_mask(anatomy, side, zone):
     "The mask of a canonical location (side, zone); bilateral places are the union of both sides."
     if zone == 'cardiac': return anatomy['heart']
-    if side == 'bilateral': return location_mask(anatomy, 'right', zone) | location_mask(anatomy, 'left', zone)
+    if side == 'bilateral':
+        return location_mask(anatomy, 'right', zone) | location_mask(anatomy, 'left', zone)
     key = {'apical': 'apex', 'basal': 'lower'}.get(zone, zone)
     return anatomy[f'{side}_{key}']
 
 # %% ../../nbs/00a_world_images.ipynb #16f8033a
 @lru_cache(maxsize=8)
 def chest_wall_template(size):
-    "Body, ribs, clavicles and mediastinum of a centred patient over [-0.3, 1.3]^2 at 2 samples per pixel, cached."
+    ("Body, ribs, clavicles and mediastinum of a centred patient over [-0.3, "
+     "1.3]^2 at 2 samples per pixel, cached.")
     c = np.linspace(-0.3, 1.3, 2 * size, dtype=np.float32)
     u, v = c[None, :], c[:, None]
     du = np.abs(u - 0.5)
     body = np.clip((1 - (du / 0.47) ** 2 - ((v - 0.6) / 0.62) ** 2) * 6, 0, 1)
     phase = (v - 0.09 - 0.10 * (du / 0.33) ** 2) * 12.5
-    ribs = np.clip(1 - np.abs(phase - np.floor(phase) - 0.5) * 5, 0, 1) * (du > 0.07) * (v < 0.85) * body
+    ribs = (np.clip(1 - np.abs(phase - np.floor(phase) - 0.5) * 5, 0, 1)
+            * (du > 0.07) * (v < 0.85) * body)
     clav = np.clip(1 - np.abs(v - (0.135 - 0.09 * (du - 0.05))) / 0.012, 0, 1) * (du < 0.3)
-    return (0.05 + 0.42 * body + 0.09 * ribs + 0.12 * clav + 0.22 * _mediastinum(du, v, 0.13)).astype(np.float32).ravel()
+    return ((0.05 + 0.42 * body + 0.09 * ribs + 0.12 * clav + 0.22 * _mediastinum(du, v, 0.13))
+            .astype(np.float32).ravel())
 
 def _mediastinum(du, v, top):
-    "Mediastinum and spine band: dense within 0.06 of the midline (`du` = |u - cx|), from just above the lungs down."
+    ("Mediastinum and spine band: dense within 0.06 of the midline (`du` = |u - cx|), "
+     "from just above the lungs down.")
     return np.clip((0.06 - du) * (1 / 0.015), 0, 1) * (v > top - 0.1)
 
 # %% ../../nbs/00a_world_images.ipynb #366f1979
 def base_density(pose, p, masks, soft):
-    "Tissue density before findings: chest wall and mediastinum (template lookup), lungs (air), heart; lung markings."
+    ("Tissue density before findings: chest wall and mediastinum "
+     "(template lookup), lungs (air), heart; lung markings.")
     S, res = pose.size, 2 * pose.size
-    k = res / 1.6                                                     # template samples per unit of u or v
-    iu = ((pose.u + (0.8 - p['cx'])) * k).astype(np.int32)             # nearest template sample (the pose keeps it inside)
+    # template samples per unit of u or v
+    k = res / 1.6
+    # nearest template sample (the pose keeps it inside)
+    iu = ((pose.u + (0.8 - p['cx'])) * k).astype(np.int32)
     iv = ((pose.v + (0.43 - p['top'])) * k).astype(np.int32)
     density = chest_wall_template(S).take(iv * res + iu)
     hwin, fh = soft['heart']
     heart = _full(hwin, np.clip((1 - fh) * 5, 0, 1), S, np.float32)
     medi = _mediastinum(np.abs(pose.u[hwin] - p['cx']), pose.v[hwin], p['top'])
-    density[hwin] += 0.22 * (np.maximum(medi, heart[hwin]) - medi)    # heart and mediastinum: the denser one counts
+    # heart and mediastinum: the denser one counts
+    density[hwin] += 0.22 * (np.maximum(medi, heart[hwin]) - medi)
     up = _upsampler(S, p['marks'].shape[0])
     marks = np.zeros((S, S), np.float32)
     hila = masks['perihilar'] | masks['right_hilum'] | masks['left_hilum']
     for side in ('right', 'left'):
         win, f, lung = soft[side]
-        density[win] -= 0.28 * np.clip((1 - f) * 4, 0, 1) * (1 - 0.85 * heart[win])  # air, partly hidden by the heart
-        texture = up[win[0]] @ p['marks'] @ up[win[1]].T                # (h, k) @ (k, k) @ (k, w): smooth noise, window only
+        # air, partly hidden by the heart
+        density[win] -= 0.28 * np.clip((1 - f) * 4, 0, 1) * (1 - 0.85 * heart[win])
+        # (h, k) @ (k, k) @ (k, w): smooth noise, window only
+        texture = up[win[0]] @ p['marks'] @ up[win[1]].T
         marks[win] = np.clip(texture, 0, None) * (0.04 + 0.05 * hila[win]) * lung
     return density, marks
 
@@ -207,7 +237,8 @@ def _consolidation(f, c):
     r = 0.035 + 0.05 * f.severity
     win = c.pose.box(x, y, 3 * r)
     envelope = np.exp(((c.pose.u[win] - x) ** 2 + (c.pose.v[win] - y) ** 2) * (-0.5 / (r * r)))
-    dens = envelope * (1 + 0.5 * smooth_noise(c.rng, c.size, 10)[win]) * c.masks[f'{f.side}_lung'][win]
+    dens = envelope * (1 + 0.5 * smooth_noise(c.rng, c.size,
+                                              10)[win]) * c.masks[f'{f.side}_lung'][win]
     return [(win, 0.28 * dens, dens > 0.45)]
 
 def _effusion(f, c):
@@ -217,14 +248,17 @@ def _effusion(f, c):
         lcx, ax, top, bottom, lateral = lung_geometry(c.p, side)
         win, _, lung = c.soft[side]
         u, v = c.pose.u[win], c.pose.v[win]
-        surface = bottom - (0.12 + 0.3 * f.severity) * (bottom - top) - 0.07 * np.clip((u - lcx) * (lateral / ax), 0, 1)
+        surface = bottom - (
+            0.12 + 0.3 * f.severity) * (
+                bottom - top) - 0.07 * np.clip((u - lcx) * (lateral / ax), 0, 1)
         fill = np.clip((v - surface) * 30, 0, 1) * lung
         parts.append((win, 0.3 * fill, fill > 0.5))
     return parts
 
 # %% ../../nbs/00a_world_images.ipynb #b0261e4b
 def _pneumothorax(f, c):
-    "Pleural air between chest wall and a retracted lung edge: no markings, darker, a thin bright pleural line."
+    ("Pleural air between chest wall and a retracted lung edge: no markings, darker, "
+     "a thin bright pleural line.")
     lcx, ax, top, bottom, _ = lung_geometry(c.p, f.side, shrink=0.08 + 0.17 * f.severity)
     win, _, lung = c.soft[f.side]
     retracted = lung_value(c.pose.u[win], c.pose.v[win], lcx, ax, top, bottom)
@@ -239,7 +273,8 @@ def _nodule(f, c):
     r = max((lo + (hi - lo) * f.severity) / 128, 0.75 / c.size)
     win = c.pose.box(x, y, r + 2 / c.size)
     d = np.sqrt((c.pose.u[win] - x) ** 2 + (c.pose.v[win] - y) ** 2)
-    return [(win, 0.35 * np.clip((r - d) * c.size + 0.5, 0, 1), (d <= r) & c.masks[f'{f.side}_lung'][win])]
+    return [(win, 0.35 * np.clip((r - d) * c.size + 0.5, 0, 1),
+             (d <= r) & c.masks[f'{f.side}_lung'][win])]
 
 # %% ../../nbs/00a_world_images.ipynb #d9f3c153
 def _atelectasis(f, c):
@@ -250,12 +285,14 @@ def _atelectasis(f, c):
     win = c.pose.box(x, y, half_l + half_t)
     du, dv = c.pose.u[win] - x, c.pose.v[win] - y
     band = np.clip(1 - np.abs(dv * math.cos(a) - du * math.sin(a)) / half_t, 0, 1)
-    band = band * (np.abs(du * math.cos(a) + dv * math.sin(a)) < half_l) * c.masks[f'{f.side}_lung'][win]
+    band = band * (
+        np.abs(du * math.cos(a) + dv * math.sin(a)) < half_l) * c.masks[f'{f.side}_lung'][win]
     return [(win, 0.3 * band, band > 0.3)]
 
 # %% ../../nbs/00a_world_images.ipynb #b566707a
 def _edema(f, c):
-    "Symmetric perihilar haze; with severity above 0.5, short peripheral lines at the bases (not in the mask)."
+    ("Symmetric perihilar haze; with severity above 0.5, short peripheral lines at the bases "
+     "(not in the mask).")
     s, parts = 0.05 + 0.035 * f.severity, []
     texture = 1 + 0.4 * smooth_noise(c.rng, c.size, 10)
     for side in ('right', 'left'):
@@ -265,7 +302,8 @@ def _edema(f, c):
         haze = np.exp(((c.pose.u[win] - hx) ** 2 + (c.pose.v[win] - hy) ** 2) * (-0.5 / (s * s)))
         dens = haze * texture[win] * lung
         delta = 0.2 * dens
-        if f.severity > 0.5:                              # short horizontal septal lines at the lateral base
+        # short horizontal septal lines at the lateral base
+        if f.severity > 0.5:
             u, v = c.pose.u[win], c.pose.v[win]
             for y in top + (bottom - top) * (0.78 + 0.05 * np.arange(3)):
                 delta += 0.15 * ((np.abs(v - y) < 0.008) & ((u - lcx) * lateral > 0.55 * ax) & lung)
@@ -276,8 +314,8 @@ def _cardiomegaly(f, c):
     "The heart is already drawn widened (ratio 0.55-0.66); its mask is the heart."
     return []
 
-RENDERERS = dict(consolidation=_consolidation, effusion=_effusion, pneumothorax=_pneumothorax, nodule=_nodule,
-                 cardiomegaly=_cardiomegaly, atelectasis=_atelectasis, edema=_edema)
+RENDERERS = dict(consolidation=_consolidation, effusion=_effusion, pneumothorax=_pneumothorax,
+                 nodule=_nodule, cardiomegaly=_cardiomegaly, atelectasis=_atelectasis, edema=_edema)
 
 # %% ../../nbs/00a_world_images.ipynb #615023f3
 def _bbox(mask):
@@ -288,21 +326,26 @@ def _bbox(mask):
 
 # %% ../../nbs/00a_world_images.ipynb #f7d823ae
 def _draw_finding(spec, ctx, ratio, gain, density):
-    "Add one finding to `density` at its contrast-to-noise ratio; return it with mask, box, CNR and `visible`."
+    ("Add one finding to `density` at its contrast-to-noise ratio; "
+     "return it with mask, box, CNR and `visible`.")
     cfg, rng, S = ctx.cfg, ctx.rng, ctx.size
-    for _ in range(4):                                                   # a few tries if a draw leaves an empty mask
+    # a few tries if a draw leaves an empty mask
+    for _ in range(4):
         parts = RENDERERS[spec.cls](spec, ctx)
         if spec.cls == 'cardiomegaly' or any(m.any() for _, _, m in parts): break
-    if spec.cls == 'cardiomegaly': mask, signal = ctx.masks['heart'], 0.3 * (ratio - ctx.p['ctr']) / 0.1
+    if spec.cls == 'cardiomegaly':
+        mask, signal = ctx.masks['heart'], 0.3 * (ratio - ctx.p['ctr']) / 0.1
     else:
         mask = np.zeros((S, S), bool)
         for win, _, m in parts: mask[win] |= m
         inside = sum(float(np.abs(d[m]).sum()) for _, d, m in parts)
-        signal = inside / max(1, sum(int(m.sum()) for _, _, m in parts))   # mean |density change| inside the mask
+        # mean |density change| inside the mask
+        signal = inside / max(1, sum(int(m.sum()) for _, _, m in parts))
     cnr, scale, visible = gain * cfg.contrast * signal / cfg.noise, cfg.contrast, True
     if cnr < cfg.cnr_floor:
         if rng.random() < cfg.p_invisible: visible = False
-        elif signal > 0: scale, cnr = scale * 1.1 * cfg.cnr_floor / cnr, 1.1 * cfg.cnr_floor   # lift to the floor
+        # lift to the floor
+        elif signal > 0: scale, cnr = scale * 1.1 * cfg.cnr_floor / cnr, 1.1 * cfg.cnr_floor
     for win, d, _ in parts: density[win] += scale * d
     return replace(spec, mask=mask, bbox=_bbox(mask), cnr=round(float(cnr), 2), visible=visible)
 
@@ -313,7 +356,8 @@ def _devices(density, pose, p, rng, cfg):
     u, v = pose.u, pose.v
     if 'tube' in names: density += 0.35 * ((np.abs(u - p['cx']) < 0.006) & (v < p['top'] + 0.12))
     if 'line' in names:
-        density += 0.3 * ((np.abs(u - (p['cx'] - 0.2 + 0.9 * (v - 0.05) ** 2)) < 0.005) & (v > 0.05) & (v < 0.3))
+        density += 0.3 * (
+            (np.abs(u - (p['cx'] - 0.2 + 0.9 * (v - 0.05) ** 2)) < 0.005) & (v > 0.05) & (v < 0.3))
     if 'leads' in names:
         for x, y in rng.uniform([0.15, 0.15], [0.85, 0.85], (3, 2)):
             win = pose.box(x, y, 0.02)
@@ -325,22 +369,28 @@ def render_study(cfg,      # a WorldConfig
                  patient,  # anatomy parameters from `draw_patient`
                  specs,    # findings to draw (class, side, zone, severity, subtype)
                  rng,      # the study's random generator
-                 finding_rngs=None): # one generator per finding (binding-swap groups); None: findings draw from `rng`
+                 # one generator per finding (binding-swap groups); None: findings draw from `rng`
+                 finding_rngs=None):
     "Image (H, W), anatomy masks, findings with masks and CNR, and device names for one study."
     S, pose = cfg.size, Pose(cfg.size, rng)
     cardio = [f for f in specs if f.cls == 'cardiomegaly']
     ratio = 0.55 + 0.11 * cardio[0].severity if cardio else patient['ctr']
     masks, soft = anatomy_masks(pose, patient, ratio)
     density, marks = base_density(pose, patient, masks, soft)
-    ctx = SimpleNamespace(pose=pose, p=patient, masks=masks, soft=soft, size=S, rng=rng, cfg=cfg, marks=marks)
+    ctx = SimpleNamespace(pose=pose, p=patient, masks=masks, soft=soft, size=S, rng=rng, cfg=cfg,
+                          marks=marks)
     gain = rng.uniform(0.85, 1.15)
-    own = [ctx if finding_rngs is None else SimpleNamespace(**{**vars(ctx), 'rng': r}) for r in (finding_rngs or specs)]
+    own = [ctx if finding_rngs is None else SimpleNamespace(**{**vars(ctx), 'rng': r})
+           for r in (finding_rngs or specs)]
     findings = [_draw_finding(spec, c, ratio, gain, density) for spec, c in zip(specs, own)]
     density += marks
     devices = _devices(density, pose, patient, rng, cfg)
-    bend = rng.uniform(-0.3, 0.3)                                                    # gamma-like curve, exposure gain
-    image = density * (gain * (1 + bend) - (gain * bend) * density)                 # gain * (d + bend * d * (1 - d))
-    w = rng.uniform(0, 0.25)                                                         # slight blur, [w, 1-2w, w] per axis
+    # gamma-like curve, exposure gain
+    bend = rng.uniform(-0.3, 0.3)
+    # gain * (d + bend * d * (1 - d))
+    image = density * (gain * (1 + bend) - (gain * bend) * density)
+    # slight blur, [w, 1-2w, w] per axis
+    w = rng.uniform(0, 0.25)
     image[1:-1] += w * (image[:-2] + image[2:] - 2 * image[1:-1])
     image[:, 1:-1] += w * (image[:, :-2] + image[:, 2:] - 2 * image[:, 1:-1])
     image += pixel_noise(rng, S, cfg.noise)

@@ -13,8 +13,10 @@ from types import SimpleNamespace
 from fastcore.basics import patch
 
 # %% ../../nbs/00b_world_reports.ipynb #d1198dee
-FINDINGS = ('consolidation', 'effusion', 'pneumothorax', 'nodule', 'cardiomegaly', 'atelectasis', 'edema')
-ROLES = ('disease', 'location', 'severity', 'negation', 'uncertainty', 'anatomy', 'temporal', 'filler')
+FINDINGS = ('consolidation', 'effusion', 'pneumothorax', 'nodule', 'cardiomegaly', 'atelectasis',
+            'edema')
+ROLES = ('disease', 'location', 'severity', 'negation', 'uncertainty', 'anatomy', 'temporal',
+         'filler')
 LUNG_ZONES = tuple((s, z) for s in ('right', 'left') for z in ('upper', 'middle', 'lower'))
 PLACES = {  # class -> the canonical locations (side, zone) it may take
     'consolidation': LUNG_ZONES, 'nodule': LUNG_ZONES,
@@ -26,43 +28,63 @@ PLACES = {  # class -> the canonical locations (side, zone) it may take
 
 # %% ../../nbs/00b_world_reports.ipynb #53be6f81
 def _side_phrases(side, zone):
-    "Surface phrases of one lateral canonical location: (text, kind), kind 'a' = before the noun, 'n' = after 'in the', 'b' = both."
+    ("Surface phrases of one lateral canonical location: (text, kind), kind 'a' = before the noun, "
+     "'n' = after 'in the', 'b' = both.")
     s = side
-    return {'upper': ((f'{s} upper zone', 'b'), (f'{s} upper lobe', 'b'), (f'{s} upper lung', 'b'), (f'{s} suprahilar', 'a')),
-            'middle': ((f'{s} mid lung', 'b'), (f'{s} midzone', 'b'), (f'{s} middle zone', 'b'), (f'{s} infrahilar', 'a'))
-                      + ((('right middle lobe', 'b'),) if s == 'right' else (('lingula', 'n'), ('lingular', 'a'))),
-            'lower': ((f'{s} lower zone', 'b'), (f'{s} lower lobe', 'b'), (f'{s} base', 'n'), (f'{s} basilar', 'a'),
-                      (f'{s} basal', 'a'), (f'{s} costophrenic angle', 'n')) + ((('retrocardiac', 'a'),) if s == 'left' else ()),
-            'apical': ((f'{s} apical', 'a'), (f'{s} apex', 'n'), (f'{s} apicolateral', 'a'), (f'{s} upper hemithorax', 'n'))}[zone]
+    return {'upper': ((f'{s} upper zone', 'b'), (f'{s} upper lobe', 'b'), (f'{s} upper lung', 'b'),
+                      (f'{s} suprahilar', 'a')),
+            'middle': ((f'{s} mid lung', 'b'), (f'{s} midzone', 'b'), (f'{s} middle zone', 'b'),
+                       (f'{s} infrahilar', 'a'))
+                      + ((('right middle lobe', 'b'),) if s == 'right'
+                         else (('lingula', 'n'), ('lingular', 'a'))),
+            'lower': ((f'{s} lower zone', 'b'), (f'{s} lower lobe', 'b'), (f'{s} base', 'n'),
+                      (f'{s} basilar', 'a'),
+                      (f'{s} basal', 'a'),
+                      (f'{s} costophrenic angle',
+                       'n')) + ((('retrocardiac', 'a'),) if s == 'left' else ()),
+            'apical': ((f'{s} apical', 'a'), (f'{s} apex', 'n'), (f'{s} apicolateral', 'a'),
+                       (f'{s} upper hemithorax', 'n'))}[zone]
 
-LOCATION_PHRASES = {(s, z): _side_phrases(s, z) for s in ('right', 'left') for z in ('upper', 'middle', 'lower', 'apical')}
+LOCATION_PHRASES = {(s, z): _side_phrases(s, z) for s in ('right', 'left')
+                    for z in ('upper', 'middle', 'lower', 'apical')}
 LOCATION_PHRASES.update({
-    ('bilateral', 'lower'): (('bibasilar', 'a'), ('both lung bases', 'n'), ('bilateral basal', 'a'), ('bilateral', 'a')),
-    ('bilateral', 'perihilar'): (('perihilar', 'a'), ('bilateral perihilar', 'a'), ('central', 'a'), ('both perihilar regions', 'n')),
+    ('bilateral', 'lower'): (('bibasilar', 'a'), ('both lung bases', 'n'), ('bilateral basal', 'a'),
+                             ('bilateral', 'a')),
+    ('bilateral', 'perihilar'): (('perihilar', 'a'), ('bilateral perihilar', 'a'), ('central', 'a'),
+                                 ('both perihilar regions', 'n')),
     ('none', 'cardiac'): ()})
 
 # %% ../../nbs/00b_world_reports.ipynb #83a05164
 NOUNS = {  # class -> surface names of a positive mention (singular)
-    'consolidation': ('consolidation', 'opacity', 'airspace opacity', 'airspace disease', 'opacification',
-                      'infiltrate', 'airspace consolidation'),
-    'effusion': ('pleural effusion', 'effusion', 'pleural fluid collection'), 'pneumothorax': ('pneumothorax',),
-    'nodule': ('nodule', 'nodular opacity', 'pulmonary nodule', 'nodular density'), 'mass': ('mass', 'mass lesion'),
-    'cardiomegaly': ('cardiomegaly', 'cardiac enlargement'),
-    'atelectasis': ('atelectasis', 'plate-like atelectasis', 'subsegmental atelectasis', 'linear atelectasis',
-                    'discoid atelectasis', 'bandlike atelectasis'),
-    'edema': ('pulmonary edema', 'edema', 'interstitial edema', 'vascular congestion', 'pulmonary vascular congestion',
-              'interstitial pulmonary edema')}
+    'consolidation': ('consolidation', 'opacity', 'airspace opacity', 'airspace disease',
+                      'opacification', 'infiltrate', 'airspace consolidation'),
+    'effusion': ('pleural effusion', 'effusion', 'pleural fluid collection'),
+    'pneumothorax': ('pneumothorax',),
+    'nodule': ('nodule', 'nodular opacity', 'pulmonary nodule', 'nodular density'),
+    'mass': ('mass', 'mass lesion'), 'cardiomegaly': ('cardiomegaly', 'cardiac enlargement'),
+    'atelectasis': ('atelectasis', 'plate-like atelectasis', 'subsegmental atelectasis',
+                    'linear atelectasis', 'discoid atelectasis', 'bandlike atelectasis'),
+    'edema': ('pulmonary edema', 'edema', 'interstitial edema', 'vascular congestion',
+              'pulmonary vascular congestion', 'interstitial pulmonary edema')}
 DESCRIPTORS = {'consolidation': ('focal', 'patchy', 'streaky', 'hazy', 'ill-defined', 'confluent'),
-               'effusion': ('layering', 'loculated', 'dependent'), 'pneumothorax': ('apicolateral', 'small-volume'),
-               'nodule': ('rounded', 'well-circumscribed', 'spiculated', 'solitary'), 'cardiomegaly': ('stable',),
-               'atelectasis': ('streaky', 'patchy', 'basilar'), 'edema': ('diffuse', 'hazy', 'perihilar-predominant')}
-NEGATED_NOUNS = {'consolidation': ('focal consolidation', 'consolidation', 'airspace opacity', 'focal airspace disease'),
+               'effusion': ('layering', 'loculated', 'dependent'),
+               'pneumothorax': ('apicolateral', 'small-volume'),
+               'nodule': ('rounded', 'well-circumscribed', 'spiculated', 'solitary'),
+               'cardiomegaly': ('stable',),
+               'atelectasis': ('streaky', 'patchy', 'basilar'),
+               'edema': ('diffuse', 'hazy', 'perihilar-predominant')}
+NEGATED_NOUNS = {'consolidation': ('focal consolidation', 'consolidation', 'airspace opacity',
+                                   'focal airspace disease'),
                  'effusion': ('pleural effusion', 'effusion'), 'pneumothorax': ('pneumothorax',),
-                 'nodule': ('pulmonary nodules', 'nodule', 'mass'), 'cardiomegaly': ('cardiomegaly',),
+                 'nodule': ('pulmonary nodules', 'nodule', 'mass'),
+                 'cardiomegaly': ('cardiomegaly',),
                  'atelectasis': ('atelectasis',), 'edema': ('pulmonary edema', 'edema')}
-SEVERITY_WORDS = {'consolidation': ('mild', 'patchy', 'dense'), 'effusion': ('trace', 'small', 'moderate', 'large'),
-                  'pneumothorax': ('tiny', 'small', 'moderate'), 'nodule': ('tiny', 'small', 'large'),
-                  'cardiomegaly': ('mild', 'moderate', 'severe'), 'atelectasis': ('minimal', 'mild', 'moderate'),
+SEVERITY_WORDS = {'consolidation': ('mild', 'patchy', 'dense'),
+                  'effusion': ('trace', 'small', 'moderate', 'large'),
+                  'pneumothorax': ('tiny', 'small', 'moderate'),
+                  'nodule': ('tiny', 'small', 'large'),
+                  'cardiomegaly': ('mild', 'moderate', 'severe'),
+                  'atelectasis': ('minimal', 'mild', 'moderate'),
                   'edema': ('mild', 'moderate', 'severe')}
 
 # %% ../../nbs/00b_world_reports.ipynb #e7ddc3e1
@@ -79,7 +101,8 @@ def _plural(word):
     return word.endswith('s') and word not in ('atelectasis', 'mass')
 
 def _t(text, role='filler', fid=-1, neg=False, unc=False, place=None, m=-1, scope=(), cls=''):
-    "One token and its ground truth (place: (side, zone) or an anatomy name; m: mention id; cls: finding class)."
+    ("One token and its ground truth (place: "
+     "(side, zone) or an anatomy name; m: mention id; cls: finding class).")
     return (text, role, fid, neg, unc, place, m, scope, cls)
 
 def _ws(text, role='filler', **kw):
@@ -99,7 +122,8 @@ def _sentence_text(tokens):
     return text[:1].upper() + text[1:]
 
 def _wrap(text, width=78):
-    "Greedy wrap into lines of at most `width` characters, each starting with a space (MIMIC layout)."
+    ("Greedy wrap into lines of at most `width` characters, each starting with a space "
+     "(MIMIC layout).")
     lines, line = [], ''
     for chunk in text.split(' '):
         if line and len(line) + 1 + len(chunk) > width - 1: lines.append(' ' + line); line = chunk
@@ -117,7 +141,9 @@ def _fits(text, cls):
 class ReportWriter:
     "Writes one report as sentences of annotated tokens; `rng` is the report's own random stream."
     def __init__(self, rng,
-                 phrases=None): # place -> (text, kind): one fixed phrase per place (binding-swap groups); None: drawn per mention
+                 # place -> (text, kind): one fixed phrase per place
+                 # (binding-swap groups); None: drawn per mention
+                 phrases=None):
         self.rng, self.n_mentions, self.phrases = rng, 0, phrases
 
     def pick(self, options): return options[int(self.rng.integers(len(options)))]
@@ -127,7 +153,8 @@ class ReportWriter:
         return self.n_mentions - 1
 
     def location(self, side, zone, **kw):
-        "Tokens of one surface phrase for (side, zone) and the way it attaches ('a' before the noun, 'n' after)."
+        ("Tokens of one surface phrase for "
+         "(side, zone) and the way it attaches ('a' before the noun, 'n' after).")
         if self.phrases is not None:
             text, kind = self.phrases[(side, zone)]
             return _ws(text, 'location', place=(side, zone), **kw), kind
@@ -141,11 +168,13 @@ class ReportWriter:
 def _preposition(text):
     "The preposition before a location phrase used after the noun: 'in', 'at the' or 'in the'."
     words = text.split()
-    return 'in' if words[0] == 'both' else ('at the' if words[-1] in ('base', 'apex', 'angle') else 'in the')
+    return ('in' if words[0] == 'both'
+            else ('at the' if words[-1] in ('base', 'apex', 'angle') else 'in the'))
 
 @patch
 def mention(self:ReportWriter, f, unc=False, fid=None, severity=True, located=True, clause=False):
-    "A positive (or hedged) mention of finding `f`: [severity] [location] noun, or noun in the location."
+    ("A positive (or hedged) mention of finding `f`: "
+     "[severity] [location] noun, or noun in the location.")
     kw = dict(fid=f.id if fid is None else fid, unc=unc, m=self.new_mention(), cls=f.cls)
     cls, sev = f.cls, []
     if severity and self.coin(0.55):
@@ -156,8 +185,10 @@ def mention(self:ReportWriter, f, unc=False, fid=None, severity=True, located=Tr
     if cls == 'effusion' and f.side == 'bilateral': noun += 's'
     nouns = _ws(noun, 'disease', **kw)
     if clause and cls == 'cardiomegaly' and self.coin(0.5):
-        heart = _ws(self.pick(('heart', 'cardiac silhouette')), 'location', place=('none', 'cardiac'), **kw)
-        sev = [_t({'mild': 'mildly', 'moderate': 'moderately', 'severe': 'severely'}.get(w[0], w[0]), 'severity', **kw) for w in sev[:1]]
+        heart = _ws(self.pick(('heart', 'cardiac silhouette')), 'location',
+                    place=('none', 'cardiac'), **kw)
+        sev = [_t({'mild': 'mildly', 'moderate': 'moderately',
+                   'severe': 'severely'}.get(w[0], w[0]), 'severity', **kw) for w in sev[:1]]
         return [_t('the')] + heart + [_t('is')] + sev + [_t('enlarged', 'disease', **kw)]
     located = located and not (cls == 'edema' and self.coin(0.5))
     loc, kind = self.location(f.side, f.zone, **kw) if located else ([], 'a')
@@ -169,10 +200,12 @@ def mention(self:ReportWriter, f, unc=False, fid=None, severity=True, located=Tr
 def negated(self:ReportWriter, classes, cue=None):
     "A negative sentence over absent `classes`: the cue's scope covers every listed finding."
     mids = [self.new_mention() for _ in classes]
-    nouns = [_ws(self.pick(NEGATED_NOUNS[c]), 'disease', neg=True, m=m, cls=c) for c, m in zip(classes, mids)]
+    nouns = [_ws(self.pick(NEGATED_NOUNS[c]), 'disease', neg=True, m=m, cls=c)
+             for c, m in zip(classes, mids)]
     if cue is None and len(classes) == 1 and self.coin(0.3):
         verb = 'are' if _plural(nouns[0][-1][0]) else 'is'
-        return nouns[0] + [_t(verb), _t('not', 'negation', scope=tuple(mids)), _t(self.pick(('seen', 'identified')))]
+        return nouns[0] + [_t(verb), _t('not', 'negation', scope=tuple(mids)),
+                           _t(self.pick(('seen', 'identified')))]
     body = []
     for i, n in enumerate(nouns):
         if i and len(nouns) > 2: body.append(_COMMA)
@@ -196,10 +229,14 @@ def positive(self:ReportWriter, f):
     nouns = [t for t in m if t[1] == 'disease']
     form = self.rng.integers(3)
     if form == 0:
-        art = ['are'] if plural else ['is'] + (['an' if m[0][0][0] in 'aeiou' else 'a'] if nouns[-1][0] in _COUNT else [])
+        art = (['are'] if plural
+               else ['is'] + (['an' if m[0][0][0] in 'aeiou' else 'a'] if nouns[-1][0] in _COUNT
+                              else []))
         return [_t('there')] + [_t(a) for a in art] + m
     if form == 1: return m
-    return m + _ws(('are' if plural else 'is') + ' ' + self.pick(('again noted', 'seen', 'present', 'noted', 'identified',
+    return m + _ws(('are' if plural
+                    else 'is') + ' ' + self.pick(('again noted', 'seen', 'present', 'noted',
+                                                  'identified',
                                                                  'redemonstrated', 'demonstrated')))
 
 # %% ../../nbs/00b_world_reports.ipynb #23dab2db
@@ -209,22 +246,28 @@ def pair(self:ReportWriter, f, g):
     if self.phrases is None and {f.cls, g.cls} == {'effusion', 'atelectasis'} and f.side == g.side:
         eff, atel = (f, g) if f.cls == 'effusion' else (g, f)
         kw = dict(fid=atel.id, m=self.new_mention(), cls='atelectasis')
-        return self.mention(eff) + _ws(self.pick(('and', 'with'))) + [_t('adjacent', 'location', place=(atel.side, atel.zone), **kw),
-                                                                        _t('atelectasis', 'disease', **kw)]
+        return self.mention(eff) + _ws(self.pick(('and', 'with'))) + [
+            _t('adjacent', 'location', place=(atel.side, atel.zone), **kw),
+            _t('atelectasis', 'disease', **kw)]
     return self.mention(f) + [_t('and')] + self.mention(g)
 
 # %% ../../nbs/00b_world_reports.ipynb #d05ae30a
 def group_phrases(places,  # the group's canonical places (side, zone), in a fixed order
-                  classes, # the group's finding classes (effusions avoid lobe, zone and lung phrases)
+                  # the group's finding classes (effusions avoid lobe, zone and lung phrases)
+                  classes,
                   rng):    # the group's random stream (the same for every member)
-    "One surface phrase per place, all attached the same way: place -> (text, kind), kind 'a' or 'n'."
+    ("One surface phrase per place, all attached the same way: "
+     "place -> (text, kind), kind 'a' or 'n'.")
     def options(place, kind, prep):
-        return [t for t, k in LOCATION_PHRASES[place] if k in (kind, 'b') and all(_fits(t, c) for c in classes)
-                and (kind == 'a' or _preposition(t) == prep)]
+        return [t for t, k in LOCATION_PHRASES[place] if k in (kind, 'b')
+                and all(_fits(t, c) for c in classes) and (kind == 'a' or _preposition(t) == prep)]
     after = [p for p in ('in the', 'at the') if all(options(pl, 'n', p) for pl in places)]
-    kind, prep = ('n', after[int(rng.integers(len(after)))]) if after and rng.random() >= 0.6 else ('a', None)
-    if not all(options(pl, kind, prep) for pl in places): raise ValueError(f'no common phrase form for places {places}')
-    return {pl: (options(pl, kind, prep)[int(rng.integers(len(options(pl, kind, prep))))], kind) for pl in places}
+    kind, prep = (('n', after[int(rng.integers(len(after)))]) if after and rng.random() >= 0.6
+                  else ('a', None))
+    if not all(options(pl, kind, prep) for pl in places):
+        raise ValueError(f'no common phrase form for places {places}')
+    return {pl: (options(pl, kind, prep)[int(rng.integers(len(options(pl, kind, prep))))], kind)
+            for pl in places}
 
 # %% ../../nbs/00b_world_reports.ipynb #c97dfe44
 @patch
@@ -243,11 +286,13 @@ def hedge(self:ReportWriter, f, fid):
 # %% ../../nbs/00b_world_reports.ipynb #e2dd62bb
 @patch
 def changed(self:ReportWriter, f):
-    "A follow-up sentence: the finding is new, unchanged, larger or smaller than on the prior study."
+    ("A follow-up sentence: the finding is new, "
+     "unchanged, larger or smaller than on the prior study.")
     m, kw = self.mention(f, severity=False), dict(fid=f.id, cls=f.cls)
     if f.change == 'new': return [_t('new', 'temporal', **kw)] + m
     if f.change == 'unchanged':
-        return [_t('unchanged', 'temporal', **kw)] + m if self.coin(0.5) else m + [_t('is'), _t('unchanged', 'temporal', **kw)]
+        return ([_t('unchanged', 'temporal', **kw)] + m if self.coin(0.5)
+                else m + [_t('is'), _t('unchanged', 'temporal', **kw)])
     word = 'increase' if f.change == 'larger' else 'decrease'
     return [_t('interval', 'temporal', **kw), _t(word, 'temporal', **kw), _t('in')] + m
 
@@ -258,35 +303,48 @@ def resolved(self:ReportWriter, f):
     loc, _ = self.location(f.side, f.zone, neg=True, m=m, cls=f.cls)
     noun = _ws(self.pick(NEGATED_NOUNS[f.cls][-1:]), 'disease', neg=True, m=m, cls=f.cls)
     if self.coin(0.5): return [_t('resolved', 'temporal', cls=f.cls)] + loc + noun
-    return [_t('interval', 'temporal', cls=f.cls), _t('resolution', 'temporal', cls=f.cls), _t('of'), _t('the')] + loc + noun
+    return [_t('interval', 'temporal', cls=f.cls), _t('resolution', 'temporal', cls=f.cls),
+            _t('of'), _t('the')] + loc + noun
 
 # %% ../../nbs/00b_world_reports.ipynb #f98096bf
 UNGROUNDED = tuple(_ws(t) for t in (
-    'no acute osseous abnormality', 'the patient is slightly rotated', 'pa and lateral views of the chest were obtained',
-    'degenerative changes are seen in the thoracic spine', 'surgical clips project over the upper abdomen',
+    'no acute osseous abnormality', 'the patient is slightly rotated',
+    'pa and lateral views of the chest were obtained',
+    'degenerative changes are seen in the thoracic spine',
+    'surgical clips project over the upper abdomen',
     'the visualized upper abdomen is unremarkable', 'there is no free air under the diaphragm',
-    'the aorta is mildly tortuous', 'there is mild thoracic kyphosis', 'no displaced rib fracture is seen',
+    'the aorta is mildly tortuous', 'there is mild thoracic kyphosis',
+    'no displaced rib fracture is seen',
     'overlying soft tissues are unremarkable', 'single frontal view of the chest was obtained'))
 UNGROUNDED += (_ws('lung', 'anatomy', place='lungs') + _ws('volumes are low'),
                _ws('the') + _ws('trachea', 'anatomy', place='mediastinum') + _ws('is midline'),
-               _ws('the') + _ws('mediastinal', 'anatomy', place='mediastinum') + _ws('contours are unremarkable'),
+               _ws('the') + _ws('mediastinal', 'anatomy',
+                                place='mediastinum') + _ws('contours are unremarkable'),
                _ws('the') + _ws('hilar', 'anatomy', place='perihilar') + _ws('contours are normal'))
 DEVICE_SENTENCES = {'tube': _ws('endotracheal tube terminates ___ cm above the carina'),
                     'line': _ws('central venous catheter tip projects over the mid svc'),
                     'leads': _ws('ecg leads overlie the chest')}
-INDICATIONS = ('___ year old man with cough.', '___ year old woman with shortness of breath.', '___M with fever.',
-               '___F with chest pain.', 'Preoperative evaluation.', 'Hypoxia.', '___M with productive cough and fever.',
-               '___F with dyspnea on exertion.', 'History: ___M with weakness.', '___ year old man status post fall.',
+INDICATIONS = ('___ year old man with cough.', '___ year old woman with shortness of breath.',
+               '___M with fever.',
+               '___F with chest pain.', 'Preoperative evaluation.', 'Hypoxia.',
+               '___M with productive cough and fever.',
+               '___F with dyspnea on exertion.', 'History: ___M with weakness.',
+               '___ year old man status post fall.',
                'Evaluate for interval change.', '___F with tachycardia and low oxygen saturation.')
-EXAMINATIONS = ('CHEST (PA AND LAT)', 'CHEST (PORTABLE AP)', 'CHEST RADIOGRAPH', 'CHEST (SINGLE VIEW)')
+EXAMINATIONS = ('CHEST (PA AND LAT)', 'CHEST (PORTABLE AP)', 'CHEST RADIOGRAPH',
+                'CHEST (SINGLE VIEW)')
 NORMAL_IMPRESSIONS = ('no acute cardiopulmonary process', 'no acute intrathoracic abnormality',
-                      'no evidence of acute disease', 'no radiographic evidence of acute cardiopulmonary disease')
+                      'no evidence of acute disease',
+                      'no radiographic evidence of acute cardiopulmonary disease')
 
 def _normal_heart(w):
     "A sentence that says the heart is not enlarged (read as a negative cardiomegaly label)."
-    heart, silhouette = _ws('heart', 'anatomy', place='heart'), _ws('cardiomediastinal', 'anatomy', place='heart')
-    return w.pick((heart + _ws('size is normal'), _ws('the') + silhouette + _ws('silhouette is within normal limits'),
-                   _ws('normal') + heart + _ws('size'), _ws('the') + heart + _ws('is normal in size'),
+    heart, silhouette = (_ws('heart', 'anatomy', place='heart'),
+                         _ws('cardiomediastinal', 'anatomy', place='heart'))
+    return w.pick((heart + _ws('size is normal'),
+                   _ws('the') + silhouette + _ws('silhouette is within normal limits'),
+                   _ws('normal') + heart + _ws('size'),
+                   _ws('the') + heart + _ws('is normal in size'),
                    _ws('the') + silhouette + _ws('silhouette is normal')))
 
 # %% ../../nbs/00b_world_reports.ipynb #51df699c
@@ -302,20 +360,23 @@ def plan_mentions(self:ReportWriter, findings, cfg):
         elif absent:
             c = absent.pop(int(self.rng.integers(len(absent))))
             side, zone = self.pick(PLACES[c])
-            extra = SimpleNamespace(id=-1, cls=c, side=side, zone=zone, severity=self.rng.random(), subtype='', change='')
+            extra = SimpleNamespace(id=-1, cls=c, side=side, zone=zone, severity=self.rng.random(),
+                                    subtype='', change='')
     return told, absent, hedged, extra
 
 # %% ../../nbs/00b_world_reports.ipynb #f622952b
 @patch
 def positive_sentences(self:ReportWriter, told, hedged, absent):
-    "Sentences for the told findings (hedged, changed, paired or plain); classes denied with 'without' leave `absent`."
+    ("Sentences for the told findings (hedged, changed, paired or plain); "
+     "classes denied with 'without' leave `absent`.")
     out, queue = [], [told[i] for i in self.rng.permutation(len(told))]
     while queue:
         f = queue.pop(0)
         if f.id in hedged: out.append(self.hedge(f, f.id)); continue
         if f.change: out.append(self.changed(f)); continue
         partner = next((g for g in queue if g.id not in hedged and not g.change), None)
-        if partner is not None and self.coin(0.35): queue.remove(partner); out.append(self.pair(f, partner)); continue
+        if partner is not None and self.coin(0.35):
+            queue.remove(partner); out.append(self.pair(f, partner)); continue
         s = self.positive(f)
         if absent and self.coin(0.2):
             k = min(len(absent), 1 + int(self.rng.integers(2)))
@@ -326,7 +387,8 @@ def positive_sentences(self:ReportWriter, told, hedged, absent):
 # %% ../../nbs/00b_world_reports.ipynb #00eae0aa
 @patch
 def negative_sentences(self:ReportWriter, present, absent, cfg):
-    "A normal-heart sentence and negative lists over the absent classes (`present`: the classes in the image)."
+    ("A normal-heart sentence and negative lists over the absent classes (`present`: "
+     "the classes in the image).")
     out = []
     if 'cardiomegaly' not in present and 'cardiomegaly' in absent and self.coin(0.6):
         out.append(_normal_heart(self)); absent.remove('cardiomegaly')
@@ -344,12 +406,13 @@ def context_sentences(self:ReportWriter, findings, told, cfg, devices=()):
     "Clear lungs, ungrounded remarks, a comparison and device sentences."
     out = []
     if not any(f.zone not in ('cardiac',) for f in told) and self.coin(0.6):
-        out.append(_ws('the') + _ws('lungs', 'anatomy', place='lungs') + _ws(self.pick(('are clear', 'are well expanded and clear'))))
+        out.append(_ws('the') + _ws('lungs', 'anatomy', place='lungs')
+                   + _ws(self.pick(('are clear', 'are well expanded and clear'))))
     for s in UNGROUNDED:
         if self.coin(cfg.p_temporal * 0.06): out.append(list(s))
     if not any(f.change for f in findings) and self.coin(cfg.p_temporal):
-        out.append(_ws('compared to the') + _ws('prior', 'temporal') + _ws('study there is no significant')
-                   + _ws('interval change', 'temporal'))
+        out.append(_ws('compared to the') + _ws('prior', 'temporal')
+                   + _ws('study there is no significant') + _ws('interval change', 'temporal'))
     out += [list(DEVICE_SENTENCES[d]) for d in devices]
     return out
 
@@ -390,7 +453,8 @@ def _paragraph(sentences):
 
 # %% ../../nbs/00b_world_reports.ipynb #2a3f3d95
 def _edges(tokens):
-    "Relation edges (disease word, location word, finding id) within a mention; negation edges cue -> target."
+    ("Relation edges (disease word, location word, finding id) within a mention; "
+     "negation edges cue -> target.")
     by_mention = {}
     for i, t in enumerate(tokens):
         if t[6] >= 0: by_mention.setdefault(t[6], []).append(i)
@@ -401,22 +465,28 @@ def _edges(tokens):
             relations += [(d, l, tokens[d][2]) for d in dis]
     for i, t in enumerate(tokens):
         for m in t[7]:
-            negations += [(i, j) for j in by_mention.get(m, ()) if tokens[j][1] in ('disease', 'location')]
+            negations += [(i, j) for j in by_mention.get(m, ())
+                          if tokens[j][1] in ('disease', 'location')]
     return relations, negations
 
 # %% ../../nbs/00b_world_reports.ipynb #d66342e8
-def write_report(findings,      # the study's findings (id, cls, side, zone, severity, subtype, change)
+# the study's findings (id, cls, side, zone, severity, subtype, change)
+def write_report(findings,
                  rng,           # the study's random generator
                  cfg,           # a WorldConfig (or anything with its report fields)
                  resolved=(),   # findings of the prior study that are gone (follow-ups)
                  devices=(),    # support devices drawn in the image
                  visit=0,       # follow-up number (0 = first study)
-                 phrases=None): # place -> (text, kind) fixed for every mention (binding-swap groups, `group_phrases`)
-    "Report text in MIMIC layout, one ground-truth token per `\\w+` run, relation edges and negation edges."
+                 # place -> (text, kind) fixed for every mention
+                 # (binding-swap groups, `group_phrases`)
+                 phrases=None):
+    ("Report text in MIMIC layout, one ground-truth token per `\\w+` run, "
+     "relation edges and negation edges.")
     w = ReportWriter(rng, phrases)
     body, impression = w.findings_section(findings, cfg, resolved, devices, visit)
     temporal_said = visit > 0 or any(t[1] == 'temporal' for s in body for t in s)
-    comparison = w.pick(('___.', 'Chest radiograph ___.', 'Chest radiographs ___ and ___.', 'Prior study from ___.')) \
+    comparison = w.pick(('___.', 'Chest radiograph ___.', 'Chest radiographs ___ and ___.',
+                         'Prior study from ___.')) \
         if temporal_said or w.coin(0.5) else 'None.'
     examination = w.pick(EXAMINATIONS)
     find_text, find_tokens = _paragraph(body)
