@@ -17,7 +17,8 @@ from ..world.world_views import FIGURE_WIDTH, figure_style
 # %% auto #0
 __all__ = ['PRESSURE', 'CELLS', 'BASE', 'STEPS', 'RELATION_METRICS', 'CONTROL_METRICS', 'COMPARED_METRICS', 'COMPARISONS',
            'METRICS', 'LINES', 'sweep_config', 'run_path', 'write_atomic', 'load_runs', 'by_cell', 'metric_values',
-           'line_chance', 'mean_std', 'metric_label', 'sweep_table', 'curve_panels', 'plot_curves', 'write_report']
+           'line_chance', 'mean_std', 'metric_label', 'sweep_table', 'curve_panels', 'plot_curves', 'write_report',
+           'record_call']
 
 # %% ../../nbs/14_evidence.ipynb #84b07f0c
 # binding pressure: whole swap groups fill a quarter of a batch (lesson 09e)
@@ -264,9 +265,14 @@ def write_report(out, cells=None, seeds=(0, 1, 2), floor:bool=True,
     (out / 'table.md').write_text(text, encoding='utf-8')
     if curve_panels(runs, cells):                      # the floor alone has no training log
         figure_style(); plot_curves(runs, cells).savefig(out / 'curves.png')
-    if call: (out / 'commands.md').write_text(
-        '# Commands\n\nFrom the repository root. Finished runs are skipped, so the same '
-        'command resumes a stopped sweep.\n\n```sh\n'
-        f'OMP_NUM_THREADS=1 HF_HUB_OFFLINE=1 python -c "{call}"\n```\n',
-        encoding='utf-8')
+    if call: record_call(out / 'commands.md', call)
     return out / 'table.md'
+
+def record_call(path:Path, call:str):
+    "Add a sweep's call to commands.md, keeping the calls that made the records already there."
+    line = f'OMP_NUM_THREADS=1 HF_HUB_OFFLINE=1 python -c "{call}"'
+    text = path.read_text(encoding='utf-8') if path.exists() else (
+        '# Commands\n\nFrom the repository root. Finished runs are skipped, so the same '
+        'command resumes a stopped sweep.\n')
+    if line not in text: text += ('\n' if path.exists() else '') + f'\n```sh\n{line}\n```\n'
+    path.write_text(text, encoding='utf-8')
