@@ -39,3 +39,11 @@ def test_every_module_imports_in_a_fresh_interpreter():
     code = 'import importlib\nfor m in %r: importlib.import_module(m)' % modules
     res = subprocess.run([sys.executable, '-c', code], cwd=ROOT / 'tests', capture_output=True, text=True)
     assert res.returncode == 0, res.stderr[-3000:]
+
+
+def test_cell_sources_are_as_jupyter_saves_them():
+    "No cell's source list ends in an empty string: JupyterLab drops it on save, so a learner's save would change the file."
+    import json
+    bad = [f'{p.name} cell {c.get("id")}' for p in sorted((ROOT / 'nbs').glob('*.ipynb'))
+           for c in json.loads(p.read_text())['cells'] if c['source'] and c['source'][-1] == '']
+    assert not bad, f'cell sources ending in an empty line element: {bad}'
