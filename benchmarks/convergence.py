@@ -85,13 +85,18 @@ def report(runs: Path, out: Path, tolerance: float):
              '| run | steps done | ' + ' | '.join(keys) + ' |', '|' + ' --- |' * (len(keys) + 2)]
     for name, rows in curves.items():
         steps = [r['step'] for r in rows]
+        planned = json.loads((runs / name / 'config.json').read_text())['steps']
+        done = int(steps[-1]) >= planned
         cells = []
         for key in keys:
             values = [r[key] for r in rows if key in r]
             xs = [r['step'] for r in rows if key in r]
-            cells.append(f'{values[-1]:.3f} (plateau {plateau(xs, values, tolerance)})' if values else '-')
-        lines.append(f'| {name} | {int(steps[-1])} | ' + ' | '.join(cells) + ' |')
-    lines += ['', 'Each cell: the last validated value (plateau step).', '', '![curves](convergence.png)', '',
+            if not values: cells.append('-'); continue
+            where = f'plateau {plateau(xs, values, tolerance)}' if done else 'unfinished'
+            cells.append(f'{values[-1]:.3f} ({where})')
+        lines.append(f'| {name} | {int(steps[-1])} of {planned} | ' + ' | '.join(cells) + ' |')
+    lines += ['', 'Each cell: the last validated value (plateau step; "unfinished" for a run stopped before its '
+              'planned steps, whose plateau cannot be read yet: resume it with the train command).', '', '![curves](convergence.png)', '',
               f'Commands: `python benchmarks/convergence.py train --steps <N>` (resumes), then '
               f'`python benchmarks/convergence.py report`.', '']
     (out / 'convergence.md').write_text('\n'.join(lines))
