@@ -32,7 +32,8 @@ from ..method.model import build_model
 from ..data.pretraining_data import (CachedWorldSource, PretrainingCollate, PretrainingDataset,
                                          WorldSource)
 from ..data.reports import caption
-from ..data.tokenizer import choose_max_length, tokenizer_for_run, truncation_report
+from ..data.tokenizer import (choose_max_length, load_course_tokenizer, tokenizer_for_run,
+                                  truncation_report)
 from ..world.synthetic_world import SyntheticWorld, WorldConfig
 from fastcore.basics import patch
 
@@ -268,7 +269,8 @@ class Trainer:
 # %% ../../nbs/09e_training.ipynb #ad392f12
 @patch
 def _make_tokenizer(self: Trainer):
-    "The run's tokenizer (`tokenizer_for_run`; 'reports': learnt in out_dir/tokenizer)."
+    ("The run's tokenizer (`tokenizer_for_run`; 'reports': learnt in out_dir/tokenizer), "
+     "kept beside the checkpoints by `_prepare`.")
     cfg, texts = self.config, getattr(self.train_data, 'captions', None)
     spec, folder = tokenizer_spec(cfg), Path(cfg.out_dir) / 'tokenizer'
     wait = self.info.enabled and spec == 'reports'
@@ -372,10 +374,14 @@ def validate(self: Trainer) -> dict:
 # %% ../../nbs/09e_training.ipynb #9d272d18
 @patch
 def _prepare(self: Trainer, resume=None):
-    "Check the output folder, save the config, resume if asked; the model to train (DDP: torchrun)."
+    ("Check the output folder, save the config and tokenizer, resume if asked; "
+     "the model to train (DDP: torchrun).")
     if self.info.is_main:
         check_output_dir(self.out_dir, need_bytes=2 * checkpoint_bytes(self.model) + 2**20)
         save_config(self.config, self.out_dir / 'config.json')
+        # the weights only load with their tokenizer (the course one may be rebuilt later)
+        if not (self.out_dir / 'tokenizer' / 'tokenizer.json').exists():
+            self.tokenizer.save_pretrained(str(self.out_dir / 'tokenizer'))
         self.log.folder = self.valid_log.folder = self.out_dir
     if resume: self.resume(resume)
     if not self.info.enabled: return self.model
@@ -469,8 +475,10 @@ def load_trained(checkpoint, # a checkpoint written by `Trainer` (or `slim_check
     "(model, config, tokenizer) from a checkpoint, in eval mode on `device`."
     ckpt = load_checkpoint(checkpoint, map_location=device)
     config = TrainConfig(**ckpt['config'])
-    # a 'reports' one lives beside the run
-    tokenizer = tokenizer_for_run(tokenizer_spec(config), Path(checkpoint).parent / 'tokenizer')
+    # the tokenizer the weights were trained with lives beside them (else the run's setting)
+    beside = Path(checkpoint).parent / 'tokenizer'
+    tokenizer = (load_course_tokenizer(beside) if (beside / 'tokenizer.json').exists()
+                 else tokenizer_for_run(tokenizer_spec(config), beside))
     model = build_model(config, tokenizer)
     model.load_state_dict({k: v.float() if v.is_floating_point() else v
                            for k, v in ckpt['model'].items()})
@@ -484,7 +492,7 @@ def slim_checkpoint(checkpoint, # a checkpoint written by `Trainer`
     weights = {k: v.half() if half and v.is_floating_point() else v
                for k, v in ckpt['model'].items()}
     save_atomic(dict(model=weights, config=ckpt['config'], step=ckpt['step']), path)
-    # a learnt tokenizer travels with the weights
+    # the run's tokenizer travels with the weights
     if (Path(checkpoint).parent / 'tokenizer').exists():
         shutil.copytree(Path(checkpoint).parent / 'tokenizer', Path(path).parent / 'tokenizer',
                         dirs_exist_ok=True)
