@@ -6,7 +6,8 @@
 from __future__ import annotations
 
 from ..train.evaluation import random_init
-from . import linear_probe, retrieval, segmentation, zero_shot
+from . import linear_probe, retrieval, segmentation
+from . import zero_shot_runs as zero_shot
 
 # %% auto #0
 __all__ = ['DOWNSTREAM_TASKS', 'task_runner', 'run_downstream']
