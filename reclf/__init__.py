@@ -13,7 +13,7 @@ _EXPORTS = {
     'RECLF': 'reclf.method.model', 'build_model': 'reclf.method.model',
     'TrainConfig': 'reclf.train.config', 'preset': 'reclf.train.config',
     'Trainer': 'reclf.train.training', 'load_trained': 'reclf.train.training', 'evaluate': 'reclf.train.evaluation',
-    'run_zero_shot': 'reclf.tasks.zero_shot_runs', 'run_linear_probe': 'reclf.tasks.linear_probe',
+    'run_zero_shot': 'reclf.tasks.zero_shot_runs', 'run_linear_probe': 'reclf.tasks.probe_runs',
     'run_retrieval': 'reclf.tasks.retrieval', 'run_segmentation': 'reclf.tasks.segmentation',
     'run_downstream': 'reclf.tasks.downstream',
 }
