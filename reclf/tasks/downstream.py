@@ -6,7 +6,8 @@
 from __future__ import annotations
 
 from ..train.evaluation import random_init
-from . import retrieval, segmentation
+from . import segmentation
+from . import retrieval_runs as retrieval
 from . import probe_runs as linear_probe
 from . import zero_shot_runs as zero_shot
 
