@@ -14,7 +14,7 @@ _EXPORTS = {
     'TrainConfig': 'reclf.train.config', 'preset': 'reclf.train.config',
     'Trainer': 'reclf.train.training', 'load_trained': 'reclf.train.training', 'evaluate': 'reclf.train.evaluation',
     'run_zero_shot': 'reclf.tasks.zero_shot_runs', 'run_linear_probe': 'reclf.tasks.probe_runs',
-    'run_retrieval': 'reclf.tasks.retrieval_runs', 'run_segmentation': 'reclf.tasks.segmentation',
+    'run_retrieval': 'reclf.tasks.retrieval_runs', 'run_segmentation': 'reclf.tasks.segmentation_runs',
     'run_downstream': 'reclf.tasks.downstream',
 }
 __all__ = list(_EXPORTS)
