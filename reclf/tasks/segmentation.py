@@ -11,7 +11,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn, Tensor
 from tqdm.auto import tqdm
-from ..data.layouts import label_fractions
+from ..data.subsets import label_fractions
 from ..train.evaluation import check_disjoint
 
 # %% auto #0

@@ -11,7 +11,8 @@ import numpy as np
 import torch
 
 from ..data.pretraining_data import ItemSource
-from ..data.layouts import build_5x200, five_x_200_class, read_chexpert, read_rsna
+from ..data.layouts import read_chexpert, read_rsna
+from ..data.subsets import build_5x200, five_x_200_class
 from ..train.evaluation import (check_disjoint, downstream_row, encode_images, encode_texts,
                                     score_matrix)
 from ..train.training import make_world
