@@ -271,8 +271,8 @@ def plot_tasks(rows: list, headline=HEADLINE, fig=None):
 # %% ../../nbs/98_demo.ipynb #10d0fab4
 def save_task_figures(tasks: dict, world, out: Path) -> list[Path]:
     "tasks.png, zero_shot_confusion.png and segmentation.png (where the records allow) into `out`."
-    from reclf.tasks.zero_shot import plot_confusions
-    from reclf.tasks.segmentation import plot_predictions
+    from reclf.tasks.zero_shot_runs import plot_confusions
+    from reclf.tasks.segmentation_runs import plot_predictions
     paths, extra = [], tasks['extra']
     def save(fig, name): fig.savefig(out / name); paths.append(out / name)
     save(plot_tasks(tasks['rows']), 'tasks.png')

@@ -4,10 +4,9 @@
 
 # %% ../../nbs/02c_exporters.ipynb #17726632
 from __future__ import annotations
-import hashlib, math, shutil
+import hashlib, math
 from pathlib import Path
 import numpy as np
-import pydicom
 from pydicom.dataset import Dataset, FileMetaDataset
 from pydicom.uid import ComputedRadiographyImageStorage, ExplicitVRLittleEndian, generate_uid
 from PIL import Image
@@ -15,10 +14,9 @@ from .readers import rle_encode
 from .layouts import MIMIC_LABELS, CHEXPERT_LABELS, IU_SECTIONS, mimic_study_dir
 
 # %% auto #0
-__all__ = ['TO_CHEXPERT', 'TO_NIH', 'VALUE_TEXT', 'MIMIC_SPLIT', 'NIH_RELABELLED', 'IU_MESH', 'RG1_README', 'FORMATS',
-           'label_cells', 'stable_id', 'to_uint8', 'save_image', 'write_dicom', 'export_mimic', 'export_chexpert',
-           'export_rsna', 'export_siim', 'covidx_class', 'export_covidx', 'export_nih', 'export_iu_xray', 'export_rg1',
-           'data_samples_path', 'make_data_samples']
+__all__ = ['TO_CHEXPERT', 'TO_NIH', 'VALUE_TEXT', 'MIMIC_SPLIT', 'NIH_RELABELLED', 'IU_MESH', 'label_cells', 'stable_id',
+           'to_uint8', 'save_image', 'write_dicom', 'export_mimic', 'export_chexpert', 'export_rsna', 'export_siim',
+           'covidx_class', 'export_covidx', 'export_nih', 'export_iu_xray']
 
 # %% ../../nbs/02c_exporters.ipynb #109b0231
 TO_CHEXPERT = {'consolidation': 'Consolidation', 'effusion': 'Pleural Effusion',
@@ -297,106 +295,3 @@ def export_iu_xray(samples:list, root) -> list:
                                   xml_declaration=True)
     (root/'indiana_projections.csv').write_text('\n'.join(views_csv) + '\n')
     return ids
-
-# %% ../../nbs/02c_exporters.ipynb #4b7c1dc1
-RG1_README = """# RG1: one real chest radiograph
-
-- Source: `RG1_UNCR.dcm` from the `pydicom-data` package (MIT licence, https://github.com/pydicom/pydicom-data),
-  found with `pydicom.data.get_testdata_file("RG1_UNCR.dcm")`. It comes from the NEMA WG04 DICOM compression test
-  set: a computed radiography (CR) PA chest image, MONOCHROME1, 1955 x 1841 pixels, 15 bits stored.
-- `rg1.png`: read with `reclf.data.readers.read_dicom` (VOI window applied, MONOCHROME1 inverted: bright = dense), area
-  downscaled to 256 px on the longest side, 8-bit grayscale.
-- `rg1_small.dcm`: the stored pixel values area-downscaled to 192 px on the longest side, re-encoded uncompressed,
-  **still MONOCHROME1** with the original window, private tags removed, a new SOP Instance UID, ImageType DERIVED.
-- Made by `reclf.data.exporters.export_rg1` (run `python scripts/make_data_samples.py`).
-- It carries no labels: use it to test the real image path (DICOM reading, inversion, resizing, encoders), never as a
-  labelled example. Everything else in `data_samples/` is synthetic (lesson 00), not medical data.
-"""
-
-# %% ../../nbs/02c_exporters.ipynb #1e558b36
-def export_rg1(folder, png_size:int=256, dicom_size:int=192) -> tuple:
-    ("RG1 from pydicom-data as `rg1.png` (longest side `png_size`) and `rg1_small.dcm` "
-     "(MONOCHROME1, `dicom_size`).")
-    from pydicom.data import get_testdata_file
-    from reclf.data.readers import read_dicom
-    folder = Path(folder); folder.mkdir(parents=True, exist_ok=True)
-    source = get_testdata_file('RG1_UNCR.dcm')
-    image, ds = read_dicom(source), pydicom.dcmread(source)
-    def resized(array, size, mode):
-        h, w = array.shape; scale = size / max(h, w)
-        return np.asarray(Image.fromarray(array.astype(np.float32), 'F')
-                          .resize((round(w * scale), round(h * scale)), Image.BOX))
-    Image.fromarray(to_uint8(resized(image, png_size, 'F'))).save(folder/'rg1.png')
-    # stored values, still MONOCHROME1
-    stored = np.round(resized(ds.pixel_array, dicom_size, 'F')).astype(np.uint16)
-    ds.remove_private_tags()
-    ds.Rows, ds.Columns = stored.shape
-    ds.PixelData = stored.tobytes()
-    ds.ImageType = ['DERIVED', 'SECONDARY']
-    ds.DerivationDescription = (f'RG1_UNCR.dcm from pydicom-data, area-downscaled to {dicom_size} '
-                                f'px by reclf')
-    ds.SOPInstanceUID = ds.file_meta.MediaStorageSOPInstanceUID = generate_uid(
-        entropy_srcs=['RG1', str(dicom_size)])
-    ds.save_as(folder/'rg1_small.dcm', enforce_file_format=True)
-    (folder/'README.md').write_text(RG1_README)
-    return folder/'rg1.png', folder/'rg1_small.dcm'
-
-# %% ../../nbs/02c_exporters.ipynb #0fab9be0
-FORMATS = ('mimic', 'chexpert', 'rsna', 'siim', 'covidx', 'nih', 'iu_xray', 'real')
-
-def data_samples_path() -> Path:
-    "The repository's `data_samples/` folder."
-    here = (Path(__file__).resolve().parents[2] if '__file__' in globals() else Path.cwd().resolve()
-            .parent)
-    return here/'data_samples'
-
-def _pick(world, split, n, start, keep=lambda s: True, limit=400):
-    "The first `n` samples of `split` from index `start` on that satisfy `keep`."
-    chosen = []
-    for index in range(start, start + limit):
-        if len(chosen) == n: break
-        if keep(s := world.sample(split, index)): chosen.append(s)
-    return chosen
-
-# %% ../../nbs/02c_exporters.ipynb #a9511a9a
-def make_data_samples(root=None, seed:int=0):
-    ("Regenerate the committed exports under `root` "
-     "(default `data_samples/`) from a world seeded with `seed`.")
-    from reclf.world.synthetic_world import SyntheticWorld, WorldConfig
-    from reclf.data.layouts import (read_chexpert, build_5x200, five_x_200_class, patient_split,
-                                    label_fractions)
-    from reclf.data.readers import Item
-    root, world = Path(root or data_samples_path()), SyntheticWorld(WorldConfig(), seed=seed)
-    for name in FORMATS: shutil.rmtree(root/name, ignore_errors=True)
-    mixed = lambda start: _pick(world, 'train', 6,
-                                start) + _pick(world, 'valid', 2,
-                                               start) + _pick(world, 'test', 2, start)
-    has = lambda cls, yes=True: (lambda s: any(f.cls == cls for f in s.findings) == yes)
-    def single(s):
-        labels = {n: float(c) if c else math.nan
-                  for n, c in zip(CHEXPERT_LABELS, label_cells(s.labels_report, CHEXPERT_LABELS))}
-        return five_x_200_class(Item('', Path(''), '', labels=labels, view='PA')) is not None
-    export_mimic(mixed(0), root/'mimic')
-    export_chexpert(_pick(world, 'train', 8, 100,
-                          single) + _pick(world, 'train', 2, 100, lambda s: not single(s))
-                    + _pick(world, 'valid', 2, 100), root/'chexpert'/'CheXpert-v1.0-small')
-    export_rsna(_pick(world, 'train', 6, 200,
-                      has('consolidation')) + _pick(world, 'train', 6, 200,
-                                                    has('consolidation', False)), root/'rsna')
-    export_siim(_pick(world, 'train', 6, 300,
-                      has('pneumothorax')) + _pick(world, 'train', 6, 300,
-                                                   has('pneumothorax', False)), root/'siim')
-    export_covidx(mixed(400), root/'covidx')
-    export_nih(_pick(world, 'train', 8, 500) + _pick(world, 'test', 4, 500,
-                                                     lambda s: bool(s.findings)), root/'nih')
-    # small PNGs; enough reports for a batch of 16
-    iu_world = SyntheticWorld(WorldConfig(size=64), seed=seed)
-    export_iu_xray([iu_world.sample('train', i) for i in range(28)], root/'iu_xray')
-    export_rg1(root/'real')
-    chexpert = read_chexpert(root/'chexpert'/'CheXpert-v1.0-small')
-    _, rest = build_5x200(chexpert, n=200, seed=seed, path=root/'chexpert'/'chexpert_5x200.csv')
-    splits = patient_split(rest, seed=seed)
-    for name, items in splits.items():
-        (root/'chexpert'/f'split_{name}.txt').write_text(''.join(f'{i.id}\n' for i in items))
-    label_fractions(splits['train'], seed=seed, folder=root/'chexpert'/'subsets')
-    return root

@@ -11,7 +11,8 @@ import torch
 import torch.nn.functional as F
 from fastcore.basics import patch
 from .readers import BadInput, apply_policy, item_mask, load_image
-from .reports import caption, flip_report, flippable
+from .reports import caption
+from .report_flip import flip_report, flippable
 from .tokenizer import align_word_roles, tokenize_reports
 
 # %% auto #0

@@ -6,7 +6,11 @@
 from __future__ import annotations
 
 from ..train.evaluation import random_init
-from . import linear_probe, retrieval, segmentation, zero_shot
+# each task's run_<task> and DATASETS (lessons 10b, 11b, 12b, 13a)
+from . import zero_shot_runs as zero_shot
+from . import probe_runs as linear_probe
+from . import retrieval_runs as retrieval
+from . import segmentation_runs as segmentation
 
 # %% auto #0
 __all__ = ['DOWNSTREAM_TASKS', 'task_runner', 'run_downstream']

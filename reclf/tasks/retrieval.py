@@ -4,25 +4,19 @@
 
 # %% ../../nbs/12_retrieval.ipynb #36bdefee
 from __future__ import annotations
-import math, time
+import math
 from pathlib import Path
 import numpy as np
 import torch
-from torch.utils.data import Subset
 from ..data.readers import Item
-from ..data.layouts import (CHEXPERT_LABELS, MIMIC_LABELS, build_5x200, five_x_200_class,
-                                read_mimic)
+from ..data.layouts import CHEXPERT_LABELS
+from ..data.subsets import build_5x200, five_x_200_class
 from ..data.exporters import TO_CHEXPERT
 from ..data.reports import caption
-from ..data.pretraining_data import WorldSource, ItemSource
-from ..train.evaluation import (encode_images, encode_texts, score_matrix, check_disjoint,
-                                    downstream_row)
-from ..train.training import make_world
-from ..train.swap_recall import swap_group_scores, swap_group_recall
 
 # %% auto #0
-__all__ = ['TIES', 'KS', 'TASK_NAME', 'DATASETS', 'rank_candidates', 'precision_at_k', 'recall_at_k', 'precision_chance',
-           'recall_chance', 'ranking_metrics', 'world_items', 'draw_sets', 'rerank_local', 'run_retrieval']
+__all__ = ['TIES', 'KS', 'rank_candidates', 'precision_at_k', 'recall_at_k', 'precision_chance', 'recall_chance',
+           'ranking_metrics', 'world_items', 'draw_sets', 'rerank_local']
 
 # %% ../../nbs/12_retrieval.ipynb #e5f61ccf
 TIES = ('random', 'pessimistic')
@@ -167,194 +161,3 @@ def rerank_local(model, images:dict, texts:dict,   # `encode_images` / `encode_t
                  if flip else model.local_scores(one, cands)[0]).double().cpu()   # (top,)
         out[q, order[q]] = local - local.min()  # the top block: >= 0
     return out.T if flip else out
-
-# %% ../../nbs/12_retrieval.ipynb #eacd7343
-TASK_NAME, DATASETS = 'retrieval', ('synthetic', 'mimic')
-
-def _test_pool(data, data_root, config, n, progress) -> dict:
-    "Test items, their image source and the pairs with a caption; disjoint from training (checked)."
-    if data == 'synthetic':
-        world = make_world(config)
-        items = world_items(world, 'test', range(10 * n), progress)
-        source = WorldSource(world, 'test', len(items))
-        train = range(config.train_size) if config.data == 'synthetic' else ()
-        train_ids = [f'train/{i}' for i in train]
-        train_patients = [f'train-{world.seed}-{i}' for i in train]
-    else:
-        read = read_mimic(data_root, strict=False)
-        items = [it for it in read if it.split == 'test']
-        if not items:
-            raise ValueError(f'{data_root}: no test-split frontal image with a report (see '
-                             'mimic-cxr-2.0.0-split.csv)')
-        source, world = ItemSource(items, MIMIC_LABELS, policy=None), None
-        train = [it for it in read if it.split == 'train']
-        train_ids, train_patients = [it.id for it in train], [it.patient_id for it in train]
-    check_disjoint(train_ids, [it.id for it in items], 'image')
-    check_disjoint(train_patients, [it.patient_id for it in items], 'patient')
-    keep = [j for j, it in enumerate(items) if it.meta['caption']]
-    return dict(world=world, items=items, source=source, keep=keep,
-                dropped=[it.id for it in items if not it.meta['caption']])
-
-# %% ../../nbs/12_retrieval.ipynb #7550adf1
-class _Run:
-    "The rows of one `run_retrieval` call, the metrics it left out (and why), and its timings."
-    def __init__(self, encoder):
-        self.encoder, self.rows, self.skipped, self.timing = encoder, [], {}, {}
-    def add(self, dataset, setting, metrics:dict, wanted:tuple, n:int, seed:int):
-        self.rows += [downstream_row(TASK_NAME, dataset, setting, self.encoder, m, v, c, seed)
-                      for m, (v, c) in metrics.items()]
-        for m in wanted:
-            if m not in metrics:
-                self.skipped[f'{dataset}: {m}'] = (f'needs more than {m[2:]} candidates; '
-                                                   f'the set has {n}')
-    def time(self, key, seconds, count):
-        "Accumulate `seconds` spent on `count` units under `key`."
-        s, c = self.timing.get(key, (0.0, 0)); self.timing[key] = (s + seconds, c + count)
-
-# %% ../../nbs/12_retrieval.ipynb #f80f7cf8
-def _score_set(model, run, images, texts, relevant, metric, dataset, seed, local_top, local_full,
-               ties, progress):
-    "Rows for one set, both ways: global, full local, local re-rank of the global top-K (as asked)."
-    start = time.perf_counter()
-    scores = score_matrix(model, images, texts, 'global', progress=False)                 # (n, n)
-    run.time('global scores', time.perf_counter() - start, scores.numel())
-    kinds, top = {'global': (scores, scores.T)}, len(scores)
-    has_local = getattr(model, 'module', model).local is not None
-    if local_full and has_local:
-        start = time.perf_counter()
-        local = score_matrix(model, images, texts, 'local', progress=progress)   # (n, n)
-        run.time('local scores', time.perf_counter() - start, local.numel())
-        kinds['local'] = (local, local.T)
-    if local_top and has_local:
-        top, start = min(local_top, len(scores)), time.perf_counter()
-        rerank = lambda queries: rerank_local(model, images, texts, scores, top, queries, seed,
-                                              progress)
-        kinds[f'local re-rank of top {top}'] = (rerank('images'), rerank('texts').T)
-        run.time('local scores', time.perf_counter() - start, 2 * top * len(scores))
-    for kind, (i2t, t2i) in kinds.items():  # re-ranking moves only K < top
-        ks = tuple(k for k in KS[metric]
-                   if k < top) if kind.startswith('local re-rank') else KS[metric]
-        wanted = tuple(m for m in _names(metric) if int(m[2:]) in ks)
-        run.add(dataset, f'image->text, {kind}',
-                ranking_metrics(i2t, relevant, metric, ks, ties, seed), wanted, len(scores), seed)
-        run.add(dataset, f'text->image, {kind}',
-                ranking_metrics(t2i, relevant.T, metric, ks, ties, seed), wanted, len(scores), seed)
-    return scores
-
-# %% ../../nbs/12_retrieval.ipynb #0e71292f
-def _score_swaps(model, tokenizer, config, world, run, seeds, n, progress) -> tuple:
-    "Swap-group Recall@1 rows (lesson 09f) over seeded draws of groups, with bootstrap intervals."
-    g, intervals, count = world.config.swap_findings, [], max(n // world.config.swap_findings, 2)
-    # groups < 2 count
-    draws = {s: np.random.default_rng(s).choice(2 * count, count, replace=False) for s in seeds}
-    union = sorted({int(k) for d in draws.values() for k in d})
-    at = {k: i for i, k in enumerate(union)}
-    start = time.perf_counter()
-    blocks = swap_group_scores(model, world, tokenizer, union, config.image_size,
-                               config.max_length, progress)  # (G, g, g)
-    run.time('swap groups (render, encode, score)', time.perf_counter() - start, len(union))
-    for seed, draw in draws.items():
-        for kind, block in blocks.items():
-            result, setting = swap_group_recall(block[[at[int(k)] for k in draw]],
-                                                seed=seed), f"image->text, {kind.rstrip('_')}"
-            run.add('synth swap groups', setting, {'R@1': (result['recall'], result['chance'])},
-                    ('R@1',), g, seed)
-            intervals.append(dict(dataset='synth swap groups', setting=setting,
-                                  encoder=run.encoder, seed=seed,
-                                  value=result['recall'], ci95=result['ci95'],
-                                  groups=result['groups']))
-    first = dict(group=union[0],
-                 captions=[caption(m.report).text for m in world.swap_group(union[0])],
-                 **{kind.rstrip('_'): block[0].tolist() for kind, block in blocks.items()})
-    return intervals, first
-
-def _top_reports(items, members, labels, scores, k=5, queries=4) -> list:
-    "The first `queries` image queries of a set, top-k reports, own report's rank (for figures)."
-    order, report = rank_candidates(scores, top=min(k, len(members))), lambda q, c: dict(
-        id=items[members[c]].id, score=float(scores[q, c]),
-        caption=items[members[c]].meta['caption'], label=labels[c])
-    return [dict(query=items[members[q]].id, label=labels[q],
-                 top=[dict(report(q, c), own=bool(c == q)) for c in order[q]],
-                 own=dict(report(q, q), rank=int((scores[q] > scores[q, q]).sum()) + 1,
-                          of=len(members)))
-            for q in range(min(queries, len(members)))]
-
-# %% ../../nbs/12_retrieval.ipynb #fd5f41fa
-def _checked(data, data_root, ties, seeds, n) -> tuple:
-    "The seeds as ints and n (default 1000), after checking `run_retrieval`'s arguments."
-    if data not in DATASETS: raise ValueError(f'data={data!r} is not one of {DATASETS}')
-    if data != 'synthetic' and (data_root is None or not Path(data_root).is_dir()):
-        raise ValueError(f'data={data!r} needs data_root, an existing folder; got {data_root!r}')
-    if ties not in TIES: raise ValueError(f'ties must be one of {TIES}, got {ties!r}')
-    seeds, n = [int(s) for s in seeds], int(n or 1000)
-    if not seeds or n < 10:
-        raise ValueError(f'need at least one seed and n >= 10, got seeds={seeds}, n={n}')
-    return seeds, n
-
-def _encode_union(model, tokenizer, config, pool, union, run, progress) -> tuple:
-    "Image and text features of the pool's pairs `union`, each encoded once for all draws."
-    start = time.perf_counter()
-    images = encode_images(model, Subset(pool['source'], union), config.image_size,
-                           progress=progress)
-    run.time('encode images', time.perf_counter() - start, len(union)); start = time.perf_counter()
-    texts = encode_texts(model, tokenizer, [pool['items'][j].meta['caption'] for j in union],
-                         config.max_length, progress=progress)
-    run.time('encode texts', time.perf_counter() - start, len(union))
-    return images, texts
-
-def _score_draws(model, run, sets, items, images, texts, at, name, options) -> dict:
-    "Rows of every draw's 5x200 and test sets; the first draw's top reports as examples."
-    examples, first = {}, next(iter(sets))
-    for seed, s in sets.items():
-        for key, metric, dataset in (('five', 'precision', f'{name} 5x200'),
-                                     ('exact', 'recall', f'{name} test')):
-            r = [at[j] for j in s[key]]
-            labels = s['classes'] if key == 'five' else [items[j].meta['caption'] for j in s[key]]
-            if len(r) < 2: run.add(dataset, 'any', {}, _names(metric), len(r), seed); continue
-            # (n, n) same class / same text
-            relevant = np.array(labels)[:, None] == np.array(labels)[None]
-            scores = _score_set(model, run, _take(images, r), _take(texts, r), relevant, metric,
-                                dataset, seed, *options)
-            if seed == first: examples[key] = _top_reports(items, s[key], labels if key == 'five'
-                                                           else [''] * len(r), scores)
-    return examples
-
-# %% ../../nbs/12_retrieval.ipynb #a006a07f
-def run_retrieval(model, tokenizer, config,   # from `load_trained` or `random_init`
-                  data:str='synthetic',  # or 'mimic' (a MIMIC-CXR-JPG root with its reports)
-                  data_root=None,             # folder of the real dataset
-                  # seeds of the 5x200 draw, the test-pair draw, the swap groups, tie breaks
-                  seeds=(0, 1, 2),
-                  n:int|None=None,  # images per evaluation set (None: 1000); n // 5 per 5x200 class
-                  encoder:str='pretrained',   # label written into every row
-                  progress:bool=True,         # tqdm bars
-                  local_top:int=0,  # re-rank each query's global top-K by the local score (0: no)
-                  # also rank by the full local matrix (n x n local scores per set: slow)
-                  local_full:bool=False,
-                  # tie rule of the rankings (swap groups: a tie at the top counts 1/k)
-                  ties:str='random',
-                  out_dir=None) -> dict:      # folder for the saved 5x200 lists (None: not saved)
-    "Retrieval both ways over whole test sets: class-based P@K, exact-report R@K, swap-group R@1."
-    seeds, n = _checked(data, data_root, ties, seeds, n)
-    name, run = ('synth' if data == 'synthetic' else data), _Run(encoder)
-    was_training = getattr(model, 'module', model).training; model.eval()  # restored at the end
-    pool = _test_pool(data, data_root, config, n, progress); items = pool['items']
-    if out_dir: Path(out_dir).mkdir(parents=True, exist_ok=True)
-    sets = {s: draw_sets(items, pool['keep'], n, s, out_dir
-                         and Path(out_dir) / f'{name}_5x200_seed{s}.csv',
-                         2 * n if data == 'synthetic' else None) for s in seeds}
-    union = sorted({j for s in sets.values() for j in s['five'] + s['exact']})
-    images, texts = _encode_union(model, tokenizer, config, pool, union, run, progress)
-    examples = _score_draws(model, run, sets, items, images, texts,
-                            {j: r for r, j in enumerate(union)}, name,
-                            (local_top, local_full, ties, progress))
-    intervals = []
-    if data == 'synthetic':
-        intervals, examples['swap'] = _score_swaps(model, tokenizer, config, pool['world'], run,
-                                                   seeds, n, progress)
-    sizes = {s: dict(per_class={c: v['classes'].count(c) for c in sorted(set(v['classes']))},
-                     test=len(v['exact'])) for s, v in sets.items()}
-    model.train(was_training)
-    return dict(rows=run.rows, intervals=intervals, skipped=run.skipped, dropped=pool['dropped'],
-                sizes=sizes, examples=examples,
-                timing={k: dict(seconds=s, count=c) for k, (s, c) in run.timing.items()})

@@ -5,30 +5,22 @@
 # %% ../../nbs/10_zero_shot.ipynb #c5b9d967
 from __future__ import annotations
 
-import math
+import math, re
 from itertools import product
 from pathlib import Path
 
 import numpy as np
-import torch
 
 from ..world.world_reports import (LOCATION_PHRASES, NOUNS, NORMAL_IMPRESSIONS, PLACES,
                                        SEVERITY_WORDS)
-from ..data.pretraining_data import ItemSource, WorldSource
-from ..data.layouts import build_5x200, five_x_200_class, read_chexpert, read_rsna
-from ..train.evaluation import (check_disjoint, downstream_row, encode_images, encode_texts,
-                                    score_matrix)
-from ..train.training import make_world
-from ..world.world_views import FIGURE_WIDTH
+from ..data.pretraining_data import WorldSource
 
 # %% auto #0
 __all__ = ['TASK_NAME', 'DATASETS', 'PHRASINGS', 'UNPLACED', 'HELD_OUT_SEVERITY', 'HELD_OUT_NOUNS', 'HELD_OUT_PLACES',
-           'NORMAL_PROMPTS', 'FIVE', 'SYNTH_5X200', 'LOCATION_10', 'PNEUMONIA', 'METRICS', 'KINDS', 'CHEXPERT_TO_WORLD',
-           'SYNTH_TASKS', 'seen_locations', 'vocabulary', 'compose', 'class_prompts', 'draw_prompts', 'world_catalogue',
+           'NORMAL_PROMPTS', 'FIVE', 'SYNTH_5X200', 'LOCATION_10', 'PNEUMONIA', 'METRICS', 'seen_locations',
+           'vocabulary', 'compose', 'class_prompts', 'fragments', 'occurrences', 'draw_prompts', 'world_catalogue',
            'synth_5x200_class', 'location_class', 'pneumonia_class', 'balanced_draw', 'write_list',
-           'IndexedWorldSource', 'auroc', 'macro_f1', 'zero_shot_metrics', 'chance_levels', 'confusion_matrix',
-           'length_term', 'per_image_z', 'kind_scores', 'class_scores', 'real_task_sets', 'task_sets', 'run_zero_shot',
-           'plot_confusions']
+           'IndexedWorldSource', 'auroc', 'macro_f1', 'zero_shot_metrics', 'chance_levels', 'confusion_matrix']
 
 # %% ../../nbs/10_zero_shot.ipynb #3c2911de
 TASK_NAME, DATASETS, PHRASINGS = 'zero-shot', ('synthetic', 'chexpert',
@@ -109,6 +101,20 @@ def class_prompts(cls:str, places, phrasing:str='seen') -> list:
     "Every severity x subtype x location sentence of one class."
     v = vocabulary(cls, places, phrasing)
     return [compose(*parts) for parts in product(v['severity'], v['subtype'], v['location'])]
+
+# %% ../../nbs/10_zero_shot.ipynb #9ed5e06a
+def fragments(phrasing):
+    "Every severity, subtype, location phrase (no preposition), normal sentence of a phrasing."
+    out = set(NORMAL_PROMPTS[phrasing])
+    for cls, places in PLACES.items():
+        v = vocabulary(cls, places, phrasing)
+        out |= {w for w in v['severity'] if w} | set(v['subtype'])
+        out |= {re.sub(r'^(in the|at the|in) ', '', p) for _, p in v['location'] if p}
+    return out
+
+def occurrences(phrases, texts) -> dict:
+    "How many texts contain each phrase as whole words."
+    return {p: sum(bool(re.search(rf'\b{re.escape(p)}\b', t)) for t in texts) for p in phrases}
 
 # %% ../../nbs/10_zero_shot.ipynb #946790cc
 # CheXpert's competition tasks in world terms
@@ -237,190 +243,3 @@ def confusion_matrix(pred, labels, n_classes:int) -> np.ndarray:
     "(C, C) counts: rows the true class, columns the predicted one."
     return np.bincount(np.asarray(labels) * n_classes + np.asarray(pred),
                        minlength=n_classes ** 2).reshape(n_classes, n_classes)
-
-# %% ../../nbs/10_zero_shot.ipynb #9969f25b
-KINDS = ('global', 'local', 'combined')
-
-def length_term(model, word_mask:torch.Tensor) -> torch.Tensor:
-    "(k,) what a local score adds to an N-word text whatever the image: gamma3 log N (gloria) or 0."
-    model = getattr(model, 'module', model)
-    n_words = word_mask.sum(-1).clamp_min(1).float()                           # (k,)
-    return model.gamma3 * n_words.log() if model.method == 'gloria' else torch.zeros_like(n_words)
-
-def per_image_z(scores:torch.Tensor) -> torch.Tensor:
-    "Standardise each image's row of (n, k) prompt scores over the prompts (inductive)."
-    return (scores - scores.mean(1, keepdim=True)) / scores.std(1, keepdim=True).clamp_min(1e-6)
-
-def kind_scores(raw:dict, kind:str='combined') -> torch.Tensor:
-    "(n, k) scores of a kind from {'global': S_g, 'local': S_l}, z-scored per image; or both"
-    if kind not in KINDS: raise ValueError(f'kind must be one of {KINDS}, got {kind!r}')
-    if kind != 'combined': return per_image_z(raw[kind])
-    return (per_image_z(raw['global']) + per_image_z(raw['local'])) / 2
-
-def class_scores(scores:torch.Tensor,      # (n, k) prompt scores
-                 prompt_class,             # (k,) the class index of each prompt
-                 n_classes:int,            # C
-                 aggregate:str='mean',     # 'mean' (default) or 'max' over a class's prompts
-                 transductive:bool=False): # z-score each class over the test images (GLoRIA's code)
-    "(n, C) class scores from prompt scores."
-    if aggregate not in ('mean',
-                         'max'): raise ValueError(f"aggregate must be 'mean' or 'max', got "
-                                                  f"{aggregate!r}")
-    prompt_class = torch.as_tensor(prompt_class)
-    empty = sorted(set(range(n_classes)) - set(prompt_class.tolist()))
-    if empty: raise ValueError(f'class(es) {empty} have no prompt')
-    parts = [scores[:, prompt_class == c] for c in range(n_classes)]
-    # (n, C)
-    out = torch.stack([p.mean(1) if aggregate == 'mean' else p.amax(1) for p in parts], 1)
-    return (out - out.mean(0)) / out.std(0).clamp_min(1e-6) if transductive else out
-
-# %% ../../nbs/10_zero_shot.ipynb #c90576e4
-CHEXPERT_TO_WORLD = {'Atelectasis': 'atelectasis', 'Cardiomegaly': 'cardiomegaly',
-                     'Consolidation': 'consolidation',
-                     'Edema': 'edema', 'Pleural Effusion': 'effusion'}
-
-def _chexpert_root(root) -> Path:
-    root = Path(root)
-    for r in (root, root / 'CheXpert-v1.0-small'):
-        if (r / 'train.csv').exists(): return r
-    raise FileNotFoundError(f"no CheXpert train.csv in {root} or {root / 'CheXpert-v1.0-small'}")
-
-def real_task_sets(data:str, data_root, n:int|None=None, list_seed:int=0) -> dict:
-    "The task of a real layout: CheXpert 5x200 ('chexpert') or pneumonia vs normal ('rsna')."
-    if data == 'chexpert':
-        chosen, rest = build_5x200(read_chexpert(_chexpert_root(data_root)), n or 200, list_seed)
-        check_disjoint([i.id for i in rest], [i.id for i in chosen], 'image')
-        drawn = [(i, CHEXPERT_TO_WORLD[five_x_200_class(i)]) for i in chosen]
-        return {'chexpert-5x200': dict(classes=SYNTH_5X200, drawn=drawn,
-                                       source=ItemSource(chosen, (), policy=None))}
-    if data != 'rsna': raise ValueError(f"data must be 'chexpert' or 'rsna', got {data!r}")
-    items = read_rsna(data_root)
-    rule = lambda i: ('pneumonia' if i.labels['Lung Opacity'] == 1 else
-                      'normal' if i.meta['class'] == 'Normal' else None)
-    drawn = balanced_draw(items, rule, PNEUMONIA, n or 200, list_seed)
-    return {'rsna-pneumonia': dict(classes=PNEUMONIA, drawn=drawn,
-                                   source=ItemSource([i for i, _ in drawn], (), policy=None))}
-
-# %% ../../nbs/10_zero_shot.ipynb #527e6643
-SYNTH_TASKS = {'synth-5x200': (SYNTH_5X200, synth_5x200_class, 200),
-               'synth-location-10': (LOCATION_10, location_class, 100),
-               'synth-pneumonia': (PNEUMONIA, pneumonia_class, 200)}
-
-def task_sets(config, data:str='synthetic', data_root=None, n:int|None=None, list_seed:int=0,
-              catalogue=None,
-              n_scan:int=12_000, progress:bool=True) -> dict:
-    "name -> dict(classes, drawn, source): each task's evaluation images, drawn with `list_seed`."
-    if data not in DATASETS: raise ValueError(f'data must be one of {DATASETS}, got {data!r}')
-    if data != 'synthetic': return real_task_sets(data, data_root, n, list_seed)
-    world = make_world(config)
-    catalogue = catalogue or world_catalogue(world, 'test', n_scan, progress=progress)
-    # the pretraining pairs
-    train_patients = [f'train-{world.seed}-{i}' for i in range(config.train_size)]
-    check_disjoint(train_patients, [r['patient'] for r in catalogue], 'patient')
-    out = {}
-    for name, (classes, rule, default) in SYNTH_TASKS.items():
-        drawn = balanced_draw(catalogue, rule, classes, n or default, list_seed)
-        out[name] = dict(classes=classes, drawn=drawn,
-                         source=IndexedWorldSource(world, 'test', [r['index'] for r, _ in drawn]))
-    return out
-
-# %% ../../nbs/10_zero_shot.ipynb #63b006eb
-def _score_task(model, tokenizer, config, task, images, seeds, k, phrasings, kinds, aggregate,
-                transductive, length_correction, progress):
-    "Metric rows per (phrasing, seed, kind), first seed's confusion matrices, labels, prompts used."
-    names = list(task['classes'])
-    labels = np.array([names.index(c) for _, c in task['drawn']])
-    chance, rows, confusion, used = chance_levels(labels, len(names)), [], {}, {}
-    # a term to remove
-    corrected = length_correction and getattr(model, 'module', model).method == 'gloria'
-    for phrasing in phrasings:
-        drawn = used[phrasing] = {seed: draw_prompts(task['classes'], k, seed, phrasing)
-                                  for seed in seeds}
-        union = sorted({p for d in drawn.values() for ps in d.values() for p in ps})
-        texts = encode_texts(model, tokenizer, union, config.max_length, progress=progress)
-        raw = {'global': score_matrix(model, images, texts, 'global', progress=progress)}
-        if 'local' in kinds or 'combined' in kinds:
-            raw['local'] = score_matrix(model, images, texts, 'local', progress=progress)
-            if corrected: raw['local'] = raw['local'] - length_term(model, texts['word_mask'])
-        for seed in seeds:
-            pairs = [(names.index(c), union.index(p)) for c, ps in drawn[seed].items() for p in ps]
-            prompt_class, columns = torch.tensor([c for c, _ in pairs]), [j for _, j in pairs]
-            for kind in kinds:
-                scores = class_scores(kind_scores({key: v[:, columns] for key, v in raw.items()},
-                                                  kind),
-                                      prompt_class, len(names), aggregate, transductive)
-                setting = f'{phrasing}, {kind}' + (', length-corrected' if corrected
-                                                   and kind != 'global' else '')
-                metrics = zero_shot_metrics(scores, labels)
-                rows += [dict(setting=setting, metric=m, value=metrics[m], chance=chance[m],
-                              seed=seed)
-                         for m in METRICS]
-                if seed == seeds[0]:
-                    confusion[setting] = confusion_matrix(scores.argmax(1).numpy(), labels,
-                                                          len(names)).tolist()
-    return rows, confusion, labels, used
-
-# %% ../../nbs/10_zero_shot.ipynb #41fa760f
-def run_zero_shot(model, tokenizer, config,
-                  data:str='synthetic',   # 'synthetic', 'chexpert' (5x200) or 'rsna' (pneumonia)
-                  data_root=None,         # folder of the real dataset
-                  seeds=(0, 1, 2),        # prompt sampling seeds
-                  n:int|None=None,        # images per class (None: 200; 100 for the location task)
-                  encoder:str='pretrained', # label written into every row
-                  progress:bool=True,     # tqdm bars
-                  k:int=5,                # prompts per class
-                  phrasings=PHRASINGS,    # 'seen' and/or 'held-out' prompts
-                  kinds=KINDS,            # 'global', 'local', 'combined' scores
-                  aggregate:str='mean',   # class score: 'mean' or 'max' over the class's prompts
-                  transductive:bool=False, # z-score each class over the test images (GLoRIA's code)
-                  length_correction:bool=False, # gloria's local score minus gamma3 log N
-                  tasks=None,             # task names to run (None: all of `data`)
-                  list_seed:int=0,        # seed of the draw of the evaluation images
-                  catalogue=None,         # `world_catalogue` records (None: scan `n_scan` studies)
-                  n_scan:int=12_000) -> dict:   # rows (downstream_row), tasks (classes, ...)
-    "Zero-shot classification on each task of `data`: accuracy, macro-F1, AUC per prompt seed."
-    if data != 'synthetic' and data_root is None: raise ValueError(f'data={data!r} needs data_root '
-                                                                   f'(the dataset folder)')
-    if getattr(model, 'local', None) is None: kinds = ('global',)
-    sets, out = task_sets(config, data, data_root, n, list_seed, catalogue, n_scan,
-                          progress), dict(rows=[], tasks={})
-    for name, task in sets.items():
-        if tasks is not None and name not in tasks: continue
-        images = encode_images(model, task['source'], config.image_size, progress=progress)
-        rows, confusion, labels, used = _score_task(model, tokenizer, config, task, images, seeds,
-                                                    k, phrasings, kinds, aggregate, transductive,
-                                                    length_correction, progress)
-        setting = (f', {aggregate}' if aggregate != 'mean' else '') + (', transductive'
-                                                                       if transductive else '')
-        out['rows'] += [downstream_row(TASK_NAME, name, r['setting'] + setting, encoder,
-                                       r['metric'], r['value'], r['chance'], r['seed'])
-                        for r in rows]
-        counts = np.bincount(labels, minlength=len(task['classes'])).tolist()
-        out['tasks'][name] = dict(classes=list(task['classes']), counts=counts, confusion=confusion,
-                                  drawn=[[_id(r), c] for r, c in task['drawn']], prompts=used)
-    return out
-
-# %% ../../nbs/10_zero_shot.ipynb #c2ae4664
-def plot_confusions(matrices:dict,     # panel title -> (C, C) counts, rows the true class
-                    names:list,        # the C class names
-                    title:str|None=None, # what the figure shows
-                    fig=None):
-    "Confusion matrices side by side, coloured by the share of each true class, counts in cells."
-    from matplotlib.figure import Figure
-    n, C = len(matrices), len(names)
-    fig = fig or Figure(figsize=(FIGURE_WIDTH,
-                                 1.2 + 0.55 * FIGURE_WIDTH / n + 0.06 * max(len(s) for s in names)))
-    axes = fig.subplots(1, n, squeeze=False)[0]
-    for a, (ax, (panel, m)) in enumerate(zip(axes, matrices.items())):
-        m = np.asarray(m); share = m / np.maximum(m.sum(1, keepdims=True), 1)
-        ax.imshow(share, cmap='Blues', vmin=0, vmax=1)
-        for i, j in zip(*np.nonzero(m)):
-            ax.text(j, i, int(m[i, j]), ha='center', va='center', fontsize=7,
-                    color='white' if share[i, j] > 0.6 else 'black')
-        ax.set_xticks(range(C), names, rotation=90, fontsize=7)
-        ax.set_yticks(range(C), names if a == 0 else [], fontsize=7)
-        ax.set_title(panel); ax.set_xlabel('predicted')
-    axes[0].set_ylabel('true class')
-    if title: fig.suptitle(title, x=0.01, ha='left')
-    fig.tight_layout()
-    return fig
