@@ -51,6 +51,9 @@ def plateau(steps: list, values: list, tolerance: float) -> int:
     return int(steps[-1])
 
 
+READING = '## What the curves show'   # the hand-written section of convergence.md
+
+
 def report(runs: Path, out: Path, tolerance: float):
     "Copy the logs, write the table and the figure."
     import matplotlib
@@ -99,7 +102,10 @@ def report(runs: Path, out: Path, tolerance: float):
               'planned steps, whose plateau cannot be read yet: resume it with the train command).', '', '![curves](convergence.png)', '',
               f'Commands: `python benchmarks/convergence.py train --steps <N>` (resumes), then '
               f'`python benchmarks/convergence.py report`.', '']
-    (out / 'convergence.md').write_text('\n'.join(lines))
+    # the reading below the generated part is written by hand: keep it
+    previous = (out / 'convergence.md').read_text() if (out / 'convergence.md').exists() else ''
+    reading = previous[previous.index(READING):] if READING in previous else ''
+    (out / 'convergence.md').write_text('\n'.join(lines) + reading)
     print('\n'.join(lines))
 
 

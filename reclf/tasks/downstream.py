@@ -17,10 +17,10 @@ __all__ = ['DOWNSTREAM_TASKS', 'task_runner', 'run_downstream']
 
 # %% ../../nbs/13b_downstream.ipynb #3c492c43
 DOWNSTREAM_TASKS = {
-    'zero-shot': (zero_shot.run_zero_shot, zero_shot.DATASETS),                  # lesson 10
-    'probe': (linear_probe.run_linear_probe, linear_probe.DATASETS),              # lesson 11
-    'retrieval': (retrieval.run_retrieval, retrieval.DATASETS),                   # lesson 12
-    'segmentation': (segmentation.run_segmentation, segmentation.DATASETS)}       # lesson 13
+    'zero-shot': (zero_shot.run_zero_shot, zero_shot.DATASETS),                  # lesson 10b
+    'probe': (linear_probe.run_linear_probe, linear_probe.DATASETS),              # lesson 11b
+    'retrieval': (retrieval.run_retrieval, retrieval.DATASETS),                   # lesson 12b
+    'segmentation': (segmentation.run_segmentation, segmentation.DATASETS)}       # lesson 13a
 
 def task_runner(name: str):
     "The `run_<task>` function of a downstream lesson, and the `data` values it accepts."
