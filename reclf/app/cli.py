@@ -113,7 +113,7 @@ def add_train(sub):
                            description='Pretrain a RECLF-family model. Start from --preset or --config, then --set overrides.',
                            epilog='Example: reclf train --preset demo --set method=gloria --out runs/gloria. '
                                   'Multi-GPU: torchrun --nproc_per_node=4 -m reclf train --preset paper --set data_root=/data/mimic')
-    train.add_argument('--preset', choices=('tiny', 'demo', 'paper'), help='starting configuration (tiny: tests, demo: CPU ~6 min, paper: GPU)')
+    train.add_argument('--preset', choices=('tiny', 'demo', 'paper'), help='starting configuration (tiny: tests; demo: CPU, ~23 min on one core; paper: GPU)')
     train.add_argument('--config', help='a JSON or YAML file of TrainConfig fields (may name a preset)')
     train.add_argument('--set', action='append', default=[], metavar='KEY=VALUE', help='override one field, e.g. --set lr=3e-4 (repeatable)')
     train.add_argument('--out', help="run folder (config, logs, checkpoints); default: the config's out_dir")
@@ -218,7 +218,7 @@ def cmd_demo(args) -> int:
 @subcommand
 def add_demo(sub):
     demo = sub.add_parser('demo', help='the CPU demo: pretrain on the synthetic world, evaluate, write a report',
-                          description='Render the world, pretrain reclf on CPU (~6 minutes with the demo preset), '
+                          description='Render the world, pretrain reclf on CPU (the committed run: 28 minutes on one core), '
                                       'evaluate before and after, run the four downstream tasks (zero-shot, probe, retrieval, '
                                       'segmentation) on the trained model and a random-init floor, and write '
                                       'outputs/demo/report.md with figures.')
@@ -226,7 +226,7 @@ def add_demo(sub):
     demo.add_argument('--preset', default='demo', choices=('tiny', 'demo'), help='training preset (default: demo; tiny takes seconds)')
     demo.add_argument('--set', action='append', default=[], metavar='KEY=VALUE', help='override a training field')
     demo.add_argument('--seed', type=int, default=0, help='seed (default: 0)')
-    demo.add_argument('--no-tasks', action='store_true', help='skip the downstream tasks (about two minutes of the demo)')
+    demo.add_argument('--no-tasks', action='store_true', help='skip the downstream tasks (about five minutes of the demo)')
     demo.set_defaults(func=cmd_demo)
 
 # %% ../../nbs/99_cli.ipynb #30cf8fe1
