@@ -88,6 +88,11 @@ def measure_model(model, tokenizer, config, seed:int,
     return dict(metrics=metrics, swap=swap, downstream=rows,
                 seconds=dict(swap=swapped - clock, downstream=time.perf_counter() - swapped))
 
+def _initial(folder:Path) -> dict | None:
+    "The step-0 validation row of a run folder (the untrained model's figures), if it has one."
+    rows = _logs(folder)['valid']
+    return next((r for r in rows if r.get('step') == 0), None)
+
 _NOT_METRICS = ('step', 'seconds', 'peak_rss_mib', 'peak_cuda_mib')   # summary numbers, not metrics
 
 def measure_run(cell:str, seed:int, config,     # the run's name, seed and `sweep_config`
@@ -99,6 +104,9 @@ def measure_run(cell:str, seed:int, config,     # the run's name, seed and `swee
     "Pretrain one run, keep its weights, measure it: one JSON-able record."
     clock, cpu = time.perf_counter(), time.process_time()
     trainer = Trainer(config, train_data=train_data, progress=progress)
+    # a run stopped earlier (SIGTERM saves last.pt) goes on from where it stopped
+    resumed = trainer.resume('auto')
+    if resumed: trainer.initial = _initial(Path(config.out_dir))
     summary = trainer.fit()
     if summary['status'] != 'finished':
         raise RuntimeError(f"{cell} seed {seed}: training ended with {summary['status']}")
@@ -111,7 +119,7 @@ def measure_run(cell:str, seed:int, config,     # the run's name, seed and `swee
     seconds = dict(train=trained - clock, **measured['seconds'],
                    total=time.perf_counter() - clock, cpu=time.process_time() - cpu)
     return dict(cell=cell, seed=seed, overrides=CELLS[cell][1], config=dataclasses.asdict(config),
-                summary=summary, metrics={**metrics, **measured['metrics']}, swap=measured['swap'],
+                resumed_from=resumed, summary=summary, metrics={**metrics, **measured['metrics']}, swap=measured['swap'],
                 downstream=measured['downstream'], **_logs(Path(config.out_dir)),
                 seconds=seconds, machine=_machine())
 
@@ -130,6 +138,12 @@ def measure_floor(seed:int, config, tasks=SWEEP_TASKS, progress:bool=False) -> d
 def kept_checkpoint(work, cell:str, seed:int) -> Path:
     "Where a sweep with work folder `work` keeps the slim checkpoint of `cell` with `seed`."
     return Path(work) / f'{cell}_seed{seed}' / 'model.pt'
+
+def _resumable(folder:Path, config) -> bool:
+    "Whether `folder` holds a stopped run (last.pt) of exactly `config`."
+    saved = folder / 'config.json'
+    return ((folder / 'last.pt').exists() and saved.exists()
+            and json.loads(saved.read_text()) == json.loads(json.dumps(dataclasses.asdict(config))))
 
 def _call(out, cells, seeds, steps, extra:dict) -> str:
     args = dict(cells=list(cells), seeds=tuple(seeds), steps=steps, **extra)
@@ -168,7 +182,8 @@ def run_sweep(out,                  # results folder: runs/, table.md, curves.pn
                 folder = work / f'{cell}_seed{seed}' / 'run'    # the trainer's, deleted after
                 config = sweep_config('reclf' if cell == 'floor' else cell, seed, steps, folder,
                                       base)
-                shutil.rmtree(folder, ignore_errors=True)      # a stopped run starts again
+                # a stopped run of the same configuration resumes; anything else starts again
+                if not _resumable(folder, config): shutil.rmtree(folder, ignore_errors=True)
                 _say(progress, f'{cell} seed {seed}')
                 if cell == 'floor': record = measure_floor(seed, config, tasks)
                 else:

@@ -35,7 +35,8 @@ def ladder_config(method: str, text_relation: str, seed: int,
                   steps: int = 600,   # optimiser steps
                   **overrides):       # any other `TrainConfig` field
     "The `TrainConfig` of a ladder run: the demo preset with binding pressure, bf16, no flips."
-    fields = dict(swap_fraction=0.25, precision='bf16', flip=False, warmup_steps=max(1, steps // 20))
+    fields = dict(swap_fraction=0.25, precision='bf16', flip=False,
+                  warmup_steps=max(1, steps // 20))
     return preset('demo', method=method, text_relation=text_relation, seed=seed, steps=steps,
                   **{**fields, **overrides})
 
@@ -145,7 +146,7 @@ def ladder_path(out, rung: str, method: str, text_relation: str, seed: int) -> P
 
 def run_ladder(out, rungs=tuple(RUNGS), heads=HEADS, seeds=(0, 1, 2), steps: int = 600,
                groups: int = 300, progress: bool = True, **overrides) -> list:
-    "Train and measure every (seed, rung, head) run without a record; return the new records' paths."
+    "Train and measure every (seed, rung, head) run without a record; the new records' paths."
     done = []
     for seed in seeds:
         for rung in rungs:
@@ -203,7 +204,8 @@ def plot_ladder(rows: list, chance: float = 0.5):
     fig, ax = plt.subplots(figsize=(9, 3.2))
     cell = {(r['rung'], r['method'], r['text_relation']): r for r in rows}
     for j, (method, relation) in enumerate(HEADS):
-        xs = [i + (j - 1) * 0.26 for i, rung in enumerate(RUNGS) if (rung, method, relation) in cell]
+        xs = [i + (j - 1) * 0.26 for i, rung in enumerate(RUNGS)
+              if (rung, method, relation) in cell]
         got = [cell[(rung, method, relation)] for rung in RUNGS if (rung, method, relation) in cell]
         if not got: continue
         means = np.array([r['recall'] for r in got])
