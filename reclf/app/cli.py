@@ -18,7 +18,8 @@ __all__ = ['SUBCOMMANDS', 'TASK_NAMES', 'subcommand', 'make_parser', 'main', 'cm
            'cmd_sweep', 'add_sweep']
 
 # %% ../../nbs/99_cli.ipynb #65f43883
-SUBCOMMANDS = {}   # name -> function that adds the subcommand's sub-parser; filled by `@subcommand` below
+# name -> function that adds the subcommand's sub-parser; filled by `@subcommand` below
+SUBCOMMANDS = {}
 
 def subcommand(add):
     "Register `add(sub)`, which adds the sub-parser `add_<name>` describes to the `reclf` parser."
@@ -27,8 +28,9 @@ def subcommand(add):
 
 def make_parser() -> argparse.ArgumentParser:
     "The `reclf` argument parser with one sub-parser per registered subcommand."
-    parser = argparse.ArgumentParser(prog='reclf', description='RECLF course tools: the synthetic world, training, evaluation.',
-                                     epilog='Each subcommand has its own --help, e.g. `reclf world --help`.')
+    parser = argparse.ArgumentParser(
+        prog='reclf', description='RECLF course tools: the synthetic world, training, evaluation.',
+        epilog='Each subcommand has its own --help, e.g. `reclf world --help`.')
     sub = parser.add_subparsers(title='subcommands', metavar='COMMAND')
     for add in SUBCOMMANDS.values(): add(sub)
     return parser
@@ -49,7 +51,8 @@ def main(argv: list[str] | None = None) -> int:
 # %% ../../nbs/99_cli.ipynb #68a16231
 def _world_config(name: str, size: int):
     from reclf.world.synthetic_world import WorldConfig
-    if name not in ('easy', 'hard', 'default'): raise SystemExit(f"--config must be 'easy', 'hard' or 'default', got {name!r}")
+    if name not in ('easy', 'hard', 'default'):
+        raise SystemExit(f"--config must be 'easy', 'hard' or 'default', got {name!r}")
     return WorldConfig(size=size) if name == 'default' else getattr(WorldConfig, name)(size=size)
 
 def cmd_world(args) -> int:
@@ -61,32 +64,40 @@ def cmd_world(args) -> int:
     samples = world.samples(args.split, args.n)
     generated = time.perf_counter() - start
     paths = write_world_samples(samples, Path(args.out))
-    print(f'generated {len(samples)} {args.config} samples ({args.split}, {args.size} px, seed {args.seed}) in {generated:.2f} s')
+    print(f'generated {len(samples)} {args.config} samples ({args.split}, {args.size} px, '
+          f'seed {args.seed}) in {generated:.2f} s')
     for p in paths: print(f'wrote {p}')
     return 0
 
 @subcommand
 def add_world(sub):
     world = sub.add_parser('world', help='render samples of the synthetic chest X-ray world',
-                           description='Render samples of the synthetic world: gallery.png, samples.json, samples.csv.')
+                           description='Render samples of the synthetic world: gallery.png, '
+                                       'samples.json, samples.csv.')
     world.add_argument('--n', type=int, default=16, help='number of samples (default: 16)')
-    world.add_argument('--config', default='hard', help="world configuration: 'easy', 'hard' or 'default' (default: hard)")
-    world.add_argument('--split', default='train', help="split: train, valid, test, test_decorrelated, swap (default: train)")
-    world.add_argument('--size', type=int, default=128, help='image side in pixels, >= 32 (default: 128)')
+    world.add_argument('--config', default='hard',
+                       help="world configuration: 'easy', 'hard' or 'default' (default: hard)")
+    world.add_argument('--split', default='train',
+                       help="split: train, valid, test, test_decorrelated, swap (default: train)")
+    world.add_argument('--size', type=int, default=128,
+                       help='image side in pixels, >= 32 (default: 128)')
     world.add_argument('--seed', type=int, default=0, help='world seed (default: 0)')
-    world.add_argument('--out', default='outputs/world', help='output folder (default: outputs/world)')
+    world.add_argument('--out', default='outputs/world',
+                       help='output folder (default: outputs/world)')
     world.set_defaults(func=cmd_world)
 
 # %% ../../nbs/99_cli.ipynb #46852127
 def config_from_args(args):
     "A `TrainConfig` from --preset, --config and --set (later ones win), with --out as out_dir."
-    from reclf.train.config import TrainConfig, config_from_dict, load_config, parse_overrides, preset
+    from reclf.train.config import (TrainConfig, config_from_dict, load_config, parse_overrides,
+                                    preset)
     overrides = parse_overrides(args.set)
     if args.out: overrides['out_dir'] = args.out
     if args.config:
         base = load_config(args.config)
         return TrainConfig(**{**vars(base), **overrides})
-    return preset(args.preset, **overrides) if args.preset else config_from_dict(overrides, where='--set')
+    return (preset(args.preset, **overrides) if args.preset
+            else config_from_dict(overrides, where='--set'))
 
 # %% ../../nbs/99_cli.ipynb #eb8f4577
 def cmd_train(args) -> int:
@@ -104,21 +115,31 @@ def cmd_train(args) -> int:
         return 1
     finally: cleanup_distributed()
     if trainer.info.is_main:
-        print(json.dumps({k: (round(v, 4) if isinstance(v, float) else v) for k, v in summary.items()}, indent=1))
+        print(json.dumps({k: (round(v, 4) if isinstance(v, float) else v)
+                          for k, v in summary.items()}, indent=1))
     return 0
 
 @subcommand
 def add_train(sub):
     train = sub.add_parser('train', help='pretrain a model (any method); works under torchrun',
-                           description='Pretrain a RECLF-family model. Start from --preset or --config, then --set overrides.',
-                           epilog='Example: reclf train --preset demo --set method=gloria --out runs/gloria. '
-                                  'Multi-GPU: torchrun --nproc_per_node=4 -m reclf train --preset paper --set data_root=/data/mimic')
-    train.add_argument('--preset', choices=('tiny', 'demo', 'paper'), help='starting configuration (tiny: tests; demo: CPU, ~23 min on one core; paper: GPU)')
-    train.add_argument('--config', help='a JSON or YAML file of TrainConfig fields (may name a preset)')
-    train.add_argument('--set', action='append', default=[], metavar='KEY=VALUE', help='override one field, e.g. --set lr=3e-4 (repeatable)')
-    train.add_argument('--out', help="run folder (config, logs, checkpoints); default: the config's out_dir")
-    train.add_argument('--resume', nargs='?', const='auto', help="continue from a checkpoint; bare --resume takes OUT/last.pt")
-    train.add_argument('--no-progress', action='store_true', help='no progress bar (logs are still written)')
+                           description='Pretrain a RECLF-family model. Start from --preset or '
+                                       '--config, then --set overrides.',
+                           epilog='Example: reclf train --preset demo --set method=gloria '
+                                  '--out runs/gloria. Multi-GPU: torchrun --nproc_per_node=4 '
+                                  '-m reclf train --preset paper --set data_root=/data/mimic')
+    train.add_argument('--preset', choices=('tiny', 'demo', 'paper'),
+                       help='starting configuration (tiny: tests; demo: CPU, ~23 min on one '
+                            'core; paper: GPU)')
+    train.add_argument('--config',
+                       help='a JSON or YAML file of TrainConfig fields (may name a preset)')
+    train.add_argument('--set', action='append', default=[], metavar='KEY=VALUE',
+                       help='override one field, e.g. --set lr=3e-4 (repeatable)')
+    train.add_argument('--out',
+                       help="run folder (config, logs, checkpoints); default: the config's out_dir")
+    train.add_argument('--resume', nargs='?', const='auto',
+                       help="continue from a checkpoint; bare --resume takes OUT/last.pt")
+    train.add_argument('--no-progress', action='store_true',
+                       help='no progress bar (logs are still written)')
     train.set_defaults(func=cmd_train)
 
 # %% ../../nbs/99_cli.ipynb #0cdb630b
@@ -128,26 +149,29 @@ def evaluation_table(results: dict) -> str:
             ('in-batch Recall@1, local score', results['recall_local'], results['recall_chance'])]
     for role in ('disease', 'location'):
         if f'pointing_{role}' in results:
-            rows.append((f"pointing game, {role} words (n={results[f'n_{role}']})", results[f'pointing_{role}'],
-                         results[f'pointing_chance_{role}']))
+            rows.append((f"pointing game, {role} words (n={results[f'n_{role}']})",
+                         results[f'pointing_{role}'], results[f'pointing_chance_{role}']))
             rows.append((f'attention AUROC, {role} words', results[f'auroc_{role}'], 0.5))
     lines = ['| metric | value | chance |', '| --- | --- | --- |']
     lines += [f'| {name} | {value:.3f} | {chance:.3f} |' for name, value, chance in rows]
     return '\n'.join(lines)
 
 # %% ../../nbs/99_cli.ipynb #8e86edca
-TASK_NAMES = ('zero-shot', 'probe', 'retrieval', 'segmentation')   # lesson 13b's DOWNSTREAM_TASKS, named here so --help needs no torch
+# lesson 13b's DOWNSTREAM_TASKS, named here so --help needs no torch
+TASK_NAMES = ('zero-shot', 'probe', 'retrieval', 'segmentation')
 
 # %% ../../nbs/99_cli.ipynb #d8fc3dbb
 def _plain(value):
-    "JSON fallback for what tasks return beside their rows: arrays and tensors become lists, numbers floats."
+    ("JSON fallback for what tasks return beside their rows: arrays and tensors become lists, "
+     "numbers floats.")
     if hasattr(value, 'tolist'): return value.tolist()
     if isinstance(value, (set, tuple)): return list(value)
     if isinstance(value, Path): return str(value)
     return float(value) if isinstance(value, (int, float)) else repr(value)
 
 def cmd_evaluate(args) -> int:
-    "Evaluate a checkpoint: validation figures on held-out synthetic pairs, or the downstream tasks."
+    ("Evaluate a checkpoint: validation figures on held-out synthetic pairs, "
+     "or the downstream tasks.")
     from reclf.train.evaluation import evaluate, downstream_table
     from reclf.tasks.downstream import run_downstream, task_runner
     from reclf.train.training import load_trained, make_world, pick_device
@@ -156,20 +180,26 @@ def cmd_evaluate(args) -> int:
     out = Path(args.out) if args.out else None
     if out: out.mkdir(parents=True, exist_ok=True)
     if args.task == 'validation':
-        results = evaluate(model, make_world(config), tokenizer, args.split, args.n or 256, args.batch_size, config.max_length, device)
-        print(f'{args.checkpoint}: method {config.method}, {args.n or 256} {args.split} pairs of the {config.world} world\n')
+        results = evaluate(model, make_world(config), tokenizer, args.split, args.n or 256,
+                           args.batch_size, config.max_length, device)
+        print(f'{args.checkpoint}: method {config.method}, {args.n or 256} {args.split} pairs '
+              f'of the {config.world} world\n')
         table = evaluation_table(results)
     else:
         tasks = list(TASK_NAMES) if args.task == 'all' else [args.task]
         if args.task == 'all' and args.data != 'synthetic':
             tasks = [t for t in tasks if args.data in task_runner(t)[1]]
             if not tasks: raise ValueError(f'no task reads --data {args.data!r}')
-        if args.data != 'synthetic' and not args.data_root: raise ValueError(f'--data {args.data} needs --data-root DIR')
-        results = run_downstream(model, tokenizer, config, tasks, args.data, args.data_root, args.seeds, args.n,
-                            floor=not args.no_floor, progress=not args.no_progress)
-        results.update(checkpoint=str(args.checkpoint), method=config.method, data=args.data, seeds=list(args.seeds))
+        if args.data != 'synthetic' and not args.data_root:
+            raise ValueError(f'--data {args.data} needs --data-root DIR')
+        results = run_downstream(model, tokenizer, config, tasks, args.data, args.data_root,
+                                 args.seeds, args.n, floor=not args.no_floor,
+                                 progress=not args.no_progress)
+        results.update(checkpoint=str(args.checkpoint), method=config.method, data=args.data,
+                       seeds=list(args.seeds))
         table = downstream_table(results['rows'])
-        print(f'{args.checkpoint}: method {config.method}, tasks {", ".join(tasks)} on {args.data}\n')
+        print(f'{args.checkpoint}: method {config.method}, tasks {", ".join(tasks)} '
+              f'on {args.data}\n')
     print(table)
     if out:
         (out / 'evaluation.json').write_text(json.dumps(results, indent=1, default=_plain) + '\n')
@@ -180,29 +210,45 @@ def cmd_evaluate(args) -> int:
 
 @subcommand
 def add_evaluate(sub):
-    evaluate = sub.add_parser('evaluate', help='evaluate a checkpoint: validation figures or the downstream tasks',
-        description='Evaluate a checkpoint written by `reclf train`. --task validation (default): in-batch retrieval '
-                    'Recall@1 and the grounding pointing game on held-out synthetic pairs. --task zero-shot ('
-                    'prompts per class, accuracy, macro-F1, AUC), probe (lesson 11: logistic regression on frozen '
-                    'features with 1/10/100% of the labels, AUC), retrieval (Precision@K, Recall@K, '
-                    'swap-group Recall@1), segmentation (a U-Net decoder on the encoder, Dice with 1/10/100% '
-                    'of the masks) or all. Each downstream number comes with its seed, a random-init floor and chance.',
-        epilog='Example: reclf evaluate runs/demo/last.pt --task zero-shot --out outputs/eval; real data: '
-               'reclf evaluate ckpt.pt --task probe --data chexpert --data-root /data/CheXpert-v1.0-small --out outputs/eval')
-    evaluate.add_argument('checkpoint', help='a checkpoint written by reclf train (e.g. runs/demo/last.pt)')
-    evaluate.add_argument('--task', default='validation', choices=('validation', *TASK_NAMES, 'all'),
+    evaluate = sub.add_parser(
+        'evaluate', help='evaluate a checkpoint: validation figures or the downstream tasks',
+        description='Evaluate a checkpoint written by `reclf train`. --task validation (default): '
+                    'in-batch retrieval Recall@1 and the grounding pointing game on held-out '
+                    'synthetic pairs. --task zero-shot (prompts per class, accuracy, macro-F1, '
+                    'AUC), probe (lesson 11: logistic regression on frozen features with '
+                    '1/10/100% of the labels, AUC), retrieval (Precision@K, Recall@K, swap-group '
+                    'Recall@1), segmentation (a U-Net decoder on the encoder, Dice with 1/10/100% '
+                    'of the masks) or all. Each downstream number comes with its seed, a '
+                    'random-init floor and chance.',
+        epilog='Example: reclf evaluate runs/demo/last.pt --task zero-shot --out outputs/eval; '
+               'real data: reclf evaluate ckpt.pt --task probe --data chexpert --data-root '
+               '/data/CheXpert-v1.0-small --out outputs/eval')
+    evaluate.add_argument('checkpoint',
+                          help='a checkpoint written by reclf train (e.g. runs/demo/last.pt)')
+    evaluate.add_argument('--task', default='validation',
+                          choices=('validation', *TASK_NAMES, 'all'),
                           help='what to measure (default: validation)')
     evaluate.add_argument('--data', default='synthetic',
-                          help='synthetic (default: the checkpoint\'s own world) or a real layout the task reads: '
-                               'chexpert, rsna, siim, covidx, nih, mimic (see each lesson)')
-    evaluate.add_argument('--data-root', help='folder of the real dataset (needed when --data is not synthetic)')
-    evaluate.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2], help='seeds of the tasks\' own randomness (default: 0 1 2)')
-    evaluate.add_argument('--n', type=int, help='evaluation set size (default: validation 256, tasks their own)')
-    evaluate.add_argument('--no-floor', action='store_true', help='skip the random-init floor (halves the time)')
-    evaluate.add_argument('--split', default='valid', help='validation only: world split (default: valid; also test, test_decorrelated)')
-    evaluate.add_argument('--batch-size', type=int, default=32, help='validation only: batch for in-batch retrieval (default: 32)')
+                          help='synthetic (default: the checkpoint\'s own world) or a real '
+                               'layout the task reads: chexpert, rsna, siim, covidx, nih, mimic '
+                               '(see each lesson)')
+    evaluate.add_argument('--data-root',
+                          help='folder of the real dataset (needed when --data is not synthetic)')
+    evaluate.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2],
+                          help='seeds of the tasks\' own randomness (default: 0 1 2)')
+    evaluate.add_argument('--n', type=int,
+                          help='evaluation set size (default: validation 256, tasks their own)')
+    evaluate.add_argument('--no-floor', action='store_true',
+                          help='skip the random-init floor (halves the time)')
+    evaluate.add_argument('--split', default='valid',
+                          help='validation only: world split (default: valid; also test, '
+                               'test_decorrelated)')
+    evaluate.add_argument('--batch-size', type=int, default=32,
+                          help='validation only: batch for in-batch retrieval (default: 32)')
     evaluate.add_argument('--device', default='auto', help='auto, cpu, cuda, mps (default: auto)')
-    evaluate.add_argument('--out', help='write evaluation.json and the markdown table (table.md, as in the lessons) into this folder')
+    evaluate.add_argument('--out',
+                          help='write evaluation.json and the markdown table (table.md, as in the '
+                               'lessons) into this folder')
     evaluate.add_argument('--json', help='also write the results to this JSON file')
     evaluate.add_argument('--no-progress', action='store_true', help='no progress bars')
     evaluate.set_defaults(func=cmd_evaluate)
@@ -212,31 +258,38 @@ def cmd_demo(args) -> int:
     "The CPU demo on the built-in synthetic world."
     from reclf.train.config import parse_overrides
     from reclf.app.demo import DEMO_TASKS, run_demo
-    run_demo(args.out, args.preset, parse_overrides(args.set), seed=args.seed, tasks=None if args.no_tasks else DEMO_TASKS)
+    run_demo(args.out, args.preset, parse_overrides(args.set), seed=args.seed,
+             tasks=None if args.no_tasks else DEMO_TASKS)
     return 0
 
 @subcommand
 def add_demo(sub):
-    demo = sub.add_parser('demo', help='the CPU demo: pretrain on the synthetic world, evaluate, write a report',
-                          description='Render the world, pretrain reclf on CPU (the committed run: 28 minutes on one core), '
-                                      'evaluate before and after, run the four downstream tasks (zero-shot, probe, retrieval, '
-                                      'segmentation) on the trained model and a random-init floor, and write '
-                                      'outputs/demo/report.md with figures.')
+    demo = sub.add_parser(
+        'demo', help='the CPU demo: pretrain on the synthetic world, evaluate, write a report',
+        description='Render the world, pretrain reclf on CPU (the committed run: 28 minutes on '
+                    'one core), evaluate before and after, run the four downstream tasks '
+                    '(zero-shot, probe, retrieval, segmentation) on the trained model and a '
+                    'random-init floor, and write outputs/demo/report.md with figures.')
     demo.add_argument('--out', default='outputs/demo', help='output folder (default: outputs/demo)')
-    demo.add_argument('--preset', default='demo', choices=('tiny', 'demo'), help='training preset (default: demo; tiny takes seconds)')
-    demo.add_argument('--set', action='append', default=[], metavar='KEY=VALUE', help='override a training field')
+    demo.add_argument('--preset', default='demo', choices=('tiny', 'demo'),
+                      help='training preset (default: demo; tiny takes seconds)')
+    demo.add_argument('--set', action='append', default=[], metavar='KEY=VALUE',
+                      help='override a training field')
     demo.add_argument('--seed', type=int, default=0, help='seed (default: 0)')
-    demo.add_argument('--no-tasks', action='store_true', help='skip the downstream tasks (about five minutes of the demo)')
+    demo.add_argument('--no-tasks', action='store_true',
+                      help='skip the downstream tasks (about five minutes of the demo)')
     demo.set_defaults(func=cmd_demo)
 
 # %% ../../nbs/99_cli.ipynb #30cf8fe1
 def cmd_sweep(args) -> int:
-    "Run (or resume) the comparison sweep, measure its runs again, rewrite its report, or list its cells."
+    ("Run (or resume) the comparison sweep, measure its runs again, rewrite its report, "
+     "or list its cells.")
     from reclf.train.config import parse_overrides
     from reclf.app.evidence import BASE, CELLS, write_report
     from reclf.app.sweep import reevaluate, run_sweep
     if args.list:
-        for name, (question, overrides) in CELLS.items(): print(f'{name:18s} {question}: {overrides}')
+        for name, (question, overrides) in CELLS.items():
+            print(f'{name:18s} {question}: {overrides}')
         return 0
     unknown = [c for c in args.cells or [] if c not in CELLS and c != 'floor']
     if unknown: raise ValueError(f'unknown cell(s) {unknown}; reclf sweep --list names them')
@@ -249,7 +302,8 @@ def cmd_sweep(args) -> int:
     if args.reevaluate:
         result = reevaluate(args.out, args.cells, tuple(args.seeds), **options)
         print(f"measured again: {len(result['reevaluated'])} run(s)")
-        if result['missing']: print('not measured: ' + '; '.join(result['missing']), file=sys.stderr)
+        if result['missing']:
+            print('not measured: ' + '; '.join(result['missing']), file=sys.stderr)
         return 1 if result['missing'] else 0
     options['base'] = {**BASE, **parse_overrides(args.set)}
     print(f'wrote {run_sweep(args.out, args.cells, tuple(args.seeds), args.steps, **options)}')
@@ -257,27 +311,36 @@ def cmd_sweep(args) -> int:
 
 @subcommand
 def add_sweep(sub):
-    sweep = sub.add_parser('sweep', help='pretrain and measure every method and ablation over seeds (resumable)',
-                           description='The comparison of lessons 14-14b: each cell (method or ablation) x seed is '
-                                       'pretrained, then measured (validation, swap-group Recall@1, the four '
-                                       'downstream tasks); one JSON per run, a table, curves and the commands go to '
-                                       '--out, each run\'s slim checkpoint to --work. Finished runs are skipped.',
-                           epilog='Example: reclf sweep --out outputs/evidence --cells gloria reclf --seeds 0 1 2')
-    sweep.add_argument('--out', default='outputs/evidence', help='results folder (default: outputs/evidence)')
-    sweep.add_argument('--cells', nargs='+', metavar='CELL', help='cells to run (default: all; see --list)')
-    sweep.add_argument('--seeds', nargs='+', type=int, default=[0, 1, 2], help='training seeds (default: 0 1 2)')
-    sweep.add_argument('--steps', type=int, help="optimiser steps per run (default: lesson 14's STEPS)")
+    sweep = sub.add_parser(
+        'sweep', help='pretrain and measure every method and ablation over seeds (resumable)',
+        description='The comparison of lessons 14-14b: each cell (method or ablation) x seed is '
+                    'pretrained, then measured (validation, swap-group Recall@1, the four '
+                    'downstream tasks); one JSON per run, a table, curves and the commands go to '
+                    '--out, each run\'s slim checkpoint to --work. Finished runs are skipped.',
+        epilog='Example: reclf sweep --out outputs/evidence --cells gloria reclf --seeds 0 1 2')
+    sweep.add_argument('--out', default='outputs/evidence',
+                       help='results folder (default: outputs/evidence)')
+    sweep.add_argument('--cells', nargs='+', metavar='CELL',
+                       help='cells to run (default: all; see --list)')
+    sweep.add_argument('--seeds', nargs='+', type=int, default=[0, 1, 2],
+                       help='training seeds (default: 0 1 2)')
+    sweep.add_argument('--steps', type=int,
+                       help="optimiser steps per run (default: lesson 14's STEPS)")
     sweep.add_argument('--set', action='append', default=[], metavar='KEY=VALUE',
                        help='override a field of the common base (e.g. image_size=128)')
-    sweep.add_argument('--groups', type=int, help="evaluation swap groups (default: lesson 14a's SWAP_GROUPS)")
-    sweep.add_argument('--threads', type=int, default=1, help='torch threads (default: 1; run one sweep per core)')
-    sweep.add_argument('--work', help='kept checkpoints and the runs while they train (default: OUT/work)')
-    sweep.add_argument('--no-tasks', action='store_true', help='skip the downstream tasks and their floor')
+    sweep.add_argument('--groups', type=int,
+                       help="evaluation swap groups (default: lesson 14a's SWAP_GROUPS)")
+    sweep.add_argument('--threads', type=int, default=1,
+                       help='torch threads (default: 1; run one sweep per core)')
+    sweep.add_argument('--work',
+                       help='kept checkpoints and the runs while they train (default: OUT/work)')
+    sweep.add_argument('--no-tasks', action='store_true',
+                       help='skip the downstream tasks and their floor')
     sweep.add_argument('--quiet', action='store_true', help='no line per run')
     sweep.add_argument('--report', action='store_true',
                        help='only rewrite table.md and curves.png from the records in --out')
     sweep.add_argument('--reevaluate', action='store_true',
-                       help='measure the recorded runs again from their kept checkpoints (no training); '
-                            'exit status 1 if a run has no checkpoint')
+                       help='measure the recorded runs again from their kept checkpoints '
+                            '(no training); exit status 1 if a run has no checkpoint')
     sweep.add_argument('--list', action='store_true', help='list the cells and exit')
     sweep.set_defaults(func=cmd_sweep)
