@@ -19,21 +19,15 @@ __all__ = ['RG1_README', 'FORMATS', 'export_rg1', 'data_samples_path', 'make_dat
 # %% ../../nbs/02f_samples.ipynb #4b7c1dc1
 RG1_README = """# RG1: one real chest radiograph
 
-- Source: `RG1_UNCR.dcm` from the `pydicom-data` package (MIT licence, \
-https://github.com/pydicom/pydicom-data),
-  found with `pydicom.data.get_testdata_file("RG1_UNCR.dcm")`. It comes from the NEMA WG04 DICOM \
-compression test
+- Source: `RG1_UNCR.dcm` from the `pydicom-data` package (MIT licence, https://github.com/pydicom/pydicom-data),
+  found with `pydicom.data.get_testdata_file("RG1_UNCR.dcm")`. It comes from the NEMA WG04 DICOM compression test
   set: a computed radiography (CR) PA chest image, MONOCHROME1, 1955 x 1841 pixels, 15 bits stored.
-- `rg1.png`: read with `reclf.data.readers.read_dicom` (VOI window applied, MONOCHROME1 inverted: \
-bright = dense), area
+- `rg1.png`: read with `reclf.data.readers.read_dicom` (VOI window applied, MONOCHROME1 inverted: bright = dense), area
   downscaled to 256 px on the longest side, 8-bit grayscale.
-- `rg1_small.dcm`: the stored pixel values area-downscaled to 192 px on the longest side, \
-re-encoded uncompressed,
-  **still MONOCHROME1** with the original window, private tags removed, a new SOP Instance UID, \
-ImageType DERIVED.
+- `rg1_small.dcm`: the stored pixel values area-downscaled to 192 px on the longest side, re-encoded uncompressed,
+  **still MONOCHROME1** with the original window, private tags removed, a new SOP Instance UID, ImageType DERIVED.
 - Made by `reclf.data.samples.export_rg1` (run `python scripts/make_data_samples.py`).
-- It carries no labels: use it to test the real image path (DICOM reading, inversion, resizing, \
-encoders), never as a
+- It carries no labels: use it to test the real image path (DICOM reading, inversion, resizing, encoders), never as a
   labelled example. Everything else in `data_samples/` is synthetic (lesson 00), not medical data.
 """
 
