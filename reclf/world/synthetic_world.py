@@ -16,7 +16,8 @@ from .world_reports import (FINDINGS, ROLES, PLACES, LOCATION_PHRASES, write_rep
                                        group_phrases)
 from .world_views import (label_report, save_gallery, samples_to_records, gallery_figure,
                                      plot_sample)
-from .world_images import render_study, location_mask, draw_patient
+from .world_images import location_mask, draw_patient
+from .world_findings import render_study
 
 # %% ../../nbs/00_synthetic_world.ipynb #340aaab6
 # re-exported: one import for the world
