@@ -17,9 +17,9 @@ import torch.nn.functional as F
 from ..train.config import preset
 from ..train.evaluation import evaluate, validation_loader
 from ..tasks.downstream import DOWNSTREAM_TASKS, run_downstream
-from ..method.model import explain
+from ..method.explain import explain
 from ..data.tokenizer import gt_to_tokenized
-from ..method.semantic_relation import draw_relation_graph, relation_matrix
+from ..method.relation_metrics import draw_relation_graph, relation_matrix
 from ..method.importance_relation import plot_importance
 from ..train.training import Trainer, make_world, plot_history
 from ..world.world_views import FIGURE_WIDTH, figure_style

@@ -17,9 +17,9 @@ from ..data.pretraining_data import (PretrainingCollate, PretrainingDataset, Wor
                                          resize_pad_crop)
 from ..method.grounding import grounding_table
 from ..data.tokenizer import gt_to_tokenized
-from ..method.semantic_relation import (attention_overlap, chance_share, location_nodes,
-                                            relation_aurocs,
-                                            relation_matrix, semantic_relation_share)
+from ..method.semantic_relation import attention_overlap
+from ..method.relation_metrics import (chance_share, location_nodes, relation_aurocs, relation_matrix,
+                                           semantic_relation_share)
 from ..method.importance_relation import importance_auroc, role_masks
 from ..data.tokenizer import tokenize_reports
 
