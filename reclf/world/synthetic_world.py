@@ -12,8 +12,8 @@ __all__ = ['SPLITS', 'SWAPPABLE', 'WorldConfig', 'Finding', 'Word', 'Sample', 'p
 from dataclasses import dataclass, field, replace
 import numpy as np
 from fastcore.basics import patch
-from .world_reports import (FINDINGS, ROLES, PLACES, LOCATION_PHRASES, write_report,
-                                       group_phrases)
+from .world_reports import FINDINGS, ROLES, PLACES, LOCATION_PHRASES, group_phrases
+from .world_sections import write_report
 from .world_views import (label_report, save_gallery, samples_to_records, gallery_figure,
                                      plot_sample)
 from .world_images import location_mask, draw_patient
