@@ -211,7 +211,8 @@ def add_evaluate(sub):
 def cmd_demo(args) -> int:
     "The CPU demo on the built-in synthetic world."
     from reclf.train.config import parse_overrides
-    from reclf.app.demo import DEMO_TASKS, run_demo
+    from reclf.app.demo_report import DEMO_TASKS
+    from reclf.app.demo_run import run_demo
     run_demo(args.out, args.preset, parse_overrides(args.set), seed=args.seed, tasks=None if args.no_tasks else DEMO_TASKS)
     return 0
 
