@@ -9,7 +9,7 @@ __version__ = "0.1.0"
 
 _EXPORTS = {
     'SyntheticWorld': 'reclf.world.synthetic_world', 'WorldConfig': 'reclf.world.synthetic_world',
-    'load_course_tokenizer': 'reclf.data.tokenizer', 'tokenize_reports': 'reclf.data.tokenizer',
+    'load_course_tokenizer': 'reclf.data.tokenizer', 'tokenize_reports': 'reclf.data.words',
     'RECLF': 'reclf.method.model', 'build_model': 'reclf.method.model',
     'TrainConfig': 'reclf.train.config', 'preset': 'reclf.train.config',
     'Trainer': 'reclf.train.training', 'load_trained': 'reclf.train.training', 'evaluate': 'reclf.train.evaluation',

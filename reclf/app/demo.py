@@ -18,7 +18,7 @@ from ..train.config import preset
 from ..train.evaluation import evaluate, validation_loader
 from ..tasks.downstream import DOWNSTREAM_TASKS, run_downstream
 from ..method.explain import explain
-from ..data.tokenizer import gt_to_tokenized
+from ..data.words import gt_to_tokenized
 from ..method.relation_metrics import draw_relation_graph, relation_matrix
 from ..method.importance_relation import plot_importance
 from ..train.training import Trainer, make_world, plot_history

@@ -123,8 +123,8 @@ def relation_auroc(edges, pairs, locations, mask) -> Tensor:
     return relation_aurocs(edges, pairs, locations, mask).mean()
 
 # %% ../../nbs/06b_relation_metrics.ipynb #bc68406a
-# one colour per word role, the same in every lesson (01b)
-from ..data.tokenizer import ROLE_COLOURS
+# one colour per word role, the same in every lesson (01c)
+from ..data.words import ROLE_COLOURS
 
 # %% ../../nbs/06b_relation_metrics.ipynb #a6df01de
 def draw_relation_graph(edges: Tensor,          # (K, K) edges of one pair, node 0 the global node

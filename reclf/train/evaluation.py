@@ -16,12 +16,12 @@ from ..world.synthetic_world import SyntheticWorld
 from ..data.pretraining_data import (PretrainingCollate, PretrainingDataset, WorldSource,
                                          resize_pad_crop)
 from ..method.grounding import grounding_table
-from ..data.tokenizer import gt_to_tokenized
+from ..data.words import gt_to_tokenized
 from ..method.semantic_relation import attention_overlap
 from ..method.relation_metrics import (chance_share, location_nodes, relation_aurocs, relation_matrix,
                                            semantic_relation_share)
 from ..method.importance_relation import importance_auroc, role_masks
-from ..data.tokenizer import tokenize_reports
+from ..data.words import tokenize_reports
 
 
 # %% auto #0
