@@ -148,7 +148,8 @@ def _plain(value):
 
 def cmd_evaluate(args) -> int:
     "Evaluate a checkpoint: validation figures on held-out synthetic pairs, or the downstream tasks."
-    from reclf.train.evaluation import evaluate, downstream_table
+    from reclf.train.evaluation import evaluate
+    from reclf.train.score_tables import downstream_table
     from reclf.tasks.downstream import run_downstream, task_runner
     from reclf.train.training import load_trained, make_world, pick_device
     device = pick_device(args.device)
