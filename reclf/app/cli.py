@@ -172,7 +172,8 @@ def _plain(value):
 def cmd_evaluate(args) -> int:
     ("Evaluate a checkpoint: validation figures on held-out synthetic pairs, "
      "or the downstream tasks.")
-    from reclf.train.evaluation import evaluate, downstream_table
+    from reclf.train.evaluation import evaluate
+    from reclf.train.score_tables import downstream_table
     from reclf.tasks.downstream import run_downstream, task_runner
     from reclf.train.training import load_trained, make_world, pick_device
     device = pick_device(args.device)
@@ -257,7 +258,8 @@ def add_evaluate(sub):
 def cmd_demo(args) -> int:
     "The CPU demo on the built-in synthetic world."
     from reclf.train.config import parse_overrides
-    from reclf.app.demo import DEMO_TASKS, run_demo
+    from reclf.app.demo_report import DEMO_TASKS
+    from reclf.app.demo_run import run_demo
     run_demo(args.out, args.preset, parse_overrides(args.set), seed=args.seed,
              tasks=None if args.no_tasks else DEMO_TASKS)
     return 0

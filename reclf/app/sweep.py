@@ -19,7 +19,7 @@ import torch
 
 from .evidence import (BASE, CELLS, STEPS, run_path, sweep_config, write_atomic,
                                 write_report)
-from ..data.tokenizer import tokenizer_for_run
+from ..data.report_tokenizer import tokenizer_for_run
 from ..train.config import TrainConfig
 from ..train.evaluation import evaluate, random_init
 from ..tasks.downstream import DOWNSTREAM_TASKS, run_downstream

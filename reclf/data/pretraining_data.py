@@ -13,7 +13,7 @@ from fastcore.basics import patch
 from .readers import BadInput, apply_policy, item_mask, load_image
 from .reports import caption
 from .report_flip import flip_report, flippable
-from .tokenizer import align_word_roles, tokenize_reports
+from .words import align_word_roles, tokenize_reports
 
 # %% auto #0
 __all__ = ['WorldSource', 'ItemSource', 'resize_pad_crop', 'PretrainingDataset', 'PretrainingCollate', 'world_arrays',

@@ -12,7 +12,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 from torch import Tensor
 from fastcore.basics import patch
-from ..data.tokenizer import ROLE_COLOURS
+from ..data.words import ROLE_COLOURS
 
 # %% ../../nbs/07_importance_relation.ipynb #5a15c954
 class MaskedNorm(nn.Module):

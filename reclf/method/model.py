@@ -23,7 +23,7 @@ from fastcore.basics import patch
 
 # %% auto #0
 __all__ = ['METHODS', 'VECTOR_METHODS', 'MODEL_SWITCHES', 'masked_mean', 'RECLF', 'length_groups', 'hardest_pairs',
-           'gather_features', 'contrastive_loss', 'model_switches', 'build_model', 'explain', 'plot_explanation']
+           'gather_features', 'contrastive_loss', 'model_switches', 'build_model']
 
 # %% ../../nbs/08_model.ipynb #c3a10afc
 METHODS = ('convirt', 'gloria', 'mgca_weights', 'reclf_mean', 'reclf_srm', 'reclf_irm', 'reclf')
@@ -372,90 +372,3 @@ def build_model(config, tokenizer) -> RECLF:
                  srm_steps=config.srm_steps,
                  chunk_pairs=config.chunk_pairs, group_reports=config.group_reports,
                  **model_switches(config))
-
-# %% ../../nbs/08_model.ipynb #e1bd343a
-@torch.no_grad()
-def explain(model: RECLF, batch: dict, image: int = 0, report: int | None = None) -> dict:
-    ("Attention (N, M), scalar matchings (N,), SRM edges (N+1, "
-     "N+1) and IRM importance (K,) of one image-report pair.")
-    report = image if report is None else report
-    was_training = model.training
-    model.eval()
-    images = model.encode_images(batch['images'][image:image + 1])
-    reports = model.encode_reports(*(batch[k][report:report + 1]
-                                     for k in ('input_ids', 'attention_mask', 'word_ids')))
-    out = dict(n_words=int(reports['word_mask'].sum()), grid=model.image_encoder.grid)
-    if model.local is not None:
-        chunk = model.local.match(images['regions'], reports['words'], reports['word_mask'],
-                                  slice(0, 1))
-        record = {}
-        out['score'] = model.pool(chunk, images, reports, record)[0, 0].item()
-        n = out['n_words']
-        out.update(attention=chunk.attention[0, 0, :n], scalar=chunk.scalar[0, 0, :n],
-                   **{k: v[0] for k, v in record.items()})
-    model.train(was_training)
-    return out
-
-# %% ../../nbs/08_model.ipynb #2670324e
-def _heatmap(ax, attention: Tensor, grid: tuple, image=None, mask=None, title: str = ''):
-    ("One word's attention over the region grid (on the image when given), "
-     "its ground-truth mask outlined.")
-    h, w = grid
-    H, W = image.shape if image is not None else (np.shape(mask) if mask is not None else (h, w))
-    # pixel coordinates, as imshow(image) uses
-    extent = (-0.5, W - 0.5, H - 0.5, -0.5)
-    if image is not None: ax.imshow(image, cmap='gray', extent=extent)
-    ax.imshow(attention.reshape(h, w).cpu(), cmap='magma', alpha=0.6 if image is not None else 1,
-              extent=extent)
-    if mask is not None and np.asarray(mask).any():
-        ax.contour(np.asarray(mask), levels=[0.5], colors='cyan', linewidths=1)
-    ax.set_title(title); ax.axis('off')
-
-# %% ../../nbs/08_model.ipynb #5375cd80
-def plot_explanation(info: dict,                    # from `explain`
-                     words: list[str],              # the N word texts of the report
-                     image=None,                    # (H, W) image under the heatmaps
-                     # heatmaps for the first n_maps words (when `picks` is None)
-                     n_maps: int = 6,
-                     # a Figure to draw into (default: a new one, 10 in wide)
-                     fig=None,
-                     # per word: (H, W) ground-truth mask or None, outlined
-                     masks=None,
-                     picks: list[int] | None = None, # which words get a heatmap
-                    ):
-    ("One pair as a grid: word heatmaps "
-     "(rows of at most 6), then SRM's edges as a matrix and IRM's importance.")
-    import matplotlib.pyplot as plt
-    n = info['n_words']
-    picks = list(picks) if picks is not None else list(range(min(n, n_maps)))
-    n_rows = max(1, -(-len(picks) // 6)); n_cols = max(1, -(-len(picks) // n_rows))
-    extras = [key for key in ('edges', 'importance') if key in info]
-    map_height = 10 / max(n_cols, 4) * 1.1 * n_rows
-    extra_height = max(3.0, 0.125 * (n + 1) + 1.2) if extras else 0
-    fig = fig or plt.figure(figsize=(10, map_height + extra_height), layout='constrained')
-    outer = fig.add_gridspec(2 if extras else 1, 1, height_ratios=[map_height, extra_height]
-                             if extras else None)
-    maps = outer[0].subgridspec(n_rows, n_cols)
-    for a, j in enumerate(picks):
-        _heatmap(fig.add_subplot(maps[a // n_cols, a % n_cols]), info['attention'][j], info['grid'],
-                 image, None if masks is None else masks[j], words[j])
-    if extras:
-        for ax, key in zip(outer[1].subgridspec(1, len(extras)).subplots(squeeze=False)[0], extras):
-            _explain_panel(ax, key, info, words)
-    return fig
-
-# %% ../../nbs/08_model.ipynb #79de293d
-def _explain_panel(ax, key: str, info: dict, words: list[str]):
-    "SRM's edges as a labelled matrix, or IRM's importance as labelled bars."
-    n = info['n_words']
-    if key == 'edges':
-        labels = ['[G]'] + list(words[:n])
-        ax.imshow(info['edges'].cpu(), cmap='viridis')
-        ax.set_xticks(range(n + 1), labels, rotation=90); ax.set_yticks(range(n + 1), labels)
-        ax.set_title('SRM edges: row word sends to column word')
-    else:
-        importance = info['importance'].cpu()
-        labels = (['[G]'] if len(importance) == n + 1 else []) + list(words[:n])
-        ax.barh(range(len(importance)), importance); ax.set_yticks(range(len(importance)), labels)
-        ax.invert_yaxis(); ax.set_title('IRM importance of each matching')
-    ax.tick_params(labelsize=7)

@@ -13,7 +13,7 @@ from ..data.readers import ANCHOR_POLICY, apply_policy
 from ..data.layouts import (COMPETITION, NIH_LABELS, patient_split, read_chexpert, read_covidx,
                                 read_nih, read_rsna)
 from ..data.pretraining_data import ItemSource
-from ..train.evaluation import check_disjoint, downstream_row
+from ..train.score_tables import check_disjoint, downstream_row
 from ..train.training import make_world
 from .linear_probe import *
 from .linear_probe import _pct

@@ -12,7 +12,7 @@ import torch.nn.functional as F
 from torch import nn, Tensor
 from tqdm.auto import tqdm
 from ..data.subsets import label_fractions
-from ..train.evaluation import check_disjoint
+from ..train.score_tables import check_disjoint
 
 # %% auto #0
 __all__ = ['TASK_NAME', 'DATASETS', 'WORLD_CLASSES', 'LAYOUT_CLASS', 'PROTOCOLS', 'encoder_stages', 'stage_channels', 'conv_pair',

@@ -13,7 +13,8 @@ from tqdm.auto import tqdm
 from ..data.layouts import patient_split, read_rsna, read_siim
 from ..data.pretraining_data import ItemSource
 from ..data.readers import rle_decode, rle_encode
-from ..train.evaluation import EvalImages, downstream_row
+from ..train.evaluation import EvalImages
+from ..train.score_tables import downstream_row
 from ..train.training import make_world
 from ..world.world_views import CLASS_COLORS, FIGURE_WIDTH
 from .segmentation import *

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ..world.world_reports import (LOCATION_PHRASES, NOUNS, NORMAL_IMPRESSIONS, PLACES,
-                                       SEVERITY_WORDS)
+from ..world.world_reports import LOCATION_PHRASES, NOUNS, PLACES, SEVERITY_WORDS
+from ..world.world_sections import NORMAL_IMPRESSIONS
 from ..data.pretraining_data import WorldSource
 
 # %% auto #0

@@ -13,7 +13,8 @@ import numpy as np
 import torch
 
 from ..data.reports import caption
-from ..data.tokenizer import load_course_tokenizer, tokenize_reports
+from ..data.tokenizer import load_course_tokenizer
+from ..data.words import tokenize_reports
 from ..method.binding import OracleFeatures
 from ..method.model import build_model, contrastive_loss
 from .config import preset

@@ -16,18 +16,17 @@ from ..world.synthetic_world import SyntheticWorld
 from ..data.pretraining_data import (PretrainingCollate, PretrainingDataset, WorldSource,
                                          resize_pad_crop)
 from ..method.grounding import grounding_table
-from ..data.tokenizer import gt_to_tokenized
-from ..method.semantic_relation import (attention_overlap, chance_share, location_nodes,
-                                            relation_aurocs,
-                                            relation_matrix, semantic_relation_share)
+from ..data.words import gt_to_tokenized
+from ..method.semantic_relation import attention_overlap
+from ..method.relation_metrics import (chance_share, location_nodes, relation_aurocs, relation_matrix,
+                                           semantic_relation_share)
 from ..method.importance_relation import importance_auroc, role_masks
-from ..data.tokenizer import tokenize_reports
+from ..data.words import tokenize_reports
 
 
 # %% auto #0
-__all__ = ['GROUNDED_ROLES', 'ROW_KEYS', 'validation_loader', 'recall_at_1', 'evaluate', 'EvalImages', 'encode_images',
-           'encode_texts', 'score_matrix', 'check_disjoint', 'calibrate_batchnorm', 'calibration_images', 'random_init',
-           'downstream_row', 'downstream_table']
+__all__ = ['GROUNDED_ROLES', 'validation_loader', 'recall_at_1', 'evaluate', 'EvalImages', 'encode_images', 'encode_texts',
+           'calibrate_batchnorm', 'calibration_images', 'random_init']
 
 # %% ../../nbs/09d_evaluation.ipynb #c43103f6
 def validation_loader(world: SyntheticWorld, tokenizer, split: str = 'valid', n: int = 256,
@@ -249,54 +248,6 @@ def encode_texts(model,                 # a trained or untrained `RECLF`
     return {k: (torch.cat([p[k] for p in parts]) if parts[0][k] is not None else None)
             for k in parts[0]}
 
-# %% ../../nbs/09d_evaluation.ipynb #0e14de20
-@torch.no_grad()
-def score_matrix(model,                  # a `RECLF`
-                 images:dict,            # `encode_images` output
-                 texts:dict,             # `encode_texts` output
-                 kind:str='global',      # 'global' (S_g) or 'local' (S_l)
-                 block:int=256,          # images (and texts) per block
-                 progress:bool=True,     # a tqdm bar over blocks
-                 device=None) -> torch.Tensor:   # (n, k) on the CPU
-    "Scores of every image against every text, computed block by block."
-    from tqdm.auto import tqdm
-    if kind not in ('global',
-                    'local'): raise ValueError(f"kind must be 'global' or 'local', got {kind!r}")
-    model = getattr(model, 'module', model); device = device or next(model.parameters()).device
-    if kind == 'local' and model.local is None: raise ValueError(f'method {model.method!r} has no '
-                                                                 f'local score')
-    if kind == 'local' and images['regions'] is None: raise ValueError('local scores need region '
-                                                                       'features: '
-                                                                       'encode_images(..., '
-                                                                       'regions=True)')
-    was_training = model.training; model.eval()
-    n, k = len(images['global_']), len(texts['global_'])
-    rows, todo = [], [(i, j) for i in range(0, n, block) for j in range(0, k, block)]
-    bar = tqdm(total=len(todo), desc=f'{kind} scores', disable=not progress, leave=False)
-    for i in range(0, n, block):
-        img = {key: (v[i:i + block].to(device) if v is not None else None)
-               for key, v in images.items() if key != 'ids'}
-        row = []
-        for j in range(0, k, block):
-            txt = {key: (v[j:j + block].to(device) if v is not None else None)
-                   for key, v in texts.items()}
-            scores = model.global_scores(img,
-                                         txt) if kind == 'global' else model.local_scores(img, txt)
-            row.append(scores.float().cpu()); bar.update()
-        rows.append(torch.cat(row, 1))
-    bar.close(); model.train(was_training)
-    return torch.cat(rows)
-
-# %% ../../nbs/09d_evaluation.ipynb #f54d267f
-def check_disjoint(train, # ids seen in training (images or patients)
-                   test,  # ids used for evaluation
-                   what:str='patient'): # what the ids are, for the message
-    "Raise `ValueError` if any `what` id is in both `train` and `test`; returns the number checked."
-    overlap = sorted(set(map(str, train)) & set(map(str, test)))
-    if overlap: raise ValueError(f'{len(overlap)} {what} id(s) in both training and evaluation, '
-                                 f'e.g. {overlap[:3]}')
-    return len(set(map(str, test)))
-
 # %% ../../nbs/09d_evaluation.ipynb #6b1b8e98
 @torch.no_grad()
 def calibrate_batchnorm(model,                # a `RECLF` (its image encoder's batch norm is reset)
@@ -339,32 +290,3 @@ def random_init(config, tokenizer, seed:int=0,
     model = build_model(config, tokenizer).eval()
     if calibrate: calibrate_batchnorm(model, calibration_images(config, calibrate))
     return model
-
-# %% ../../nbs/09d_evaluation.ipynb #855e7c3c
-ROW_KEYS = ('task', 'dataset', 'setting', 'encoder', 'metric', 'value', 'chance', 'seed')
-
-def downstream_row(task:str, dataset:str, setting:str, encoder:str, metric:str, value:float,
-                   chance:float, seed:int) -> dict:
-    "One downstream measurement, as every lesson and `reclf evaluate` record it."
-    return dict(task=task, dataset=dataset, setting=setting, encoder=encoder, metric=metric,
-                value=float(value),
-                chance=float(chance), seed=int(seed))
-
-def downstream_table(rows:list) -> str:
-    "Markdown table: a line per (task, dataset, setting, metric, encoder); mean +- std, chance."
-    groups = {}
-    for r in rows:
-        missing = [k for k in ROW_KEYS if k not in r]
-        if missing: raise ValueError(f'row {r} lacks {missing}')
-        groups.setdefault(tuple(r[k] for k in ('task', 'dataset', 'setting', 'metric', 'encoder')),
-                          []).append(r)
-    lines = ['| task | data | setting | metric | encoder | mean | +- std | seeds | chance |',
-             '|' + ' --- |' * 9]
-    for (task, data, setting, metric, encoder), rs in groups.items():
-        values = np.array([r['value'] for r in rs])
-        spread = f'{values.std(ddof=1):.3f}' if len(values) > 1 else '-'
-        lines.append(f"| {task} | {data} | {setting} | {metric} | {encoder} | {values.mean():.3f} "
-                     f"| {spread} | "
-                     f"{','.join(str(r['seed']) for r in rs)} | "
-                     f"{np.mean([r['chance'] for r in rs]):.3f} |")
-    return '\n'.join(lines)

@@ -32,8 +32,8 @@ from ..method.model import build_model
 from ..data.pretraining_data import (CachedWorldSource, PretrainingCollate, PretrainingDataset,
                                          WorldSource)
 from ..data.reports import caption
-from ..data.tokenizer import (choose_max_length, load_course_tokenizer, tokenizer_for_run,
-                                  truncation_report)
+from ..data.tokenizer import load_course_tokenizer
+from ..data.report_tokenizer import choose_max_length, tokenizer_for_run, truncation_report
 from ..world.synthetic_world import SyntheticWorld, WorldConfig
 from fastcore.basics import patch
 

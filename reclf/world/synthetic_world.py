@@ -12,11 +12,12 @@ __all__ = ['SPLITS', 'SWAPPABLE', 'WorldConfig', 'Finding', 'Word', 'Sample', 'p
 from dataclasses import dataclass, field, replace
 import numpy as np
 from fastcore.basics import patch
-from .world_reports import (FINDINGS, ROLES, PLACES, LOCATION_PHRASES, write_report,
-                                       group_phrases)
+from .world_reports import FINDINGS, ROLES, PLACES, LOCATION_PHRASES, group_phrases
+from .world_sections import write_report
 from .world_views import (label_report, save_gallery, samples_to_records, gallery_figure,
                                      plot_sample)
-from .world_images import render_study, location_mask, draw_patient
+from .world_images import location_mask, draw_patient
+from .world_findings import render_study
 
 # %% ../../nbs/00_synthetic_world.ipynb #340aaab6
 # re-exported: one import for the world
