@@ -47,3 +47,15 @@ def test_cell_sources_are_as_jupyter_saves_them():
     bad = [f'{p.name} cell {c.get("id")}' for p in sorted((ROOT / 'nbs').glob('*.ipynb'))
            for c in json.loads(p.read_text())['cells'] if c['source'] and c['source'][-1] == '']
     assert not bad, f'cell sources ending in an empty line element: {bad}'
+
+
+def test_result_records_are_not_ignored():
+    "Every results folder's records can be committed: no `runs/` under benchmarks/results is ignored by git."
+    if not (ROOT / '.git').exists(): return   # an unpacked source tree: nothing to check
+    folders = sorted(p for p in (ROOT / 'benchmarks' / 'results').rglob('runs') if p.is_dir()
+                     and 'work' not in p.relative_to(ROOT).parts)
+    assert folders, 'no results folder with runs/'
+    probes = [str(f.relative_to(ROOT) / 'probe.json') for f in folders]
+    ignored = subprocess.run(['git', 'check-ignore', *probes], cwd=ROOT, capture_output=True,
+                             text=True).stdout.split()
+    assert not ignored, f'records here would not be committed (see .gitignore): {ignored}'
