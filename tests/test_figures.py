@@ -81,3 +81,15 @@ def test_stored_images_fit_a_column(notebook):
     nb = json.loads(notebook.read_text(encoding='utf-8'))
     wide = [f'cell {i}: {w} px' for i, cell in enumerate(nb['cells']) for w in png_widths(cell) if w > MAX_PNG_WIDTH]
     assert not wide, f'{notebook.name}: images wider than {MAX_PNG_WIDTH} px ({FIGURE_WIDTH} in at {FIGURE_DPI} dpi):\n' + '\n'.join(wide)
+
+
+@pytest.mark.parametrize('notebook', NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_no_figure_shown_twice(notebook):
+    "A returned pyplot figure shows twice (inline backend, then the value): cells build bare Figures."
+    nb = json.loads(notebook.read_text(encoding='utf-8'))
+    twice = [f"cell {i}: {''.join(cell['source']).strip().splitlines()[-1][:90]}"
+             for i, cell in enumerate(nb['cells']) if cell['cell_type'] == 'code'
+             for images in [[o['data']['image/png'] for o in cell.get('outputs', [])
+                             if 'image/png' in o.get('data', {})]]
+             if len(set(images)) < len(images)]
+    assert not twice, f'{notebook.name}: the same image stored twice in one cell:\n' + '\n'.join(twice)

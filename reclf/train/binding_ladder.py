@@ -19,6 +19,7 @@ from ..method.binding import OracleFeatures
 from ..method.model import build_model, contrastive_loss
 from .config import preset
 from .swap_recall import swap_group_recall
+from ..world.world_views import FIGURE_WIDTH
 from .training import (SWAP_TRAIN_START, autocast_for, cosine_schedule, make_world,
                                   swap_groups_per_batch)
 
@@ -201,8 +202,9 @@ def ladder_markdown(rows: list) -> str:
 
 def plot_ladder(rows: list, chance: float = 0.5):
     "Pooled Recall@1 with its interval per rung (groups of bars: the heads)."
-    import matplotlib.pyplot as plt
-    fig, ax = plt.subplots(figsize=(9, 3.2))
+    from matplotlib.figure import Figure
+    # pyplot-free: shown once, as the value of the cell
+    fig = Figure(figsize=(FIGURE_WIDTH, 3.2)); ax = fig.subplots()
     cell = {(r['rung'], r['method'], r['text_relation']): r for r in rows}
     for j, (method, relation) in enumerate(HEADS):
         xs = [i + (j - 1) * 0.26 for i, rung in enumerate(RUNGS)
@@ -218,4 +220,5 @@ def plot_ladder(rows: list, chance: float = 0.5):
     ax.set_ylabel('swap-group Recall@1'); ax.set_ylim(0, 1)
     ax.set_title('Binding ladder: pooled over seeds, 95% intervals over groups', loc='left')
     ax.legend(fontsize=8, loc='upper right', ncol=2)
+    fig.tight_layout()
     return fig
