@@ -119,7 +119,8 @@ def measure_run(cell:str, seed:int, config,     # the run's name, seed and `swee
     seconds = dict(train=trained - clock, **measured['seconds'],
                    total=time.perf_counter() - clock, cpu=time.process_time() - cpu)
     return dict(cell=cell, seed=seed, overrides=CELLS[cell][1], config=dataclasses.asdict(config),
-                resumed_from=resumed, summary=summary, metrics={**metrics, **measured['metrics']}, swap=measured['swap'],
+                resumed_from=resumed, summary=summary, metrics={**metrics, **measured['metrics']},
+                swap=measured['swap'],
                 downstream=measured['downstream'], **_logs(Path(config.out_dir)),
                 seconds=seconds, machine=_machine())
 

@@ -18,8 +18,8 @@ from ..data.pretraining_data import (PretrainingCollate, PretrainingDataset, Wor
 from ..method.grounding import grounding_table
 from ..data.words import gt_to_tokenized
 from ..method.semantic_relation import attention_overlap
-from ..method.relation_metrics import (chance_share, location_nodes, relation_aurocs, relation_matrix,
-                                           semantic_relation_share)
+from ..method.relation_metrics import (chance_share, location_nodes, relation_aurocs,
+                                           relation_matrix, semantic_relation_share)
 from ..method.importance_relation import importance_auroc, role_masks
 from ..data.words import tokenize_reports
 
