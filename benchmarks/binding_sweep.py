@@ -366,13 +366,23 @@ def main(argv=None):
                 record = train_and_measure(name, seed, args.steps, runs_dir, args.groups)
                 runs = load_runs(out) + [record]
                 save_runs(out, runs)
-                out.with_suffix('.md').write_text(report(runs, out.name))
+                write_markdown(out, report(runs, out.name))
                 sw = record['swap']
                 print(f"{key}: swap R@1 global {sw['global']['recall']:.3f} {sw['global']['ci95']}"
                       + (f", local {sw['local']['recall']:.3f} {sw['local']['ci95']}" if 'local' in sw else '')
                       + f"; in-batch {record['in_batch']['global_']:.3f}; {record['seconds']['total']:.0f} s", flush=True)
-    out.with_suffix('.md').write_text(report(load_runs(out), out.name))
+    write_markdown(out, report(load_runs(out), out.name))
     print(f'wrote {out.with_suffix(".md")}')
+
+
+READING = '## What these settings could not show'   # the hand-written section of the report, kept
+
+
+def write_markdown(out: Path, text: str):
+    "Write the report beside `out`, keeping the hand-written reading below it."
+    path = out.with_suffix('.md')
+    previous = path.read_text() if path.exists() else ''
+    path.write_text(text + ('\n' + previous[previous.index(READING):] if READING in previous else ''))
 
 
 if __name__ == '__main__':
