@@ -142,9 +142,9 @@ def train_rung(rung: str, config,
                 seconds=dict(train=trained - clock, measure=time.perf_counter() - trained))
 
 # %% ../../nbs/09g_binding_ladder.ipynb #f0375ece
-def ladder_path(out, rung: str, method: str, text_relation: str, seed: int) -> Path:
+def ladder_path(out, rung: str, method: str, text_relation: str, steps: int, seed: int) -> Path:
     "Where the record of one ladder run lives under the results folder `out`."
-    return Path(out) / 'runs' / f'{rung}_{method}_{text_relation}_seed{seed}.json'
+    return Path(out) / 'runs' / f'{rung}_{method}_{text_relation}_steps{steps}_seed{seed}.json'
 
 def run_ladder(out, rungs=tuple(RUNGS), heads=HEADS, seeds=(0, 1, 2), steps: int = 600,
                groups: int = 300, progress: bool = True, **overrides) -> list:
@@ -153,7 +153,7 @@ def run_ladder(out, rungs=tuple(RUNGS), heads=HEADS, seeds=(0, 1, 2), steps: int
     for seed in seeds:
         for rung in rungs:
             for method, relation in heads:
-                path = ladder_path(out, rung, method, relation, seed)
+                path = ladder_path(out, rung, method, relation, steps, seed)
                 if path.exists(): continue
                 config = ladder_config(method, relation, seed, steps, **overrides)
                 record = train_rung(rung, config, groups, progress=progress)
@@ -174,19 +174,20 @@ def pooled_recall(hits, n_boot: int = 2000, seed: int = 0) -> dict:
     return dict(recall=float(hits.mean()), ci95=[float(lo), float(hi)], groups=len(hits))
 
 def ladder_table(out) -> list:
-    "One row per (rung, method, text_relation): seeds present, pooled Recall@1 and its interval."
+    "One row per (steps, rung, method, text_relation): seeds present, pooled Recall@1, its interval."
     records = [json.loads(p.read_text()) for p in sorted((Path(out) / 'runs').glob('*.json'))]
     cells = {}
-    for r in records: cells.setdefault((r['rung'], r['method'], r['text_relation']), []).append(r)
+    for r in records:
+        cells.setdefault((r['steps'], r['rung'], r['method'], r['text_relation']), []).append(r)
     order = {(rung, m, t): i for i, (rung, (m, t)) in
              enumerate((rung, h) for rung in RUNGS for h in HEADS)}
     rows = []
-    for key in sorted(cells, key=lambda k: order.get(k, len(order))):
+    for key in sorted(cells, key=lambda k: (k[0], order.get(k[1:], len(order)))):
         runs = sorted(cells[key], key=lambda r: r['seed'])
         pooled = pooled_recall([h for r in runs for h in r['hits']])
-        rows.append(dict(rung=key[0], method=key[1], text_relation=key[2],
+        rows.append(dict(steps=key[0], rung=key[1], method=key[2], text_relation=key[3],
                          seeds=[r['seed'] for r in runs], per_seed=[r['recall'] for r in runs],
-                         steps=runs[0]['steps'], **pooled))
+                         **pooled))
     return rows
 
 # %% ../../nbs/09g_binding_ladder.ipynb #550a61a5
@@ -200,8 +201,12 @@ def ladder_markdown(rows: list) -> str:
                      + ', '.join(f'{v:.3f}' for v in r['per_seed']) + ' |')
     return '\n'.join(lines)
 
-def plot_ladder(rows: list, chance: float = 0.5):
-    "Pooled Recall@1 with its interval per rung (groups of bars: the heads)."
+def plot_ladder(rows: list,
+                steps: int | None = None,   # the run length to draw (None: the longest present)
+                chance: float = 0.5):
+    "Pooled Recall@1 with its interval per rung (groups of bars: the heads), for one run length."
+    steps = steps or max(r['steps'] for r in rows)
+    rows = [r for r in rows if r['steps'] == steps]
     from matplotlib.figure import Figure
     # pyplot-free: shown once, as the value of the cell
     fig = Figure(figsize=(FIGURE_WIDTH, 3.2)); ax = fig.subplots()
@@ -218,7 +223,8 @@ def plot_ladder(rows: list, chance: float = 0.5):
     ax.axhline(chance, color='grey', ls=':', lw=1, label='chance (1/g)')
     ax.set_xticks(range(len(RUNGS)), list(RUNGS.values()), fontsize=8)
     ax.set_ylabel('swap-group Recall@1'); ax.set_ylim(0, 1)
-    ax.set_title('Binding ladder: pooled over seeds, 95% intervals over groups', loc='left')
+    ax.set_title(f'Binding ladder after {steps} steps: pooled over seeds, 95% intervals over groups',
+                 loc='left', fontsize=10)
     ax.legend(fontsize=8, loc='upper right', ncol=2)
     fig.tight_layout()
     return fig
