@@ -21,7 +21,8 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault('HF_HUB_OFFLINE', '1')
 import torch
 from reclf.world.synthetic_world import SyntheticWorld, WorldConfig
-from reclf.data.pretraining_data import WorldSource, CachedWorldSource, PretrainingDataset, PretrainingCollate
+from reclf.data.pretraining_data import WorldSource, PretrainingDataset, PretrainingCollate
+from reclf.data.world_cache import CachedWorldSource
 from reclf.data.tokenizer import load_course_tokenizer
 
 STEP_SECONDS = {'small CNN, 64 px': 0.18, 'ResNet-18, 128 px': 0.86}   # environment.md, batch 32, 2 threads

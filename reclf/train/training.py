@@ -29,8 +29,9 @@ from .checkpoints import (check_output_dir, checkpoint_bytes, load_checkpoint,
 from .distributed import DistInfo, StepBatchSampler, init_distributed
 from .evaluation import evaluate
 from ..method.model import build_model
-from ..data.pretraining_data import (CachedWorldSource, PretrainingCollate, PretrainingDataset,
+from ..data.pretraining_data import (PretrainingCollate, PretrainingDataset,
                                          WorldSource)
+from ..data.world_cache import CachedWorldSource
 from ..data.reports import caption
 from ..data.tokenizer import load_course_tokenizer
 from ..data.report_tokenizer import choose_max_length, tokenizer_for_run, truncation_report
