@@ -5,142 +5,15 @@
 # %% ../../nbs/99_cli.ipynb #5bfc7908
 from __future__ import annotations
 
-import argparse
-import csv
 import json
 import sys
-import time
 from pathlib import Path
 
+# lesson 98c's parser; `main` is the `reclf` console command's entry point
+from .commands import SUBCOMMANDS, main, make_parser, subcommand
+
 # %% auto #0
-__all__ = ['SUBCOMMANDS', 'TASK_NAMES', 'subcommand', 'make_parser', 'main', 'cmd_world', 'add_world', 'config_from_args',
-           'cmd_train', 'add_train', 'evaluation_table', 'cmd_evaluate', 'add_evaluate', 'cmd_demo', 'add_demo',
-           'cmd_sweep', 'add_sweep']
-
-# %% ../../nbs/99_cli.ipynb #65f43883
-# name -> function that adds the subcommand's sub-parser; filled by `@subcommand` below
-SUBCOMMANDS = {}
-
-def subcommand(add):
-    "Register `add(sub)`, which adds the sub-parser `add_<name>` describes to the `reclf` parser."
-    SUBCOMMANDS[add.__name__.removeprefix('add_')] = add
-    return add
-
-def make_parser() -> argparse.ArgumentParser:
-    "The `reclf` argument parser with one sub-parser per registered subcommand."
-    parser = argparse.ArgumentParser(
-        prog='reclf', description='RECLF course tools: the synthetic world, training, evaluation.',
-        epilog='Each subcommand has its own --help, e.g. `reclf world --help`.')
-    sub = parser.add_subparsers(title='subcommands', metavar='COMMAND')
-    for add in SUBCOMMANDS.values(): add(sub)
-    return parser
-
-def main(argv: list[str] | None = None) -> int:
-    "Entry point of the `reclf` console command."
-    argv = sys.argv[1:] if argv is None else list(argv)
-    parser = make_parser()
-    args = parser.parse_args(argv)
-    if not hasattr(args, 'func'):
-        parser.print_help()
-        return 0
-    try: return args.func(args)
-    except (ValueError, FileNotFoundError, PermissionError, OSError) as e:
-        print(f'reclf {argv[0]}: error: {e}', file=sys.stderr)
-        return 2
-
-# %% ../../nbs/99_cli.ipynb #68a16231
-def _world_config(name: str, size: int):
-    from reclf.world.synthetic_world import WorldConfig
-    if name not in ('easy', 'hard', 'default'):
-        raise SystemExit(f"--config must be 'easy', 'hard' or 'default', got {name!r}")
-    return WorldConfig(size=size) if name == 'default' else getattr(WorldConfig, name)(size=size)
-
-def cmd_world(args) -> int:
-    "Render `--n` samples of a world configuration."
-    from reclf.world.synthetic_world import SyntheticWorld
-    from reclf.world.world_views import write_world_samples
-    start = time.perf_counter()
-    world = SyntheticWorld(_world_config(args.config, args.size), seed=args.seed)
-    samples = world.samples(args.split, args.n)
-    generated = time.perf_counter() - start
-    paths = write_world_samples(samples, Path(args.out))
-    print(f'generated {len(samples)} {args.config} samples ({args.split}, {args.size} px, '
-          f'seed {args.seed}) in {generated:.2f} s')
-    for p in paths: print(f'wrote {p}')
-    return 0
-
-@subcommand
-def add_world(sub):
-    world = sub.add_parser('world', help='render samples of the synthetic chest X-ray world',
-                           description='Render samples of the synthetic world: gallery.png, '
-                                       'samples.json, samples.csv.')
-    world.add_argument('--n', type=int, default=16, help='number of samples (default: 16)')
-    world.add_argument('--config', default='hard',
-                       help="world configuration: 'easy', 'hard' or 'default' (default: hard)")
-    world.add_argument('--split', default='train',
-                       help="split: train, valid, test, test_decorrelated, swap (default: train)")
-    world.add_argument('--size', type=int, default=128,
-                       help='image side in pixels, >= 32 (default: 128)')
-    world.add_argument('--seed', type=int, default=0, help='world seed (default: 0)')
-    world.add_argument('--out', default='outputs/world',
-                       help='output folder (default: outputs/world)')
-    world.set_defaults(func=cmd_world)
-
-# %% ../../nbs/99_cli.ipynb #46852127
-def config_from_args(args):
-    "A `TrainConfig` from --preset, --config and --set (later ones win), with --out as out_dir."
-    from reclf.train.config import (TrainConfig, config_from_dict, load_config, parse_overrides,
-                                    preset)
-    overrides = parse_overrides(args.set)
-    if args.out: overrides['out_dir'] = args.out
-    if args.config:
-        base = load_config(args.config)
-        return TrainConfig(**{**vars(base), **overrides})
-    return (preset(args.preset, **overrides) if args.preset
-            else config_from_dict(overrides, where='--set'))
-
-# %% ../../nbs/99_cli.ipynb #eb8f4577
-def cmd_train(args) -> int:
-    "Pretrain a model."
-    from reclf.train.training import NonFiniteLoss, Trainer
-    from reclf.train.distributed import cleanup_distributed
-    config = config_from_args(args)
-    trainer = Trainer(config, progress=not args.no_progress)
-    if trainer.info.is_main:
-        print(f'training {config.method} for {config.steps} steps on {trainer.device} '
-              f'({trainer.info.world_size} process(es)); writing to {config.out_dir}/')
-    try: summary = trainer.fit(resume=args.resume)
-    except NonFiniteLoss as e:
-        print(f'reclf train: stopped: {e}', file=sys.stderr)
-        return 1
-    finally: cleanup_distributed()
-    if trainer.info.is_main:
-        print(json.dumps({k: (round(v, 4) if isinstance(v, float) else v)
-                          for k, v in summary.items()}, indent=1))
-    return 0
-
-@subcommand
-def add_train(sub):
-    train = sub.add_parser('train', help='pretrain a model (any method); works under torchrun',
-                           description='Pretrain a RECLF-family model. Start from --preset or '
-                                       '--config, then --set overrides.',
-                           epilog='Example: reclf train --preset demo --set method=gloria '
-                                  '--out runs/gloria. Multi-GPU: torchrun --nproc_per_node=4 '
-                                  '-m reclf train --preset paper --set data_root=/data/mimic')
-    train.add_argument('--preset', choices=('tiny', 'demo', 'paper'),
-                       help='starting configuration (tiny: tests; demo: CPU, ~23 min on one '
-                            'core; paper: GPU)')
-    train.add_argument('--config',
-                       help='a JSON or YAML file of TrainConfig fields (may name a preset)')
-    train.add_argument('--set', action='append', default=[], metavar='KEY=VALUE',
-                       help='override one field, e.g. --set lr=3e-4 (repeatable)')
-    train.add_argument('--out',
-                       help="run folder (config, logs, checkpoints); default: the config's out_dir")
-    train.add_argument('--resume', nargs='?', const='auto',
-                       help="continue from a checkpoint; bare --resume takes OUT/last.pt")
-    train.add_argument('--no-progress', action='store_true',
-                       help='no progress bar (logs are still written)')
-    train.set_defaults(func=cmd_train)
+__all__ = ['TASK_NAMES', 'evaluation_table', 'cmd_evaluate', 'add_evaluate', 'cmd_demo', 'add_demo', 'cmd_sweep', 'add_sweep']
 
 # %% ../../nbs/99_cli.ipynb #0cdb630b
 def evaluation_table(results: dict) -> str:
@@ -169,6 +42,7 @@ def _plain(value):
     if isinstance(value, Path): return str(value)
     return float(value) if isinstance(value, (int, float)) else repr(value)
 
+# %% ../../nbs/99_cli.ipynb #41f6bdfc
 def cmd_evaluate(args) -> int:
     ("Evaluate a checkpoint: validation figures on held-out synthetic pairs, "
      "or the downstream tasks.")
@@ -209,6 +83,7 @@ def cmd_evaluate(args) -> int:
     if args.json: Path(args.json).write_text(json.dumps(results, indent=1, default=_plain) + '\n')
     return 0
 
+# %% ../../nbs/99_cli.ipynb #daf040d2
 @subcommand
 def add_evaluate(sub):
     evaluate = sub.add_parser(
@@ -264,6 +139,7 @@ def cmd_demo(args) -> int:
              tasks=None if args.no_tasks else DEMO_TASKS)
     return 0
 
+# %% ../../nbs/99_cli.ipynb #efe7e48e
 @subcommand
 def add_demo(sub):
     demo = sub.add_parser(
@@ -311,6 +187,7 @@ def cmd_sweep(args) -> int:
     print(f'wrote {run_sweep(args.out, args.cells, tuple(args.seeds), args.steps, **options)}')
     return 0
 
+# %% ../../nbs/99_cli.ipynb #44f4710d
 @subcommand
 def add_sweep(sub):
     sweep = sub.add_parser(
