@@ -1,5 +1,5 @@
 """Binding a disease to its place: named training settings, each trained on several seeds and measured by swap-group
-Recall@1 (lesson 09f's `swap_group_scores` and `swap_group_recall`).
+Recall@1 (lesson 09g's `swap_group_scores` and `swap_group_recall`).
 
     python benchmarks/binding_sweep.py [--seeds 0 1 2] [--only NAME ...] [--steps N] [--groups 300]
                                        [--out benchmarks/results/binding.json] [--runs DIR] [--report] [--list]
@@ -183,7 +183,7 @@ def report(runs: list, json_name: str) -> str:
     n_boot = inspect.signature(swap_group_recall).parameters['n_boot'].default
     lines = ['# Binding a disease to its place: settings tried', '',
              'Can training make a contrastive image-report model bind each disease to its place? The test is swap-group '
-             'Recall@1 (lesson 09f, `nbs/09f_swap_recall.ipynb`; docs/method.md section 10): a binding-swap group of the '
+             'Recall@1 (lesson 09g, `nbs/09g_swap_recall.ipynb`; docs/method.md section 10): a binding-swap group of the '
              'synthetic world (docs/synthetic_world.md) holds minimal pairs, the same patient, devices, severities and '
              'sentence plan, reports identical but for the exchanged place phrases of the findings, images identical '
              'but for the lesions drawn at the exchanged places. Each member image ranks its group\'s reports; only a '
@@ -206,7 +206,7 @@ def report(runs: list, json_name: str) -> str:
              'changes one thing against its reference (same steps, same seeds '
              f"{', '.join(map(str, seeds_all))}). "
              + ' '.join(f'`swap_fraction={f}` puts {g} whole training swap groups ({g * round(1 / chance[0])} '
-                        f'of {b} pairs) in every batch (binding pressure, lesson 09e).' for f, g, b in pressure)
+                        f'of {b} pairs) in every batch (binding pressure, lesson 09f).' for f, g, b in pressure)
              + ' The world seed is the run seed.',
              f"- **Machine.** {m['cores']} CPU cores ({m['platform']}), torch {m['torch']}, Python {m['python']}; "
              f"{'/'.join(map(str, threads))} torch thread per run, one run at a time, on cores shared with other jobs (1-minute "
