@@ -81,7 +81,8 @@ def train_and_measure(name: str, seed: int, base_steps: int, runs_dir: Path, gro
     "Train one setting x seed, then swap-group Recall@1 (global, local) on `groups` evaluation groups."
     import torch
     from reclf.train.config import preset
-    from reclf.train.training import SWAP_TRAIN_START, Trainer, make_world, swap_groups_per_batch
+    from reclf.train.training import Trainer
+    from reclf.train.training_data import SWAP_TRAIN_START, make_world, swap_groups_per_batch
     from reclf.train.swap_recall import swap_group_recall, swap_group_scores
     if groups > SWAP_TRAIN_START: raise ValueError('evaluation groups must lie below SWAP_TRAIN_START')
     overrides = setting_overrides(name, seed, base_steps)
@@ -206,7 +207,7 @@ def report(runs: list, json_name: str) -> str:
              'changes one thing against its reference (same steps, same seeds '
              f"{', '.join(map(str, seeds_all))}). "
              + ' '.join(f'`swap_fraction={f}` puts {g} whole training swap groups ({g * round(1 / chance[0])} '
-                        f'of {b} pairs) in every batch (binding pressure, lesson 09f).' for f, g, b in pressure)
+                        f'of {b} pairs) in every batch (binding pressure, lesson 09e).' for f, g, b in pressure)
              + ' The world seed is the run seed.',
              f"- **Machine.** {m['cores']} CPU cores ({m['platform']}), torch {m['torch']}, Python {m['python']}; "
              f"{'/'.join(map(str, threads))} torch thread per run, one run at a time, on cores shared with other jobs (1-minute "

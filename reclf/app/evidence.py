@@ -21,7 +21,7 @@ __all__ = ['PRESSURE', 'CELLS', 'BASE', 'STEPS', 'RELATION_METRICS', 'CONTROL_ME
            'record_call']
 
 # %% ../../nbs/14_evidence.ipynb #84b07f0c
-# binding pressure: whole swap groups fill a quarter of a batch (lesson 09f)
+# binding pressure: whole swap groups fill a quarter of a batch (lesson 09e)
 PRESSURE = dict(swap_fraction=0.25)
 CELLS = {                             # name: (question, TrainConfig overrides of the common base)
     'convirt':           ('global alignment only', dict(method='convirt', **PRESSURE)),

@@ -13,7 +13,7 @@ from ..data.reports import caption
 from ..data.pretraining_data import WorldSource, ItemSource
 from ..train.evaluation import encode_images, encode_texts
 from ..train.score_tables import score_matrix, check_disjoint, downstream_row
-from ..train.training import make_world
+from ..train.training_data import make_world
 from ..train.swap_recall import swap_group_scores, swap_group_recall
 from .retrieval import *
 from .retrieval import _names, _take

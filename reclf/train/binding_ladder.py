@@ -20,8 +20,9 @@ from ..method.model import build_model, contrastive_loss
 from .config import preset
 from .swap_recall import swap_group_recall
 from ..world.world_views import FIGURE_WIDTH
-from .training import (SWAP_TRAIN_START, autocast_for, cosine_schedule, make_world,
-                                  swap_groups_per_batch)
+from .training_data import (SWAP_TRAIN_START, cosine_schedule, make_world,
+                                       swap_groups_per_batch)
+from .distributed import autocast_for
 
 # %% auto #0
 __all__ = ['RUNGS', 'HEADS', 'ladder_config', 'LadderBatches', 'ladder_features', 'rung_blocks', 'train_rung', 'ladder_path',

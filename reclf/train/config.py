@@ -35,7 +35,7 @@ class _DataFields:
     train_size: int = 8_000
     valid_size: int = 256            # held-out pairs for periodic validation
     flip: bool = True                # horizontal flip with the left/right swap in the text
-    # share of each batch made of whole binding-swap groups (binding pressure, lesson 09f); 0 = off
+    # share of each batch made of whole binding-swap groups (binding pressure, lesson 09e); 0 = off
     swap_fraction: float = 0.0
     # None: 'course' for synthetic data, 'reports' for real data; or 'course',
     # 'reports' (WordPiece learnt from the run's training captions, kept in

@@ -276,8 +276,8 @@ def calibration_images(config,         # the `TrainConfig` of the run
                                seed=config.seed)
         data = EvalImages(WorldSource(world, 'train', n), config.image_size)
         return torch.stack([data[i]['image'] for i in range(n)])
-    # a real dataset: its training pairs (lesson 09f)
-    from reclf.train.training import make_train_data
+    # a real dataset: its training pairs (lesson 09e)
+    from reclf.train.training_data import make_train_data
     data = make_train_data(config)
     items = [data[i] for i in range(min(n, len(data)))]
     return torch.stack([item['image'] for item in items if item is not None])

@@ -10,7 +10,7 @@ import torch
 
 from ..data.reports import caption
 from .evaluation import encode_images, encode_texts
-from .training import SWAP_TRAIN_START
+from .training_data import SWAP_TRAIN_START
 
 # %% auto #0
 __all__ = ['swap_group_scores', 'swap_group_recall']

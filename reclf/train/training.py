@@ -6,18 +6,12 @@
 from __future__ import annotations
 
 import contextlib
-import csv
 import json
-import math
-import os
 import resource
-import shutil
 import signal
 import threading
 import time
 from pathlib import Path
-
-import numpy as np
 
 import torch
 import torch.distributed as dist
@@ -26,212 +20,18 @@ from torch.utils.data import DataLoader
 from .config import TrainConfig, save_config
 from .checkpoints import (check_output_dir, checkpoint_bytes, load_checkpoint,
                                      make_checkpoint, restore, save_atomic)
-from .distributed import DistInfo, StepBatchSampler, init_distributed
+from .distributed import (StepBatchSampler, all_finite, autocast_for, global_mean,
+                                     init_distributed, make_deterministic, pick_device, to_device)
 from .evaluation import evaluate
+from .training_data import (MetricLog, SwapBatchSampler, cosine_schedule, make_train_data,
+                                       make_world, swap_groups_per_batch, tokenizer_spec)
 from ..method.model import build_model
-from ..data.pretraining_data import (CachedWorldSource, PretrainingCollate, PretrainingDataset,
-                                         WorldSource)
-from ..data.reports import caption
-from ..data.tokenizer import load_course_tokenizer
+from ..data.pretraining_data import PretrainingCollate
 from ..data.report_tokenizer import choose_max_length, tokenizer_for_run, truncation_report
-from ..world.synthetic_world import SyntheticWorld, WorldConfig
 from fastcore.basics import patch
 
-
 # %% auto #0
-__all__ = ['SWAP_TRAIN_START', 'INIT_KEYS', 'pick_device', 'make_deterministic', 'autocast_for', 'to_device', 'cosine_schedule',
-           'make_world', 'KeptPairs', 'SwapMembers', 'BindingData', 'swap_groups_per_batch', 'SwapBatchSampler',
-           'make_train_data', 'tokenizer_spec', 'MetricLog', 'read_log', 'NonFiniteLoss', 'Trainer', 'load_trained',
-           'slim_checkpoint', 'plot_history']
-
-# %% ../../nbs/09f_training.ipynb #b9f5dc25
-def pick_device(name: str = 'auto', info: DistInfo | None = None) -> torch.device:
-    "'auto': CUDA (this process's GPU under torchrun), else MPS, else CPU; or `torch.device(name)`."
-    if name != 'auto': return torch.device(name)
-    if torch.cuda.is_available(): return torch.device('cuda', info.local_rank if info else 0)
-    if getattr(torch.backends, 'mps',
-               None) is not None and torch.backends.mps.is_available(): return torch.device('mps')
-    return torch.device('cpu')
-
-def make_deterministic():
-    "Deterministic kernels (`torch.use_deterministic_algorithms`) and the cuBLAS setting they need."
-    os.environ.setdefault('CUBLAS_WORKSPACE_CONFIG', ':4096:8')   # must be set before cuBLAS starts
-    torch.use_deterministic_algorithms(True)
-
-def autocast_for(device: torch.device, precision: str = 'auto'):
-    "bf16 autocast on CUDA ('auto' or 'bf16'), nothing elsewhere or for 'fp32' and 'fp64'."
-    if precision in ('fp32',
-                     'fp64') or (precision == 'auto'
-                                 and device.type != 'cuda'): return contextlib.nullcontext()
-    return torch.autocast(device_type=device.type, dtype=torch.bfloat16)
-
-def to_device(batch: dict, device, dtype=None) -> dict:
-    "Move a batch's tensors to `device` (floats to `dtype` if given); lists and strings stay."
-    def move(v):
-        if not isinstance(v, torch.Tensor): return v
-        return v.to(device, dtype=dtype if dtype is not None and v.is_floating_point() else None,
-                    non_blocking=True)
-    return {k: move(v) for k, v in batch.items()}
-
-# %% ../../nbs/09f_training.ipynb #c4240ff6
-def cosine_schedule(optimizer, warmup_steps: int, total_steps: int):
-    "Linear warm-up to the peak rate over `warmup_steps`, then cosine decay to 0 at `total_steps`."
-    def factor(step):
-        if step < warmup_steps: return (step + 1) / warmup_steps
-        progress = min(1.0, (step - warmup_steps) / max(1, total_steps - warmup_steps))
-        return 0.5 * (1 + math.cos(math.pi * progress))
-    return torch.optim.lr_scheduler.LambdaLR(optimizer, factor)
-
-
-# %% ../../nbs/09f_training.ipynb #4643f97f
-def make_world(config: TrainConfig) -> SyntheticWorld:
-    "The synthetic world a run trains and validates on."
-    return SyntheticWorld(getattr(WorldConfig, config.world)(size=config.image_size),
-                          seed=config.seed)
-
-class KeptPairs:
-    "Pairs whose report survives caption cleaning; `dropped`: the others; `captions`: kept texts."
-    def __init__(self, source, reports):
-        captions = [caption(report) for report in reports]
-        self.source, self.keep = source, [i for i, c in enumerate(captions) if c.ok]
-        # what the run's tokenizer reads
-        self.captions = [captions[i].text for i in self.keep]
-        self.dropped = sorted(set(range(len(source))) - set(self.keep))
-    def __len__(self): return len(self.keep)
-    def __getitem__(self, i): return self.source[self.keep[i]]
-
-
-# %% ../../nbs/09f_training.ipynb #aff963aa
-# the first binding-swap group that training may use; evaluation groups lie below it
-SWAP_TRAIN_START = 2 ** 30
-
-class SwapMembers(WorldSource):
-    "Member `member` of training swap groups as lesson 02d's items: k is `SWAP_TRAIN_START + k`."
-    def __init__(self, world, member:int, n:int=2 ** 30):
-        super().__init__(world, 'swap', n)
-        self.member, self.group_size = member, world.config.swap_findings
-        if not 0 <= member < self.group_size: raise ValueError(f'member must be in [0, '
-                                                               f'{self.group_size}), got {member}')
-    def __getitem__(self, k) -> dict:
-        if not 0 <= k < self.n: raise IndexError(f'group draw {k} out of range for {self.n}')
-        item = super().__getitem__((SWAP_TRAIN_START + k) * self.group_size + self.member)
-        # rounded as the cached pairs are
-        item['image'] = np.round(item['image'] * 255).astype(np.float32) / 255
-        return item
-
-class BindingData(torch.utils.data.Dataset):
-    "Ordinary pairs (keys: draw ids) and training swap-group members (keys: (group draw, member))."
-    def __init__(self, pairs, members:list): self.pairs, self.members = pairs, members
-    def __len__(self): return len(self.pairs)                  # an epoch counts ordinary pairs
-    def __getitem__(self, key):
-        if isinstance(key, tuple): return self.members[key[1]][key[0]]
-        return self.pairs[key]
-
-# %% ../../nbs/09f_training.ipynb #c8fed467
-def swap_groups_per_batch(config, group_size:int) -> int:
-    "Whole swap groups per batch: as many as fit in `swap_fraction` of it."
-    groups = int(config.swap_fraction * config.batch_size / group_size + 1e-9)
-    if config.swap_fraction and not groups:
-        raise ValueError(f'swap_fraction={config.swap_fraction} of a batch of {config.batch_size} '
-                         f'holds no whole group of {group_size}')
-    return groups
-
-class SwapBatchSampler(torch.utils.data.Sampler):
-    "Each step's global batch: `StepBatchSampler`'s ordinary draws, then `groups` new swap groups."
-    def __init__(self, n:int, batch_size:int, steps:int, groups:int, group_size:int, seed:int=0,
-                 rank:int=0,
-                 world_size:int=1, start_step:int=0):
-        if batch_size % world_size: raise ValueError(f'batch_size={batch_size} must be divisible '
-                                                     f'by the number of processes ({world_size})')
-        if groups < 1 or groups * group_size >= batch_size:
-            raise ValueError(f'{groups} swap group(s) of {group_size} must leave ordinary pairs in '
-                             f'a batch of {batch_size}')
-        self.pairs = StepBatchSampler(n, batch_size - groups * group_size, steps, seed, draws=True)
-        self.batch_size, self.steps = batch_size, steps
-        self.groups, self.group_size = groups, group_size
-        self.rank, self.world_size, self.start_step = rank, world_size, start_step
-    def global_batch(self, step:int) -> list:
-        "Ordinary draw ids, then (group draw, member) keys; draw d is group `SWAP_TRAIN_START + d`."
-        draws = range(step * self.groups, (step + 1) * self.groups)
-        return self.pairs.global_batch(step).tolist() + [(d, m) for d in draws
-                                                         for m in range(self.group_size)]
-    def __iter__(self):
-        share = self.batch_size // self.world_size
-        for step in range(self.start_step, self.steps):
-            yield self.global_batch(step)[self.rank * share:(self.rank + 1) * share]
-    def __len__(self): return max(0, self.steps - self.start_step)
-
-# %% ../../nbs/09f_training.ipynb #93589e63
-def make_train_data(config: TrainConfig,
-                    progress: bool = False) -> PretrainingDataset | BindingData:
-    "A run's training pairs: the cached world (swap groups if asked), MIMIC-CXR-JPG or IU X-ray."
-    load_size, flip_p = round(config.image_size * 9 / 8), 0.5 if config.flip else 0.0
-    if config.data == 'synthetic':
-        cached = CachedWorldSource(WorldSource(make_world(config), 'train', config.train_size),
-                                   progress=progress)
-        ptr = cached.arrays['report_ptr']
-        source = KeptPairs(cached, [cached.reports[ptr[i]:ptr[i + 1]] for i in range(len(cached))])
-        if source.dropped and progress: print(f'left out {len(source.dropped)} of {len(cached)} '
-                                              f'pairs whose report is empty after cleaning')
-        pairs = PretrainingDataset(source, train=True, load_size=load_size,
-                                   crop_size=config.image_size, flip_p=flip_p, seed=config.seed)
-        # for the run's truncation count
-        pairs.captions = source.captions
-        if not config.swap_fraction: return pairs
-        # swap members: augmentation seeded by the group draw (another seed than the pairs')
-        world = make_world(config)
-        members = [PretrainingDataset(SwapMembers(world, m), train=True, load_size=load_size,
-                                      crop_size=config.image_size, flip_p=flip_p,
-                                      seed=config.seed + 2 ** 32)
-                   for m in range(world.config.swap_findings)]
-        data = BindingData(pairs, members)
-        data.captions = pairs.captions
-        return data
-    from reclf.data.layouts import MIMIC_LABELS, read_iu_xray, read_mimic
-    from reclf.data.readers import ANCHOR_POLICY
-    from reclf.data.pretraining_data import ItemSource
-    if config.data == 'mimic':
-        items = read_mimic(config.data_root, strict=False)
-        classes, policy = MIMIC_LABELS, ANCHOR_POLICY
-    # no labels; split seeded by patient
-    else: items, classes, policy = read_iu_xray(config.data_root, strict=False), (), None
-    print(items.log.summary())
-    train = [item for item in items if item.split == 'train']
-    if not train: raise ValueError(f'no training images found under data_root={config.data_root}')
-    source = KeptPairs(ItemSource(train, classes, policy=policy),
-                       [item.report or '' for item in train])
-    print(f'left out {len(source.dropped)} of {len(train)} studies whose report is empty after '
-          f'cleaning')
-    data = PretrainingDataset(source, train=True, load_size=load_size, crop_size=config.image_size,
-                              flip_p=flip_p,
-                              strict=False, seed=config.seed)
-    # the run's tokenizer and truncation check read them
-    data.captions = source.captions
-    return data
-
-def tokenizer_spec(config: TrainConfig) -> str:
-    "The run's tokenizer setting: as set, else 'course' (synthetic) or 'reports' (real data)."
-    return config.tokenizer or ('course' if config.data == 'synthetic' else 'reports')
-
-# %% ../../nbs/09f_training.ipynb #356af308
-class MetricLog:
-    "Metric rows in memory, appended to `<name>.jsonl` and `<name>.csv` in `folder` (None: memory)."
-    def __init__(self, folder=None, name: str = 'log'):
-        self.rows, self.folder, self.name = [], Path(folder) if folder else None, name
-    def append(self, row: dict):
-        self.rows.append(row)
-        if self.folder is None: return
-        with open(self.folder / f'{self.name}.jsonl', 'a') as f: f.write(json.dumps(row) + '\n')
-        path = self.folder / f'{self.name}.csv'
-        new = not path.exists()
-        with open(path, 'a', newline='') as f:
-            writer = csv.DictWriter(f, fieldnames=list(row), extrasaction='ignore')
-            if new: writer.writeheader()
-            writer.writerow(row)
-
-def read_log(path) -> list[dict]:
-    "The rows of a `.jsonl` log."
-    return [json.loads(line) for line in Path(path).read_text().splitlines() if line.strip()]
+__all__ = ['INIT_KEYS', 'NonFiniteLoss', 'Trainer']
 
 # %% ../../nbs/09f_training.ipynb #773b5a07
 class NonFiniteLoss(RuntimeError):
@@ -269,8 +69,7 @@ class Trainer:
 # %% ../../nbs/09f_training.ipynb #ad392f12
 @patch
 def _make_tokenizer(self: Trainer):
-    ("The run's tokenizer (`tokenizer_for_run`; 'reports': learnt in out_dir/tokenizer), "
-     "kept beside the checkpoints by `_prepare`.")
+    "The run's tokenizer (`tokenizer_for_run`; 'reports': learnt in out_dir/tokenizer)."
     cfg, texts = self.config, getattr(self.train_data, 'captions', None)
     spec, folder = tokenizer_spec(cfg), Path(cfg.out_dir) / 'tokenizer'
     wait = self.info.enabled and spec == 'reports'
@@ -282,9 +81,8 @@ def _make_tokenizer(self: Trainer):
         # warns when more than 5% of the captions lose words
         cut = truncation_report(tokenizer, texts, cfg.max_length)
         print(f"tokenizer: {len(tokenizer)} tokens; max_length={cfg.max_length} cuts "
-              f"{cut['truncated']} of {cut['texts']} "
-              f"captions ({cut['fraction']:.1%}), losing {cut['words_lost']} of {cut['words']} "
-              f"words; "
+              f"{cut['truncated']} of {cut['texts']} captions ({cut['fraction']:.1%}), losing "
+              f"{cut['words_lost']} of {cut['words']} words; "
               f"95% of the captions fit in {choose_max_length(tokenizer, texts)} tokens")
     return tokenizer
 
@@ -310,7 +108,6 @@ def resume(self: Trainer, path='auto') -> int:
                         self.scheduler)
     return self.step
 
-
 # %% ../../nbs/09f_training.ipynb #a7937ec7
 @contextlib.contextmanager
 def _stop_signals(trainer: Trainer):
@@ -321,18 +118,6 @@ def _stop_signals(trainer: Trainer):
     try: yield
     finally:
         for s, handler in previous.items(): signal.signal(s, handler)
-
-def _global_mean(out: dict, info: DistInfo) -> dict:
-    "Loss terms averaged over processes (each process's loss is its share of the global one)."
-    terms = torch.stack([out[k].detach().float() for k in ('loss', 'loss_global', 'loss_local')])
-    if info.enabled: dist.all_reduce(terms); terms /= info.world_size
-    return dict(zip(('loss', 'loss_global', 'loss_local'), terms.tolist()))
-
-def _all_finite(loss: torch.Tensor, info: DistInfo) -> bool:
-    "Whether the loss is finite on every process."
-    finite = torch.isfinite(loss.detach()).float()
-    if info.enabled: dist.all_reduce(finite, op=dist.ReduceOp.MIN)
-    return bool(finite.item())
 
 # %% ../../nbs/09f_training.ipynb #0783e1b7
 @patch
@@ -347,8 +132,8 @@ def _loader(self: Trainer) -> DataLoader:
                                    swap_groups_per_batch(cfg, g), g, cfg.seed,
                                    self.info.rank, self.info.world_size, start_step=self.step)
     else: sampler = StepBatchSampler(len(self.train_data), cfg.batch_size, cfg.steps, cfg.seed,
-                                     self.info.rank,
-                                     self.info.world_size, start_step=self.step, draws=True)
+                                     self.info.rank, self.info.world_size, start_step=self.step,
+                                     draws=True)
     # A generator of its own: creating the loader's iterator draws a seed, which must not shift the
     # global generator (dropout) between a straight run and a resumed one.
     return DataLoader(self.train_data, batch_sampler=sampler, num_workers=cfg.num_workers,
@@ -361,21 +146,18 @@ def validate(self: Trainer) -> dict:
     "Run lesson 09d's validation on the held-out synthetic set and log it."
     cfg = self.config
     if not self.info.is_main or cfg.valid_size == 0 or cfg.data != 'synthetic': return {}
-    row = dict(step=self.step,
-               **evaluate(self.model, make_world(cfg), self.tokenizer, 'valid', cfg.valid_size,
-                                          min(cfg.batch_size, cfg.valid_size), cfg.max_length,
-                                          self.device))
+    row = dict(step=self.step, **evaluate(self.model, make_world(cfg), self.tokenizer, 'valid',
+                                          cfg.valid_size, min(cfg.batch_size, cfg.valid_size),
+                                          cfg.max_length, self.device))
     self.valid_log.append(row)
     # the untrained model's figures, for the summary
     if self.step == 0: self.initial = row
     return row
 
-
 # %% ../../nbs/09f_training.ipynb #9d272d18
 @patch
 def _prepare(self: Trainer, resume=None):
-    ("Check the output folder, save the config and tokenizer, resume if asked; "
-     "the model to train (DDP: torchrun).")
+    "Check the output folder, save the config and tokenizer, resume if asked; the model to train."
     if self.info.is_main:
         check_output_dir(self.out_dir, need_bytes=2 * checkpoint_bytes(self.model) + 2**20)
         save_config(self.config, self.out_dir / 'config.json')
@@ -393,7 +175,7 @@ def train_step(self: Trainer, model, batch: dict) -> dict:
     "One optimiser step: forward (autocast), finite-loss check on all processes, backward, clip."
     batch = to_device(batch, self.device, self.dtype)
     with autocast_for(self.device, self.config.precision): out = model(batch)
-    if not _all_finite(out['loss'], self.info):
+    if not all_finite(out['loss'], self.info):
         raise NonFiniteLoss(f"loss is {out['loss'].item()} at step {self.step + 1}; stopped "
                             f"without saving it. "
                             f"The last good checkpoint (if any) is {self.out_dir / 'last.pt'}")
@@ -407,13 +189,12 @@ def train_step(self: Trainer, model, batch: dict) -> dict:
     self.step += 1
     return out
 
-
 # %% ../../nbs/09f_training.ipynb #46a3218d
 @patch
 def _log_step(self: Trainer, out: dict, rate: float, seconds: float):
     "Every `log_every` steps, log the step's losses (averaged over processes), rate and timings."
     if self.step % max(1, self.config.log_every) and self.step != self.config.steps: return
-    losses = _global_mean(out, self.info)
+    losses = global_mean(out, self.info)
     if self.info.is_main: self.log.append(dict(step=self.step, **losses,
                                                tau_global=out['tau_global'].item(), lr=out['lr'],
                                                grad_norm=float(out['grad_norm']), pairs_per_s=rate,
@@ -438,7 +219,6 @@ def _finish(self: Trainer, status: str, start: float) -> dict:
     if self.info.is_main: (self.out_dir / 'summary.json').write_text(json.dumps(summary, indent=2)
                                                                      + '\n')
     return summary
-
 
 # %% ../../nbs/09f_training.ipynb #5e512d65
 @patch
@@ -467,66 +247,3 @@ def fit(self: Trainer, resume=None) -> dict:
             if cfg.valid_every and self.step % cfg.valid_every == 0 and self.step < cfg.steps:
                 self.validate()
     return self._finish(status, start)
-
-
-# %% ../../nbs/09f_training.ipynb #c92ccbd3
-def load_trained(checkpoint, # a checkpoint written by `Trainer` (or `slim_checkpoint`)
-                 device='cpu'):
-    "(model, config, tokenizer) from a checkpoint, in eval mode on `device`."
-    ckpt = load_checkpoint(checkpoint, map_location=device)
-    config = TrainConfig(**ckpt['config'])
-    # the tokenizer the weights were trained with lives beside them (else the run's setting)
-    beside = Path(checkpoint).parent / 'tokenizer'
-    tokenizer = (load_course_tokenizer(beside) if (beside / 'tokenizer.json').exists()
-                 else tokenizer_for_run(tokenizer_spec(config), beside))
-    model = build_model(config, tokenizer)
-    model.load_state_dict({k: v.float() if v.is_floating_point() else v
-                           for k, v in ckpt['model'].items()})
-    return model.to(device).eval(), config, tokenizer
-
-def slim_checkpoint(checkpoint, # a checkpoint written by `Trainer`
-                    path,       # where to write the slim copy
-                    half:bool=True): # store floating-point weights as float16 (half the size)
-    "Keep only what `load_trained` needs (weights, configuration), e.g. to ship an encoder."
-    ckpt = load_checkpoint(checkpoint, map_location='cpu')
-    weights = {k: v.half() if half and v.is_floating_point() else v
-               for k, v in ckpt['model'].items()}
-    save_atomic(dict(model=weights, config=ckpt['config'], step=ckpt['step']), path)
-    # the run's tokenizer travels with the weights
-    if (Path(checkpoint).parent / 'tokenizer').exists():
-        shutil.copytree(Path(checkpoint).parent / 'tokenizer', Path(path).parent / 'tokenizer',
-                        dirs_exist_ok=True)
-    return Path(path)
-
-
-# %% ../../nbs/09f_training.ipynb #3bc924bb
-def plot_history(folder, # a run folder (log.jsonl, and valid.jsonl if the run validated)
-                 title:str|None=None, # a line above the three panels: what the reader should see
-                 fig=None):
-    "Loss curves and validation Recall@1 / pointing game (with chance levels) of a run folder."
-    import matplotlib.pyplot as plt
-    folder = Path(folder)
-    log = read_log(folder / 'log.jsonl')
-    valid = read_log(folder / 'valid.jsonl') if (folder / 'valid.jsonl').exists() else []
-    fig = fig or plt.figure(figsize=(10, 3))
-    ax_loss, ax_rec, ax_pt = fig.subplots(1, 3)
-    steps = [r['step'] for r in log]
-    for key in ('loss', 'loss_global', 'loss_local'): ax_loss.plot(steps, [r[key] for r in log],
-                                                                   label=key)
-    ax_loss.set(xlabel='step', title='Training loss (global + local)'); ax_loss.legend()
-    if valid:
-        vsteps = [r['step'] for r in valid]
-        for key in ('recall_global', 'recall_local'): ax_rec.plot(vsteps, [r[key] for r in valid],
-                                                                  'o-', label=key)
-        ax_rec.axhline(valid[-1]['recall_chance'], ls=':', c='gray', label='chance')
-        for role in ('disease', 'location'):
-            if f'pointing_{role}' in valid[-1]:
-                line, = ax_pt.plot(vsteps, [r[f'pointing_{role}'] for r in valid], 'o-', label=role)
-                ax_pt.axhline(valid[-1][f'pointing_chance_{role}'], ls=':', c=line.get_color())
-        ax_rec.legend(); ax_pt.legend()
-    ax_rec.set(xlabel='step', title='In-batch Recall@1 (dotted: chance)')
-    ax_pt.set(xlabel='step', title='Pointing game (dotted: chance)')
-    if title: fig.suptitle(title)
-    fig.tight_layout()
-    return fig
-
