@@ -1,4 +1,4 @@
-"""The binding ladder (lesson 09g): train every rung x head x seed not yet recorded, or write the table.
+"""The binding ladder (lesson 09h): train every rung x head x seed not yet recorded, or write the table.
 
     python benchmarks/binding_ladder.py train --steps 2000 --seeds 0 1 2
     python benchmarks/binding_ladder.py report
@@ -40,7 +40,7 @@ def main():
     text = ['# Binding ladder', '',
             'Swap-group Recall@1 (local score; exact ties count 1/k; chance 0.5) of each rung and head, '
             'the groups of all seeds pooled, with a 95% bootstrap interval over the pooled groups. '
-            'Written by `benchmarks/binding_ladder.py` (lesson 09g explains the rungs). '
+            'Written by `benchmarks/binding_ladder.py` (lesson 09h explains the rungs). '
             f'{runs} runs present.', '', ladder_markdown(rows), '',
             'Commands: `python benchmarks/binding_ladder.py train --steps N --seeds 0 1 2` '
             '(resumes), then `python benchmarks/binding_ladder.py report`.', '']

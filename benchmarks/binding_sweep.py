@@ -1,5 +1,5 @@
 """Binding a disease to its place: named training settings, each trained on several seeds and measured by swap-group
-Recall@1 (lesson 09f's `swap_group_scores` and `swap_group_recall`).
+Recall@1 (lesson 09g's `swap_group_scores` and `swap_group_recall`).
 
     python benchmarks/binding_sweep.py [--seeds 0 1 2] [--only NAME ...] [--steps N] [--groups 300]
                                        [--out benchmarks/results/binding.json] [--runs DIR] [--report] [--list]
@@ -81,7 +81,8 @@ def train_and_measure(name: str, seed: int, base_steps: int, runs_dir: Path, gro
     "Train one setting x seed, then swap-group Recall@1 (global, local) on `groups` evaluation groups."
     import torch
     from reclf.train.config import preset
-    from reclf.train.training import SWAP_TRAIN_START, Trainer, make_world, swap_groups_per_batch
+    from reclf.train.training import Trainer
+    from reclf.train.training_data import SWAP_TRAIN_START, make_world, swap_groups_per_batch
     from reclf.train.swap_recall import swap_group_recall, swap_group_scores
     if groups > SWAP_TRAIN_START: raise ValueError('evaluation groups must lie below SWAP_TRAIN_START')
     overrides = setting_overrides(name, seed, base_steps)
@@ -183,7 +184,7 @@ def report(runs: list, json_name: str) -> str:
     n_boot = inspect.signature(swap_group_recall).parameters['n_boot'].default
     lines = ['# Binding a disease to its place: settings tried', '',
              'Can training make a contrastive image-report model bind each disease to its place? The test is swap-group '
-             'Recall@1 (lesson 09f, `nbs/09f_swap_recall.ipynb`; docs/method.md section 10): a binding-swap group of the '
+             'Recall@1 (lesson 09g, `nbs/09g_swap_recall.ipynb`; docs/method.md section 10): a binding-swap group of the '
              'synthetic world (docs/synthetic_world.md) holds minimal pairs, the same patient, devices, severities and '
              'sentence plan, reports identical but for the exchanged place phrases of the findings, images identical '
              'but for the lesions drawn at the exchanged places. Each member image ranks its group\'s reports; only a '

@@ -29,7 +29,8 @@ import torch
 from reclf.train.config import METHODS, preset
 from reclf.method.model import build_model
 from reclf.data.tokenizer import load_course_tokenizer
-from reclf.train.training import Trainer, autocast_for, make_deterministic, to_device
+from reclf.train.training import Trainer
+from reclf.train.distributed import autocast_for, make_deterministic, to_device
 
 sys.path.insert(0, str(ROOT / 'benchmarks'))
 from model_cost import make_batch  # noqa: E402

@@ -6,7 +6,7 @@ step in turn, so a busy machine slows all of them alike and the ratios to `convi
 
 A RUN is a method with optional `TrainConfig` overrides after colons, e.g. `reclf`, `reclf:srm_topk=4`,
 `gloria:precision=fp32`. The default runs are the seven methods at the `demo` preset's settings. Every run builds
-lesson 09e's `Trainer` (training pairs: the first 1,024 of the world) and steps through the same batches with
+lesson 09f's `Trainer` (training pairs: the first 1,024 of the world) and steps through the same batches with
 `train_step` (forward under autocast, backward, clipping, AdamW). The figure is the median over `--steps` steps
 after `--warmup` steps. `--breakdown` adds, per run, the forward time of each part (image encoder, text encoder,
 local matching and within it SRM and IRM) from forward hooks, and backward + optimiser as the rest of the step.

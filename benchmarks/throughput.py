@@ -6,7 +6,7 @@ and per way of running it: fp32 or bf16 autocast on the CPU, DataLoader workers 
                                     [--out benchmarks/results/throughput.md]
 
 Every (method, variant) runs in a fresh process (so a compiled graph or a worker pool never leaks into the next one)
-with one torch thread (`OMP_NUM_THREADS=1`, `torch.set_num_threads(1)`). It builds lesson 09e's `Trainer` on the
+with one torch thread (`OMP_NUM_THREADS=1`, `torch.set_num_threads(1)`). It builds lesson 09f's `Trainer` on the
 sweep's configuration (training pairs: the first 1,024 of the world, enough for these steps), then drives its own loop
 over the trainer's loader and `train_step`, so that the time of a step includes loading its batch. The first
 `--warmup` steps are left out (they include a compilation for `compile`, reported separately); the figure is the

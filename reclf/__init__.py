@@ -1,7 +1,7 @@
 """reclf: relation-enhanced contrastive learning for chest radiographs and reports, built one lesson at a time.
 
 The package follows the course, each part importing only the parts before it: `reclf.world` (lessons 00-00e),
-`reclf.data` (01-02f), `reclf.method` (03-08c), `reclf.train` (09a-09h), `reclf.tasks` (10-13b) and `reclf.app`
+`reclf.data` (01-02f), `reclf.method` (03-08c), `reclf.train` (09a-09i), `reclf.tasks` (10-13b) and `reclf.app`
 (14-14b, 98-99). The names most people need are importable from the top, lazily, so that `import reclf` stays cheap:
 `from reclf import RECLF, TrainConfig, SyntheticWorld, Trainer, run_downstream`."""
 __version__ = "0.1.0"
@@ -12,7 +12,8 @@ _EXPORTS = {
     'load_course_tokenizer': 'reclf.data.tokenizer', 'tokenize_reports': 'reclf.data.words',
     'RECLF': 'reclf.method.model', 'build_model': 'reclf.method.model',
     'TrainConfig': 'reclf.train.config', 'preset': 'reclf.train.config',
-    'Trainer': 'reclf.train.training', 'load_trained': 'reclf.train.training', 'evaluate': 'reclf.train.evaluation',
+    'Trainer': 'reclf.train.training', 'load_trained': 'reclf.train.training_data',
+    'evaluate': 'reclf.train.evaluation',
     'run_zero_shot': 'reclf.tasks.zero_shot_runs', 'run_linear_probe': 'reclf.tasks.probe_runs',
     'run_retrieval': 'reclf.tasks.retrieval_runs', 'run_segmentation': 'reclf.tasks.segmentation_runs',
     'run_downstream': 'reclf.tasks.downstream',

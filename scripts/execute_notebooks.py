@@ -2,7 +2,7 @@
 `nbdev_test` skips (`#| slow`, `#| notest`, `#| eval: false`); then clean them with `nbdev_clean` (only the
 notebooks named: others may be open in an editor).
 
-    python scripts/execute_notebooks.py nbs/09e_training.ipynb [more notebooks]
+    python scripts/execute_notebooks.py nbs/09f_training.ipynb [more notebooks]
 
 (`jupyter nbconvert --execute` would also run the `#| slow` cells, which take minutes.)
 """

@@ -7,7 +7,7 @@ os.environ.setdefault('TRANSFORMERS_OFFLINE', '1')
 os.environ.setdefault('MPLBACKEND', 'Agg')
 if os.environ.get('PYTEST_XDIST_WORKER'):
     # Two workers share the two cores: one math thread each. Two threads each oversubscribe the cores, and the
-    # spinning OpenMP threads then slow torch down several times over (measured: lessons 08 and 09e took about
+    # spinning OpenMP threads then slow torch down several times over (measured: lessons 08 and 09f took about
     # 155 s each side by side, against about 20 s each alone).
     for name in ('OMP_NUM_THREADS', 'MKL_NUM_THREADS', 'OPENBLAS_NUM_THREADS'): os.environ.setdefault(name, '1')
 

@@ -1,6 +1,6 @@
 """Two CPU processes (gloo, torchrun) on a global batch train exactly like one process on the same global batch:
 same logged losses and same parameters after 3 steps (tolerance 1e-5). Run in float64 with GroupNorm in the image
-encoder: see lesson 09e on why float32 Adam steps cannot agree to 1e-5, and lesson 03 on batch statistics."""
+encoder: see lesson 09c on why float32 Adam steps cannot agree to 1e-5, and lesson 03 on batch statistics."""
 import json
 import os
 import subprocess

@@ -49,7 +49,8 @@ def cmd_evaluate(args) -> int:
     from reclf.train.evaluation import evaluate
     from reclf.train.score_tables import downstream_table
     from reclf.tasks.downstream import run_downstream, task_runner
-    from reclf.train.training import load_trained, make_world, pick_device
+    from reclf.train.training_data import load_trained, make_world
+    from reclf.train.distributed import pick_device
     device = pick_device(args.device)
     model, config, tokenizer = load_trained(args.checkpoint, device)
     out = Path(args.out) if args.out else None

@@ -21,7 +21,8 @@ from ..method.explain import explain
 from ..data.words import gt_to_tokenized
 from ..method.relation_metrics import draw_relation_graph, relation_matrix
 from ..method.importance_relation import plot_importance
-from ..train.training import Trainer, make_world, plot_history
+from ..train.training import Trainer
+from ..train.training_data import make_world, plot_history
 from ..world.world_views import FIGURE_WIDTH, figure_style
 
 # %% auto #0

@@ -16,7 +16,8 @@ import torch
 from ..train.config import preset
 from ..train.evaluation import evaluate, validation_loader
 from ..tasks.downstream import DOWNSTREAM_TASKS, run_downstream
-from ..train.training import Trainer, make_world, plot_history
+from ..train.training import Trainer
+from ..train.training_data import make_world, plot_history
 from ..world.world_views import FIGURE_WIDTH, figure_style
 from .demo import *
 

@@ -23,8 +23,9 @@ from ..data.report_tokenizer import tokenizer_for_run
 from ..train.config import TrainConfig
 from ..train.evaluation import evaluate, random_init
 from ..tasks.downstream import DOWNSTREAM_TASKS, run_downstream
-from ..train.training import (Trainer, load_trained, make_train_data, make_world,
-                                  slim_checkpoint, tokenizer_spec)
+from ..train.training import Trainer
+from ..train.training_data import (load_trained, make_train_data, make_world, slim_checkpoint,
+                                       tokenizer_spec)
 from ..train.swap_recall import swap_group_recall, swap_group_scores
 
 # %% auto #0

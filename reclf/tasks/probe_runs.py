@@ -14,7 +14,7 @@ from ..data.layouts import (COMPETITION, NIH_LABELS, patient_split, read_chexper
                                 read_nih, read_rsna)
 from ..data.pretraining_data import ItemSource
 from ..train.score_tables import check_disjoint, downstream_row
-from ..train.training import make_world
+from ..train.training_data import make_world
 from .linear_probe import *
 from .linear_probe import _pct
 

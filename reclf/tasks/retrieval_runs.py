@@ -13,7 +13,7 @@ from ..data.reports import caption
 from ..data.pretraining_data import WorldSource, ItemSource
 from ..train.evaluation import encode_images, encode_texts
 from ..train.score_tables import score_matrix, check_disjoint, downstream_row
-from ..train.training import make_world
+from ..train.training_data import make_world
 from ..train.swap_recall import swap_group_scores, swap_group_recall
 from .retrieval import *
 from .retrieval import _names, _take
@@ -96,7 +96,7 @@ def _score_set(model, run, images, texts, relevant, metric, dataset, seed, local
 
 # %% ../../nbs/12b_retrieval_runs.ipynb #0e71292f
 def _score_swaps(model, tokenizer, config, world, run, seeds, n, progress) -> tuple:
-    "Swap-group Recall@1 rows (lesson 09f) over seeded draws of groups, with bootstrap intervals."
+    "Swap-group Recall@1 rows (lesson 09g) over seeded draws of groups, with bootstrap intervals."
     g, intervals, count = world.config.swap_findings, [], max(n // world.config.swap_findings, 2)
     # groups < 2 count
     draws = {s: np.random.default_rng(s).choice(2 * count, count, replace=False) for s in seeds}

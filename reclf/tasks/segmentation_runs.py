@@ -15,7 +15,7 @@ from ..data.pretraining_data import ItemSource
 from ..data.readers import rle_decode, rle_encode
 from ..train.evaluation import EvalImages
 from ..train.score_tables import downstream_row
-from ..train.training import make_world
+from ..train.training_data import make_world
 from ..world.world_views import CLASS_COLORS, FIGURE_WIDTH
 from .segmentation import *
 from .segmentation import _dataset

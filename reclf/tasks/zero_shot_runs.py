@@ -15,7 +15,7 @@ from ..data.layouts import read_chexpert, read_rsna
 from ..data.subsets import build_5x200, five_x_200_class
 from ..train.evaluation import encode_images, encode_texts
 from ..train.score_tables import check_disjoint, downstream_row, score_matrix
-from ..train.training import make_world
+from ..train.training_data import make_world
 from ..world.world_views import FIGURE_WIDTH
 from .zero_shot import *
 from .zero_shot import _id

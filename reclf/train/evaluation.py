@@ -277,7 +277,7 @@ def calibration_images(config,         # the `TrainConfig` of the run
         data = EvalImages(WorldSource(world, 'train', n), config.image_size)
         return torch.stack([data[i]['image'] for i in range(n)])
     # a real dataset: its training pairs (lesson 09e)
-    from reclf.train.training import make_train_data
+    from reclf.train.training_data import make_train_data
     data = make_train_data(config)
     items = [data[i] for i in range(min(n, len(data)))]
     return torch.stack([item['image'] for item in items if item is not None])
