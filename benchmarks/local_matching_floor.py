@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 import torch
-from reclf.method.local_matching import LocalMatching
+from reclf.method.chunked_matching import LocalMatching
 from reclf.method.global_alignment import info_nce
 
 

@@ -1,7 +1,7 @@
 """How fast are the batched local-matchings? Forward + backward (symmetric InfoNCE of the B x B score matrix) of
 GLoRIA-style local scores (attention, context, scalar matchings, log-sum-exp pooling), three ways:
 
-- batched: `reclf.method.local_matching.LocalMatching` (all pairs, chunks of about `chunk_pairs` pairs);
+- batched: `reclf.method.chunked_matching.LocalMatching` (all pairs, chunks of about `chunk_pairs` pairs);
   (without a matching projection it takes the Gram shortcut for the scalar matchings: no (b, B, N, D) context);
 - (a) per-pair: a Python loop over all B x B (image, report) pairs;
 - (b) per-report: a loop over the B reports that batches over all images (GLoRIA's structure);
@@ -22,7 +22,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 import torch
 import torch.nn.functional as F
-from reclf.method.local_matching import LocalMatching, pair_matching
+from reclf.method.chunked_matching import LocalMatching
+from reclf.method.local_matching import pair_matching
 from reclf.method.global_alignment import info_nce
 
 G1, G2, G3 = 4.0, 5.0, 10.0

@@ -5,7 +5,6 @@
 # %% ../../nbs/08_model.ipynb #78b26ea6
 from __future__ import annotations
 
-import numpy as np
 import torch
 import torch.distributed as dist
 import torch.nn as nn
@@ -13,17 +12,17 @@ import torch.nn.functional as F
 from torch import Tensor
 
 from .encoders import ImageEncoder, TextEncoder, small_bert_config
-from .global_alignment import Temperature, cosine_scores, info_nce
-from .local_matching import (LocalMatching, MatchingChunk, lse_pool, mean_pool,
-                                         mgca_word_weights, vector_matchings, weighted_pool)
-from .semantic_relation import GlobalNode, SemanticRelation, pair_up, text_affinity
+from .global_alignment import Temperature, cosine_scores
+from .distributed_loss import _take, contrastive_loss, gather_features
+from .local_matching import lse_pool, mgca_word_weights, weighted_pool
+from .chunked_matching import LocalMatching, MatchingChunk, _trim_words, length_groups
+from .semantic_relation import GlobalNode, SemanticRelation
 from .importance_relation import ImportanceRelation
-from .gathering import gather_with_grad
+from .rescoring import pair_inputs, pool_and_keep, rescore_hardest
 from fastcore.basics import patch
 
 # %% auto #0
-__all__ = ['METHODS', 'VECTOR_METHODS', 'MODEL_SWITCHES', 'masked_mean', 'RECLF', 'length_groups', 'hardest_pairs',
-           'gather_features', 'contrastive_loss', 'model_switches', 'build_model']
+__all__ = ['METHODS', 'VECTOR_METHODS', 'MODEL_SWITCHES', 'masked_mean', 'RECLF', 'model_switches', 'build_model']
 
 # %% ../../nbs/08_model.ipynb #c3a10afc
 METHODS = ('convirt', 'gloria', 'mgca_weights', 'reclf_mean', 'reclf_srm', 'reclf_irm', 'reclf')
@@ -35,10 +34,6 @@ def masked_mean(nodes: Tensor,     # (P, K, S)
     "Mean of the valid nodes of each pair."
     weights = node_mask.to(nodes.dtype)[..., None]                            # (P, K, 1)
     return (nodes * weights).sum(1) / weights.sum(1).clamp_min(1)
-
-def _take(features: dict, rows) -> dict:
-    "Slice every tensor of a feature dict along the batch dimension."
-    return {k: (v[rows] if isinstance(v, Tensor) else v) for k, v in features.items()}
 
 # %% ../../nbs/08_model.ipynb #5b81c9ac
 class RECLF(nn.Module):
@@ -67,7 +62,7 @@ class RECLF(nn.Module):
                  global_node_norm: bool = True,
                  irm_norm: str = 'layer',       # 'layer' (per pair), 'batch' (SGRAF) or 'none'
                  irm_mode: str = 'sigmoid',     # 'sigmoid' + L1, or 'softmax'
-                 # pairs per local-matching chunk; None: by device (lesson 05)
+                 # pairs per local-matching chunk; None: by device (lesson 05a)
                  chunk_pairs: int | None = None,
                  # reports per length group in `local_scores` (0: one group);
                  # None: 8 on the CPU, 0 elsewhere
@@ -112,30 +107,6 @@ def encode_reports(self: RECLF, input_ids: Tensor, attention_mask: Tensor,
 
 # %% ../../nbs/08_model.ipynb #1aa6cae5
 @patch
-def pair_inputs(self: RECLF, chunk: MatchingChunk, images: dict, reports: dict,
-                # (p,) flat pair indices to keep (None: every pair of the chunk)
-                pick: Tensor | None = None,
-               ) -> dict:
-    ("What `pair_scores` needs for the chunk's pairs "
-     "(or the `pick`ed ones), each (P, ...) image-major.")
-    take = (lambda x: x) if pick is None else (lambda x: x[pick])
-    # (P, N, S), (P, N)
-    out = dict(matchings=take(chunk.pairs(chunk.vector)) if chunk.vector is not None else
-               self._picked_matchings(chunk, reports, pick), word_mask=take(chunk.pair_mask))
-    if self.srm is None: return out
-    # (P, D) each
-    image_global, report_global = pair_up(images['global_'][chunk.images], reports['global_'])
-    # (P, N, M)
-    out.update(attention=take(chunk.pairs(chunk.attention)),
-               image_global=take(image_global), report_global=take(report_global))
-    if self.srm.semantic_prior:
-        # (B, N, N)
-        affinity = text_affinity(reports['words'], chunk.word_mask)
-        # (P, N, N)
-        out['affinity'] = take(pair_up(chunk.word_mask.new_zeros(chunk.shape[0]), affinity)[1])
-    return out
-
-@patch
 def pair_scores(self: RECLF,
                 matchings: Tensor,               # (P, N, S)
                 word_mask: Tensor,               # (P, N) bool
@@ -165,14 +136,6 @@ def readout(self: RECLF, nodes: Tensor, node_mask: Tensor, record: dict | None =
         return scores
     return self.score_head(F.normalize(masked_mean(nodes, node_mask), dim=-1))[:, 0]  # (P,)
 
-@patch
-def _picked_matchings(self: RECLF, chunk: MatchingChunk, reports: dict, pick: Tensor) -> Tensor:
-    "Vector matchings (p, N, S) of the picked pairs of a chunk that carries scalar matchings only."
-    B = chunk.shape[1]
-    # (p, N, M) @ (p, M, D)
-    context = torch.bmm(chunk.pairs(chunk.attention)[pick], chunk.regions[pick // B])
-    return vector_matchings(context, reports['words'][pick % B], self.local.proj)      # (p, N, S)
-
 # %% ../../nbs/08_model.ipynb #0ffcf7b4
 @patch
 def pool(self: RECLF, chunk: MatchingChunk, images: dict, reports: dict,
@@ -183,7 +146,8 @@ def pool(self: RECLF, chunk: MatchingChunk, images: dict, reports: dict,
     if self.method == 'mgca_weights':
         weights = mgca_word_weights(reports['cls_weights'], chunk.word_mask)               # (B, N)
         return weighted_pool(chunk.scalar, weights) / self.tau_local
-    scores = self.pair_scores(**self.pair_inputs(chunk, images, reports), record=record)   # (P,)
+    inputs = pair_inputs(chunk, images, reports, self.local.proj, self.srm)
+    scores = self.pair_scores(**inputs, record=record)                                   # (P,)
     return chunk.unpairs(scores) / self.tau_local                                           # (b, B)
 
 # %% ../../nbs/08_model.ipynb #e352866e
@@ -191,24 +155,6 @@ def pool(self: RECLF, chunk: MatchingChunk, images: dict, reports: dict,
 def global_scores(self: RECLF, images: dict, reports: dict) -> Tensor:
     "(B_i, B_t) global logits."
     return self.global_temperature(cosine_scores(images['global_'], reports['global_']))
-
-# %% ../../nbs/08_model.ipynb #3c2eab55
-def length_groups(word_mask: Tensor, # (B, N) bool
-                  size: int,         # reports per group (0: all in one)
-                 ) -> list[Tensor]:  # index tensors, shortest reports first
-    "Report indices sorted by length (last real word), cut into groups of `size`."
-    # (B,)
-    lengths = (word_mask * torch.arange(1, word_mask.shape[1] + 1, device=word_mask.device)).amax(1)
-    order = lengths.argsort(stable=True)
-    return list(order.split(size)) if size > 0 else [order]
-
-def _trim_words(reports: dict) -> dict:
-    "Cut the word tensors (B, N, ...) to the last real word of any report."
-    mask = reports['word_mask']
-    n = (int((mask * torch.arange(1, mask.shape[1] + 1, device=mask.device)).amax()) if mask.numel()
-         else 0)
-    return {k: (v[:, :n] if k in ('words', 'word_mask', 'cls_weights') and v is not None else v)
-            for k, v in reports.items()}
 
 # %% ../../nbs/08_model.ipynb #a190b214
 @patch
@@ -226,102 +172,18 @@ def local_scores(self: RECLF, images: dict, reports: dict,
     for group in groups:
         part = _trim_words(_take(reports, group))
         if rerank:
-            pool = lambda chunk, part=part, group=group: self._plain_pool(
-                chunk, part, group, chunks)
+            pool = lambda chunk, part=part, group=group: pool_and_keep(
+                chunk, part, group, chunks, self.tau_local)
         else: pool = lambda chunk, part=part: self.pool(chunk, images, part)
         # (B_i, b_t)
         columns.append(self.local(images['regions'], part['words'], part['word_mask'], pool,
                                   vectors=not rerank))
     # (B_i, B_t)
     scores = torch.cat(columns, 1)[:, torch.cat(groups).argsort()]
-    return self._refine_hardest(scores, chunks, images, positives) if rerank else scores
-
-# %% ../../nbs/08_model.ipynb #a2622d4d
-def hardest_pairs(scores: Tensor,                  # (B_i, B_t) scores without relation reasoning
-                  k: int,                          # reports kept per image
-                  positives: Tensor | None = None, # (B_i,) each row's positive column, -1 for none
-                 ) -> Tensor:                      # (B_i, B_t) bool, the pairs SRM rescores
-    "Each image's k highest-scoring reports, and its positive."
-    chosen = torch.zeros(scores.shape, dtype=torch.bool, device=scores.device)
-    chosen.scatter_(1, scores.detach().topk(min(k, scores.shape[1]), dim=1).indices, True)
-    if positives is not None:
-        rows = (positives >= 0).nonzero()[:, 0]
-        chosen[rows, positives[rows]] = True
-    return chosen
-
-# %% ../../nbs/08_model.ipynb #bcd827f3
-@patch
-def _plain_pool(self: RECLF, chunk: MatchingChunk, reports: dict, group: Tensor,
-                kept: list) -> Tensor:
-    ("The pooled scalar matchings of a chunk's pairs "
-     "(b, B), keeping the chunk for `_refine_hardest`.")
-    kept.append((chunk, reports, group))
-    return mean_pool(chunk.scalar, chunk.word_mask) / self.tau_local                  # (b, B)
-
-@patch
-def _refine_hardest(self: RECLF, plain: Tensor, kept: list, images: dict,
-                    positives: Tensor | None) -> Tensor:
-    ("Add the head's score to the pooled scores "
-     "(B_i, B_t) of each image's `srm_topk` hardest reports and positive.")
-    # (B_i, B_t) bool
-    chosen = hardest_pairs(plain, self.srm_topk, positives)
-    rows, cols, refined = [], [], []
-    for chunk, part, group in kept:
-        # (p,) pair i * g + k
-        pick = chosen[chunk.images][:, group].flatten().nonzero()[:, 0]
-        if not len(pick): continue
-        scores = self.pair_scores(**self.pair_inputs(chunk, images, part, pick))     # (p,)
-        refined.append(scores.to(plain.dtype) / self.tau_local)
-        rows.append(pick // len(group) + chunk.images.start); cols.append(group[pick % len(group)])
-    if not refined: return plain
-    return plain.index_put((torch.cat(rows), torch.cat(cols)), torch.cat(refined), accumulate=True)
-
-# %% ../../nbs/08_model.ipynb #e21d94ae
-def _pad_words(features: dict, n: int) -> dict:
-    "Pad word tensors (B, N, ...) to N = n words with masked padding."
-    out = dict(features)
-    for key in ('words', 'word_mask', 'cls_weights'):
-        x = out.get(key)
-        if x is not None and x.shape[1] < n:
-            pad = [0, 0] * (x.ndim - 2) + [0, n - x.shape[1]]
-            out[key] = F.pad(x, pad)
-    return out
-
-def gather_features(features: dict) -> dict:
-    "Every process's features (b, ...) -> (K b, ...), differentiably; words padded to a common N."
-    if not (dist.is_available() and dist.is_initialized()) or dist.get_world_size() == 1:
-        return features
-    if 'words' in features:
-        n = torch.tensor(features['words'].shape[1], device=features['words'].device)
-        dist.all_reduce(n, op=dist.ReduceOp.MAX)
-        features = _pad_words(features, int(n))
-    out = {}
-    for k, v in features.items():
-        if v is None or not isinstance(v, Tensor): out[k] = v
-        elif v.dtype == torch.bool: out[k] = gather_with_grad(v.to(torch.uint8)).bool()
-        else: out[k] = gather_with_grad(v)
-    return out
-
-# %% ../../nbs/08_model.ipynb #933f6e71
-def contrastive_loss(score_fn, images: dict, reports: dict, own: slice | None = None,
-                     # also pass `score_fn` each row's positive column (`positives=`)
-                     positives: bool = False,
-                    ) -> Tensor:
-    ("Symmetric InfoNCE of `score_fn(images, reports)`; with `own`, "
-     "only this process's rows and columns.")
-    if not positives: score = lambda i, r, _: score_fn(i, r)
-    else: score = lambda i, r, pos: score_fn(i, r, positives=pos.to(i['global_'].device))
-    if own is None:
-        return info_nce(score(images, reports, torch.arange(len(images.get('global_', ())))))
-    n = len(images['global_']) if positives else 0
-    rows = score(_take(images, own), reports, torch.arange(own.start, own.stop))        # (b, K b)
-    # (K b,) for my reports
-    column_positives = torch.full((n,), -1)
-    if positives: column_positives[own] = torch.arange(own.stop - own.start)
-    columns = score(images, _take(reports, own), column_positives)                      # (K b, b)
-    # positives of my pairs
-    targets = torch.arange(own.start, own.stop, device=rows.device)
-    return (F.cross_entropy(rows, targets) + F.cross_entropy(columns.T, targets)) / 2
+    if not rerank: return scores
+    head = lambda chunk, part, pick: self.pair_scores(
+        **pair_inputs(chunk, images, part, self.local.proj, self.srm, pick))
+    return rescore_hardest(scores, chunks, self.srm_topk, head, self.tau_local, positives)
 
 # %% ../../nbs/08_model.ipynb #212cf3ad
 @patch

@@ -16,7 +16,8 @@ from ..data.reports import caption
 from ..data.tokenizer import load_course_tokenizer
 from ..data.words import tokenize_reports
 from ..method.binding import OracleFeatures
-from ..method.model import build_model, contrastive_loss
+from ..method.distributed_loss import contrastive_loss
+from ..method.model import build_model
 from .config import preset
 from .swap_recall import swap_group_recall
 from ..world.world_views import FIGURE_WIDTH
