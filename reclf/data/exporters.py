@@ -11,7 +11,8 @@ from pydicom.dataset import Dataset, FileMetaDataset
 from pydicom.uid import ComputedRadiographyImageStorage, ExplicitVRLittleEndian, generate_uid
 from PIL import Image
 from .readers import rle_encode
-from .layouts import MIMIC_LABELS, CHEXPERT_LABELS, IU_SECTIONS, mimic_study_dir
+from .layouts import MIMIC_LABELS, IU_SECTIONS, mimic_study_dir
+from .downstream_layouts import CHEXPERT_LABELS
 
 # %% auto #0
 __all__ = ['TO_CHEXPERT', 'TO_NIH', 'VALUE_TEXT', 'MIMIC_SPLIT', 'NIH_RELABELLED', 'IU_MESH', 'label_cells', 'stable_id',

@@ -10,7 +10,7 @@ import numpy as np
 import pydicom
 from pydicom.uid import generate_uid
 from PIL import Image
-from .layouts import CHEXPERT_LABELS
+from .downstream_layouts import CHEXPERT_LABELS
 from .exporters import *
 
 # %% auto #0
@@ -81,7 +81,8 @@ def make_data_samples(root=None, seed:int=0):
     ("Regenerate the committed exports under `root` "
      "(default `data_samples/`) from a world seeded with `seed`.")
     from reclf.world.synthetic_world import SyntheticWorld, WorldConfig
-    from reclf.data.layouts import read_chexpert, patient_split
+    from reclf.data.layouts import patient_split
+    from reclf.data.downstream_layouts import read_chexpert
     from reclf.data.subsets import (build_5x200, five_x_200_class,
                                     label_fractions)
     from reclf.data.readers import Item

@@ -9,7 +9,8 @@ from collections import defaultdict
 from pathlib import Path
 import numpy as np
 from .readers import Item
-from .layouts import COMPETITION, FRONTAL
+from .layouts import FRONTAL
+from .downstream_layouts import COMPETITION
 
 # %% auto #0
 __all__ = ['FIVE_X_200_NEGATIVE', 'five_x_200_class', 'build_5x200', 'label_fractions', 'load_subset']

@@ -10,8 +10,9 @@ import numpy as np
 from tqdm.auto import tqdm
 from ..world.synthetic_world import FINDINGS
 from ..data.readers import ANCHOR_POLICY, apply_policy
-from ..data.layouts import (COMPETITION, NIH_LABELS, patient_split, read_chexpert, read_covidx,
-                                read_nih, read_rsna)
+from ..data.layouts import patient_split
+from ..data.downstream_layouts import (COMPETITION, NIH_LABELS, read_chexpert, read_covidx,
+                                           read_nih, read_rsna)
 from ..data.pretraining_data import ItemSource
 from ..train.score_tables import check_disjoint, downstream_row
 from ..train.training_data import make_world

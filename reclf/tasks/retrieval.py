@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import torch
 from ..data.readers import Item
-from ..data.layouts import CHEXPERT_LABELS
+from ..data.downstream_layouts import CHEXPERT_LABELS
 from ..data.subsets import build_5x200, five_x_200_class
 from ..data.exporters import TO_CHEXPERT
 from ..data.reports import caption

@@ -10,7 +10,8 @@ import numpy as np
 import torch
 from torch import Tensor
 from tqdm.auto import tqdm
-from ..data.layouts import patient_split, read_rsna, read_siim
+from ..data.layouts import patient_split
+from ..data.downstream_layouts import read_rsna, read_siim
 from ..data.pretraining_data import ItemSource
 from ..data.readers import rle_decode, rle_encode
 from ..train.evaluation import EvalImages

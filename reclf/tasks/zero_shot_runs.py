@@ -11,7 +11,7 @@ import numpy as np
 import torch
 
 from ..data.pretraining_data import ItemSource
-from ..data.layouts import read_chexpert, read_rsna
+from ..data.downstream_layouts import read_chexpert, read_rsna
 from ..data.subsets import build_5x200, five_x_200_class
 from ..train.evaluation import encode_images, encode_texts
 from ..train.score_tables import check_disjoint, downstream_row, score_matrix
