@@ -1,7 +1,7 @@
 """reclf: relation-enhanced contrastive learning for chest radiographs and reports, built one lesson at a time.
 
-The package follows the course, each part importing only the parts before it: `reclf.world` (lessons 00-00e),
-`reclf.data` (01-02f), `reclf.method` (03-08c), `reclf.train` (09a-09i), `reclf.tasks` (10-13b) and `reclf.app`
+The package follows the course, each part importing only the parts before it: `reclf.world` (lessons 00-00g),
+`reclf.data` (01-02g), `reclf.method` (03-08c), `reclf.train` (09a-09i), `reclf.tasks` (10-13b) and `reclf.app`
 (14-14b, 98-99). The names most people need are importable from the top, lazily, so that `import reclf` stays cheap:
 `from reclf import RECLF, TrainConfig, SyntheticWorld, Trainer, run_downstream`."""
 __version__ = "0.1.0"
