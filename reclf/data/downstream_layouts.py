@@ -66,6 +66,10 @@ def read_rsna(root, strict:bool=True, check:str|None='exists') -> Items:
                                    Item(pid, root/'stage_2_train_images'/f'{pid}.dcm', pid, pid,
                                         {'Lung Opacity': float(row['Target'])},
                                         meta={'line': line}))
+        if item.labels['Lung Opacity'] != float(row['Target']):    # a patient is positive or not
+            log.bad(file, line, 'conflicting labels', f'patient {pid} has rows with Target 0 and 1')
+            bad.add(pid)
+            continue
         if row['Target'] == '1':
             try: x, y, w, h = (float(row[k]) for k in ('x', 'y', 'width', 'height'))
             except ValueError: log.bad(file, line, 'bad box', str(row)); bad.add(pid); continue
